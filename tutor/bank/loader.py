@@ -1,0 +1,117 @@
+"""Load question banks from directories of YAML files, collecting every problem instead of stopping.
+
+A bad file or question never takes the rest down: it is reported and skipped, so the quiz serves
+whatever is valid and `tutor questions validate` lists everything that is not.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from tutor import paths, yamlsrc
+from tutor.bank.checks import check_question
+from tutor.bank.labrefs import LabRef, lab_catalog
+from tutor.bank.schema import Question, QuestionFile, Topic, TopicFile
+from tutor.yamlsrc import Problem
+
+
+@dataclass
+class Bank:
+    questions: dict[str, Question] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)  # question id -> "file:line"
+
+    def by_topic(self, topic: str | None = None) -> list[Question]:
+        return [q for q in self.questions.values() if topic is None or q.topic == topic]
+
+    def topic_counts(self) -> dict[str, int]:
+        counts = {t: 0 for t in self.topics}
+        for q in self.questions.values():
+            counts[q.topic] = counts.get(q.topic, 0) + 1
+        return counts
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it: short, and clickable in most terminals."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def bank_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        if d.is_file():
+            files.append(d)
+        elif d.is_dir():
+            files += sorted(p for p in d.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    return files
+
+
+def default_dirs(extra: list[str] | None = None) -> list[Path]:
+    return [paths.questions_dir(), *paths.extra_bank_dirs(extra)]
+
+
+def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = None) -> Bank:
+    """Load every bank file under `dirs` (default: shipped bank plus configured extra banks)."""
+    dirs = default_dirs() if dirs is None else dirs
+    labs = lab_catalog([paths.labs_dir()]) if labs is None else labs
+    bank = Bank()
+    pending: list[tuple[yamlsrc.Located, int, Question]] = []
+    for d in dirs:
+        if not d.exists():
+            bank.problems.append(Problem(display_path(d), 0, "no such file or directory"))
+    for path in bank_files(dirs):
+        try:
+            doc = yamlsrc.load(path, display_path(path))
+        except yamlsrc.YamlError as exc:
+            bank.problems.append(exc.problem)
+            continue
+        _load_document(doc, bank, pending)
+    for doc, index, question in pending:
+        loc = ("questions", index)
+        problems = [doc.problem(loc + sub, msg) for sub, msg in check_question(question, bank.topics, labs)]
+        if question.id in bank.questions:
+            problems.append(doc.problem(loc + ("id",), f"duplicate id '{question.id}' (first defined at {bank.origin[question.id]})"))
+        if problems:
+            bank.problems += problems
+            continue
+        bank.questions[question.id] = question
+        bank.origin[question.id] = f"{doc.file}:{doc.line_of(loc)}"
+    bank.problems.sort(key=lambda p: (p.file, p.line))
+    return bank
+
+
+def _load_document(doc: yamlsrc.Located, bank: Bank, pending: list) -> None:
+    data = doc.data
+    if not isinstance(data, dict) or not ({"questions", "topics"} & set(data)):
+        bank.problems.append(doc.problem((), "expected a mapping with a 'questions' list (or a 'topics' list)"))
+        return
+    kind, model = ("topics", TopicFile) if "topics" in data else ("questions", QuestionFile)
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        bank.problems += yamlsrc.pydantic_problems(doc, exc)
+        return
+    for index, item in enumerate(data[kind]):
+        loc = (kind, index)
+        try:
+            if kind == "topics":
+                topic = Topic.model_validate(item)
+                if topic.id in bank.topics:
+                    bank.problems.append(doc.problem(loc + ("id",), f"duplicate topic '{topic.id}'"))
+                bank.topics[topic.id] = topic
+            else:
+                pending.append((doc, index, Question.model_validate(item)))
+        except ValidationError as exc:
+            bank.problems += yamlsrc.pydantic_problems(doc, exc, base=loc)

@@ -1,0 +1,374 @@
+"""What happens in the three study modes; the app only displays it.
+
+* `PracticeSession`: questions of one topic (or all) one at a time, feedback after each answer.
+* `ExamSession`: N questions in M minutes spread across topics, answers changeable and flaggable, no
+  feedback until `finish()`, which scores, records and reports everything.
+* `ReviewSession`: FSRS spaced repetition over questions already seen, most overdue first.
+
+Every answer the learner commits goes to the `Store` in its own transaction (an exam's answers and its
+report go in one), so quitting or crashing mid-session keeps everything answered so far. "now"
+parameters are timezone-aware UTC datetimes and default to the current time; they exist so tests (and
+the app's pilot tests) can drive time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from tutor.bank import Bank, Question
+from tutor.study.scheduler import utc
+from tutor.study.store import Store, iso
+
+EXAM_PRESETS: dict[str, tuple[int, float]] = {
+    "short": (10, 15),  # a quick check: 10 questions in 15 minutes
+    "full": (65, 180),  # a full mock paced like the AWS ML Specialty exam: 65 questions in 180 minutes
+}
+LEECH_MISSES = 3  # a question missed this many times or more is a leech: "missed again and again"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    question: Question
+    chosen: frozenset[str]
+    correct: bool
+    seconds: float | None = None
+
+    @property
+    def answers(self) -> frozenset[str]:
+        return self.question.answers
+
+
+def chosen_keys(question: Question, chosen: Iterable[str]) -> frozenset[str]:
+    """`chosen` as a frozenset of option keys, rejecting keys the question does not have."""
+    keys = frozenset(str(k) for k in chosen)
+    unknown = keys - {o.key for o in question.options}
+    if unknown:
+        raise ValueError(f"question {question.id!r} has no option {sorted(unknown)[0]!r}")
+    return keys
+
+
+def _topic_pool(bank: Bank, topic: str | None) -> list[Question]:
+    questions = bank.by_topic(topic)
+    if topic is not None and not questions and topic not in bank.topics:
+        known = ", ".join(bank.topics) or "none"
+        raise ValueError(f"unknown topic {topic!r} (known: {known})")
+    return questions
+
+
+def _topic_order(bank: Bank, topics: Iterable[str]) -> list[str]:
+    """Topics in the bank's order (topics file), then any others alphabetically."""
+    present = set(topics)
+    return [t for t in bank.topics if t in present] + sorted(present - set(bank.topics))
+
+
+class _QueueSession:
+    """One question at a time from a fixed queue: show, submit, see feedback, advance."""
+
+    mode = "practice"
+
+    def __init__(self, bank: Bank, store: Store, order: list[Question]) -> None:
+        self.bank = bank
+        self.store = store
+        self.order = order
+        self.position = 0  # index into `order` of the current question (0-based)
+        self.feedback: Feedback | None = None  # feedback on the current question once submitted
+        self.answered = 0
+        self.correct_count = 0
+        self.mark_shown()
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    @property
+    def current(self) -> Question | None:
+        return self.order[self.position] if self.position < len(self.order) else None
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.order)
+
+    def mark_shown(self) -> None:
+        """Restart the answer timer (the session calls it on every new question; the app may call it
+        again when it actually draws the question)."""
+        self._shown_at = time.monotonic()
+
+    def submit(self, chosen: Iterable[str], *, now: datetime | None = None) -> Feedback:
+        """Grade and record the answer to the current question (once: a second submit before `advance()`
+        returns the first feedback and records nothing)."""
+        question = self.current
+        if question is None:
+            raise RuntimeError("the session is over: there is no current question")
+        if self.feedback is not None:
+            return self.feedback
+        keys = chosen_keys(question, chosen)
+        correct = question.is_correct(keys)
+        seconds = round(time.monotonic() - self._shown_at, 3)
+        self.store.record_answer(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now)
+        self.answered += 1
+        self.correct_count += int(correct)
+        self.feedback = Feedback(question, keys, correct, seconds)
+        return self.feedback
+
+    def advance(self) -> Question | None:
+        """Move to the next question (answered or skipped); returns it, or None at the end."""
+        if self.position < len(self.order):
+            self.position += 1
+        self.feedback = None
+        self.mark_shown()
+        return self.current
+
+
+class PracticeSession(_QueueSession):
+    """All questions of `topic` (None: the whole bank): the unseen ones first, then the rest, each
+    group shuffled (`seed` makes the order reproducible). Answers are recorded as mode 'practice'."""
+
+    mode = "practice"
+
+    def __init__(self, bank: Bank, store: Store, topic: str | None = None, seed: int | None = None) -> None:
+        rng = random.Random(seed)
+        pool = _topic_pool(bank, topic)
+        seen = store.seen_ids()
+        unseen = [q for q in pool if q.id not in seen]
+        rest = [q for q in pool if q.id in seen]
+        rng.shuffle(unseen)
+        rng.shuffle(rest)
+        self.topic = topic
+        super().__init__(bank, store, unseen + rest)
+
+
+class ReviewSession(_QueueSession):
+    """Spaced repetition over questions the learner has seen: the ones whose FSRS card is due at `now`,
+    most overdue first. When nothing is due, `current` is None and `next_due` says when something will
+    be. Answers are recorded as mode 'review' and reschedule the card (right: Good, wrong: Again)."""
+
+    mode = "review"
+
+    def __init__(self, bank: Bank, store: Store, now: datetime | None = None) -> None:
+        super().__init__(bank, store, self._due(bank, store, now))
+
+    @staticmethod
+    def _due(bank: Bank, store: Store, now: datetime | None) -> list[Question]:
+        return [bank.questions[qid] for qid in store.due_ids(utc(now)) if qid in bank.questions]
+
+    def refresh(self, now: datetime | None = None) -> int:
+        """Start over with whatever is due now (e.g. the questions missed 10 minutes ago); returns how many."""
+        self.order = self._due(self.bank, self.store, now)
+        self.position = 0
+        self.feedback = None
+        self.mark_shown()
+        return len(self.order)
+
+    @property
+    def next_due(self) -> datetime | None:
+        """When the earliest card of a seen question in this bank falls due (may be in the past while
+        questions are queued); None if the learner has seen nothing yet."""
+        times = [due for qid, due in self.store.due_times().items() if qid in self.bank.questions]
+        return min(times) if times else None
+
+    def misses(self, qid: str) -> int:
+        return self.store.miss_counts().get(qid, 0)
+
+    def is_leech(self, qid: str) -> bool:
+        """Missed LEECH_MISSES (3) times or more, in any mode."""
+        return self.misses(qid) >= LEECH_MISSES
+
+
+class ExamItem(NamedTuple):
+    question: Question
+    chosen: frozenset[str]  # empty: not answered
+    correct: bool
+    flagged: bool
+
+
+@dataclass
+class ExamReport:
+    score: int  # questions answered right
+    total: int  # questions in the exam (unanswered ones count as wrong)
+    percent: float  # 0..100
+    per_topic: dict[str, tuple[int, int]]  # topic -> (right, questions)
+    items: list[ExamItem]  # every question in exam order
+    started_at: datetime
+    finished_at: datetime
+    timed_out: bool
+    minutes: float = 0.0
+    exam_id: int | None = None  # the store's id once recorded
+    topic: str | None = None
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.items if item.chosen)
+
+    @property
+    def flagged(self) -> list[ExamItem]:
+        return [item for item in self.items if item.flagged]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "total": self.total,
+            "percent": self.percent,
+            "per_topic": {t: [c, n] for t, (c, n) in self.per_topic.items()},
+            "items": [
+                {
+                    "question_id": item.question.id,
+                    "topic": item.question.topic,
+                    "chosen": sorted(item.chosen),
+                    "answer": sorted(item.question.answers),
+                    "correct": item.correct,
+                    "flagged": item.flagged,
+                }
+                for item in self.items
+            ],
+            "started_at": iso(self.started_at),
+            "finished_at": iso(self.finished_at),
+            "timed_out": self.timed_out,
+            "minutes": self.minutes,
+            "topic": self.topic,
+        }
+
+
+def allocate(sizes: dict[str, int], count: int) -> dict[str, int]:
+    """How many questions to draw from each topic: proportional to its size, at least one per topic
+    when `count` allows, never more than it has. Topics beyond `count` are left out (caller picks)."""
+    total = sum(sizes.values())
+    if count >= total:
+        return dict(sizes)
+    ideal = {t: count * n / total for t, n in sizes.items()}
+    alloc = {t: min(n, max(1, int(ideal[t]))) for t, n in sizes.items()}
+    while sum(alloc.values()) > count:  # the floor of one per topic overshot: trim the most over-served
+        t = max((t for t in alloc if alloc[t] > 1), key=lambda t: (alloc[t] - ideal[t], alloc[t]))
+        alloc[t] -= 1
+    while sum(alloc.values()) < count:  # hand out the rest to the most under-served with room left
+        t = max((t for t in alloc if alloc[t] < sizes[t]), key=lambda t: (ideal[t] - alloc[t], sizes[t]))
+        alloc[t] += 1
+    return alloc
+
+
+class ExamSession:
+    """`count` questions (all, if the bank or topic has fewer) in `minutes`, drawn across topics in
+    proportion to their size with at least one per topic when `count` allows, in shuffled order.
+
+    The session keeps time but does not enforce it: the app watches `expired()` and calls `finish()`.
+    Answers can be changed and cleared (`choose(qid, [])`) until `finish()`."""
+
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        count: int,
+        minutes: float,
+        topic: str | None = None,
+        seed: int | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        if count < 1:
+            raise ValueError("an exam needs at least one question")
+        if minutes <= 0:
+            raise ValueError("an exam needs a positive number of minutes")
+        self.bank = bank
+        self.store = store
+        self.topic = topic
+        self.count = count
+        self.minutes = float(minutes)
+        self.started_at = utc(now)
+        self.deadline = self.started_at + timedelta(minutes=self.minutes)
+        rng = random.Random(seed)
+        pool = _topic_pool(bank, topic)
+        by_topic: dict[str, list[Question]] = {}
+        for q in pool:
+            by_topic.setdefault(q.topic, []).append(q)
+        topics = _topic_order(bank, by_topic)
+        if count < len(topics):  # fewer questions than topics: one each from a random subset
+            topics = sorted(rng.sample(topics, count), key=topics.index)
+        alloc = allocate({t: len(by_topic[t]) for t in topics}, count)
+        picked = [q for t in topics for q in rng.sample(by_topic[t], alloc[t])]
+        rng.shuffle(picked)
+        self.questions: list[Question] = picked
+        self._ids = {q.id: q for q in picked}
+        self.answers: dict[str, frozenset[str]] = {}
+        self.flags: set[str] = set()
+        self.report: ExamReport | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def finished(self) -> bool:
+        return self.report is not None
+
+    def _question(self, qid: str) -> Question:
+        try:
+            return self._ids[qid]
+        except KeyError:
+            raise KeyError(f"question {qid!r} is not in this exam") from None
+
+    def choose(self, qid: str, keys: Iterable[str]) -> None:
+        """Set (or, with no keys, clear) the answer to one question."""
+        if self.report is not None:
+            raise RuntimeError("the exam is finished")
+        keys = chosen_keys(self._question(qid), keys)
+        if keys:
+            self.answers[qid] = keys
+        else:
+            self.answers.pop(qid, None)
+
+    def toggle_flag(self, qid: str) -> bool:
+        """Flag or unflag a question for review before finishing; returns whether it is now flagged."""
+        self._question(qid)
+        if qid in self.flags:
+            self.flags.discard(qid)
+            return False
+        self.flags.add(qid)
+        return True
+
+    def unanswered(self) -> list[str]:
+        return [q.id for q in self.questions if q.id not in self.answers]
+
+    def remaining(self, now: datetime | None = None) -> timedelta:
+        return max(timedelta(0), self.deadline - utc(now))
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return utc(now) >= self.deadline
+
+    def finish(self, now: datetime | None = None) -> ExamReport:
+        """Score the exam, record every answered question (mode 'exam') and the report, in one
+        transaction; unanswered questions count as wrong but are not recorded as attempts. Calling it
+        again returns the same report."""
+        if self.report is not None:
+            return self.report
+        finished_at = utc(now)
+        items: list[ExamItem] = []
+        per_topic: dict[str, list[int]] = {t: [0, 0] for t in _topic_order(self.bank, {q.topic for q in self.questions})}
+        for q in self.questions:
+            chosen = self.answers.get(q.id, frozenset())
+            correct = bool(chosen) and q.is_correct(chosen)
+            items.append(ExamItem(q, chosen, correct, q.id in self.flags))
+            per_topic[q.topic][0] += int(correct)
+            per_topic[q.topic][1] += 1
+        score = sum(item.correct for item in items)
+        report = ExamReport(
+            score=score,
+            total=len(items),
+            percent=round(100.0 * score / len(items), 1) if items else 0.0,
+            per_topic={t: (c, n) for t, (c, n) in per_topic.items()},
+            items=items,
+            started_at=self.started_at,
+            finished_at=finished_at,
+            timed_out=finished_at >= self.deadline,
+            minutes=self.minutes,
+            topic=self.topic,
+        )
+        with self.store.batch():
+            for item in items:
+                if item.chosen:
+                    self.store.record_answer(item.question.id, item.chosen, item.correct, mode="exam", now=finished_at)
+            report.exam_id = self.store.record_exam(report)
+        self.report = report
+        return report

@@ -1,0 +1,317 @@
+"""The learner's progress in SQLite: every answer, one FSRS card per question, and finished exams.
+
+Where: `paths.database_path()` (the platform's user data directory, or `$TUTOR_HOME`).
+
+Schema: `MIGRATIONS` is an ordered list of steps; step N (1-based) brings a database from
+`PRAGMA user_version` N-1 to N. Opening a store applies the missing steps in one transaction, so a
+store written by an older tutor is upgraded in place, and one written by a newer tutor (a version this
+code does not know) is refused with a `StoreError` rather than misread. To change the schema, append
+a step; never edit a released one.
+
+Crash safety: the database runs in WAL mode and every answer is one `BEGIN IMMEDIATE ... COMMIT`
+transaction holding both the attempt row and the question's card, so killing the process at any
+moment loses at most the answer in flight and never leaves an attempt without its card update.
+`synchronous=NORMAL` is durable against a killed process (only an OS crash or power loss can drop
+the last commits, and even then the file stays consistent).
+
+Two processes (two app windows, or the app and `tutor stats`) may use one store at once: readers never
+block in WAL mode, writers wait for each other through `busy_timeout`, and a write that still finds the
+database locked after that is retried a few times before it gives up with a `StoreError`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fsrs import Card
+
+from tutor.study import scheduler
+from tutor.study.scheduler import utc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tutor.study.sessions import ExamReport
+
+MODES = ("practice", "exam", "review")
+BUSY_TIMEOUT_MS = 5000
+LOCK_RETRIES = 6  # on top of busy_timeout: up to ~30 s of waiting for another writer in all
+
+# Each step is a list of SQL statements. Append new steps; never edit released ones.
+MIGRATIONS: list[list[str]] = [
+    # 1: answers and their spaced-repetition cards.
+    [
+        """CREATE TABLE attempts (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id TEXT    NOT NULL,
+            chosen      TEXT    NOT NULL,              -- JSON list of option keys, sorted
+            correct     INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            mode        TEXT    NOT NULL CHECK (mode IN ('practice', 'exam', 'review')),
+            seconds     REAL,                          -- time from showing the question to the answer
+            answered_at TEXT    NOT NULL               -- UTC ISO 8601
+        )""",
+        "CREATE INDEX attempts_question ON attempts (question_id)",
+        """CREATE TABLE cards (
+            question_id TEXT PRIMARY KEY,
+            card        TEXT NOT NULL,                 -- fsrs.Card.to_json()
+            due         TEXT NOT NULL,                 -- UTC ISO 8601, copied from the card for queries
+            updated_at  TEXT NOT NULL
+        )""",
+        "CREATE INDEX cards_due ON cards (due)",
+    ],
+    # 2: finished exams (mock tests) with their full report.
+    [
+        """CREATE TABLE exams (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at  TEXT    NOT NULL,
+            finished_at TEXT    NOT NULL,
+            count       INTEGER NOT NULL,
+            minutes     REAL    NOT NULL,
+            score       INTEGER NOT NULL,
+            report      TEXT    NOT NULL               -- ExamReport.to_dict() as JSON
+        )""",
+        "CREATE INDEX attempts_answered_at ON attempts (answered_at)",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The store cannot be used: written by a newer tutor, not a database, or locked for too long."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    question_id: str
+    chosen: frozenset[str]
+    correct: bool
+    mode: str
+    seconds: float | None
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class ExamSummary:
+    id: int
+    started_at: datetime
+    finished_at: datetime
+    count: int
+    minutes: float
+    score: int
+    report: dict[str, Any] = field(repr=False)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.count if self.count else 0.0
+
+    @property
+    def timed_out(self) -> bool:
+        return bool(self.report.get("timed_out", False))
+
+
+def iso(dt: datetime) -> str:
+    """One fixed UTC format, so that text order is time order in SQL."""
+    return utc(dt).isoformat(timespec="microseconds")
+
+
+def _parse(text: str) -> datetime:
+    return utc(datetime.fromisoformat(text))
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+def _retrying(action, what: str):
+    delay = 0.05
+    for attempt in range(LOCK_RETRIES + 1):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc) or attempt == LOCK_RETRIES:
+                if _locked(exc):
+                    raise StoreError(f"{what}: the progress database stayed locked by another tutor process") from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[list[str]] = MIGRATIONS, path: Path | str = "") -> int:
+    """Bring `conn` (autocommit mode) up to `len(migrations)`; return the version found before."""
+    known = len(migrations)
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > known:
+        raise StoreError(
+            f"{path}: progress database has schema version {found}, but this tutor only knows up to "
+            f"{known}; upgrade tutor (or point TUTOR_HOME elsewhere)"
+        )
+    if found == known:
+        return found
+    _retrying(lambda: conn.execute("BEGIN IMMEDIATE"), "upgrading the progress database")
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated meanwhile
+        if found > known:
+            raise StoreError(f"{path}: progress database has schema version {found}; this tutor knows up to {known}")
+        for version in range(found + 1, known + 1):
+            for statement in migrations[version - 1]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {int(known)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+class Store:
+    """The progress database. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: Path | str | None = None, *, migrations: list[list[str]] = MIGRATIONS) -> None:
+        if path is None:
+            from tutor import paths
+
+            path = paths.database_path()
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._depth = 0
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the progress database ({exc})") from exc
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _retrying(lambda: self._conn.execute("PRAGMA journal_mode = WAL").fetchone(), "opening the progress database")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self.found_version = migrate(self._conn, migrations, self.path)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path}: not a usable progress database ({exc})") from exc
+        except BaseException:
+            self._conn.close()
+            raise
+        self.version = len(migrations)
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One write transaction for everything inside (nested writes join it): all or nothing."""
+        with self._lock:
+            if self._depth == 0:
+                _retrying(lambda: self._conn.execute("BEGIN IMMEDIATE"), "writing progress")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- answers and cards ------------------------------------------------------------------------
+
+    def record_answer(
+        self,
+        question_id: str,
+        chosen: Iterable[str],
+        correct: bool,
+        *,
+        mode: str,
+        seconds: float | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Store one answer and move the question's FSRS card (Good if right, Again if wrong), atomically."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        now = utc(now)
+        keys = json.dumps(sorted({str(k) for k in chosen}))
+        with self.batch():
+            row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (question_id,)).fetchone()
+            card = scheduler.review(Card.from_json(row[0]) if row else None, bool(correct), now)
+            self._conn.execute(
+                "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (question_id, keys, int(bool(correct)), mode, None if seconds is None else float(seconds), iso(now)),
+            )
+            self._conn.execute(
+                "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (question_id) DO UPDATE SET card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
+                (question_id, card.to_json(), iso(card.due), iso(now)),
+            )
+
+    def attempts(self, question_id: str | None = None) -> list[Attempt]:
+        """Every answer (of one question, or all), oldest first."""
+        sql = "SELECT id, question_id, chosen, correct, mode, seconds, answered_at FROM attempts"
+        rows = self._query(sql + " WHERE question_id = ? ORDER BY id", (question_id,)) if question_id is not None else self._query(sql + " ORDER BY id")
+        return [
+            Attempt(id=r[0], question_id=r[1], chosen=frozenset(json.loads(r[2])), correct=bool(r[3]), mode=r[4], seconds=r[5], answered_at=_parse(r[6]))
+            for r in rows
+        ]
+
+    def seen_ids(self) -> set[str]:
+        return {r[0] for r in self._query("SELECT DISTINCT question_id FROM attempts")}
+
+    def miss_counts(self) -> dict[str, int]:
+        """Question id -> how many times it was answered wrong (only questions missed at least once)."""
+        return {r[0]: r[1] for r in self._query("SELECT question_id, COUNT(*) FROM attempts WHERE correct = 0 GROUP BY question_id")}
+
+    def card(self, question_id: str) -> Card | None:
+        rows = self._query("SELECT card FROM cards WHERE question_id = ?", (question_id,))
+        return Card.from_json(rows[0][0]) if rows else None
+
+    def cards(self) -> dict[str, Card]:
+        return {r[0]: Card.from_json(r[1]) for r in self._query("SELECT question_id, card FROM cards")}
+
+    def due_times(self) -> dict[str, datetime]:
+        """Question id -> when its card is next due, for every seen question."""
+        return {r[0]: _parse(r[1]) for r in self._query("SELECT question_id, due FROM cards")}
+
+    def due_ids(self, now: datetime | None = None) -> list[str]:
+        """Seen questions whose card is due at `now`, most overdue first."""
+        return [r[0] for r in self._query("SELECT question_id FROM cards WHERE due <= ? ORDER BY due, question_id", (iso(utc(now)),))]
+
+    # -- exams ------------------------------------------------------------------------------------
+
+    def record_exam(self, report: ExamReport) -> int:
+        """Store a finished exam; returns its id."""
+        data = report.to_dict()
+        with self.batch():
+            cur = self._conn.execute(
+                "INSERT INTO exams (started_at, finished_at, count, minutes, score, report) VALUES (?, ?, ?, ?, ?, ?)",
+                (iso(report.started_at), iso(report.finished_at), int(report.total), float(report.minutes), int(report.score), json.dumps(data, ensure_ascii=False)),
+            )
+            return int(cur.lastrowid)
+
+    def exams(self) -> list[ExamSummary]:
+        """Finished exams, oldest first."""
+        rows = self._query("SELECT id, started_at, finished_at, count, minutes, score, report FROM exams ORDER BY id")
+        return [
+            ExamSummary(id=r[0], started_at=_parse(r[1]), finished_at=_parse(r[2]), count=r[3], minutes=r[4], score=r[5], report=json.loads(r[6]))
+            for r in rows
+        ]

@@ -122,10 +122,11 @@ def test_true_false_accepts_yaml_booleans(tmp_path):
 
 
 def test_cli_validate_exit_codes_and_format(tmp_path, capsys):
-    _write(tmp_path, "bad", "questions:\n" + GOOD.format(n=7).replace("answer: A", "answer: Q"))
+    # An instructor bank without its own topics.yaml: it is checked against the shipped topics and ids.
+    (tmp_path / "bad.yaml").write_text("questions:\n" + GOOD.format(n=7).replace("answer: A", "answer: Q"), encoding="utf-8")
     assert main(["questions", "validate", str(tmp_path)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and out[0].endswith("bad.yaml:9: answer 'Q' is not among the options (A, B)")
+    assert len(out) == 1 and out[0].endswith("bad.yaml:8: answer 'Q' is not among the options (A, B)")
     good = tmp_path / "good"
     good.mkdir()
     (good / "q.yaml").write_text("questions:\n" + GOOD.format(n=99), encoding="utf-8")

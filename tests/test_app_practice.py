@@ -1,0 +1,153 @@
+"""Practice mode: right and wrong answers (feedback shown, answer recorded), keys, mouse, next."""
+
+from __future__ import annotations
+
+from test_app_support import SIZE, build, content_text, keys_for, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+
+from tutor.app.screens.practice_screen import PracticeScreen
+from tutor.app.widgets.choices import ChoiceRow, Choices
+from tutor.app.widgets.feedback_view import FeedbackView
+
+
+async def start_practice(app, pilot, topic: str | None = None) -> PracticeScreen:
+    if topic is None:
+        await pilot.press("p")  # the highlighted first row: all topics
+    else:
+        app.start_practice(topic)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, PracticeScreen)
+    return screen
+
+
+async def test_right_answer_shows_feedback_and_is_recorded(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot)
+        assert "1 / 4" in screen_text(app)
+        question = screen.session.current
+        await pilot.press(*keys_for(question, question.answers), "enter")
+        await pilot.pause()
+        feedback = content_text(screen.query_one(FeedbackView))
+        assert "✓ Correct" in feedback
+        assert "Correct" in screen_text(app)
+        assert question.explanation["en"] in feedback
+        for option in question.options:  # the why of every option
+            assert option.why["en"] in feedback
+        attempts = store.attempts()
+        assert [(a.question_id, a.correct, a.mode) for a in attempts] == [(question.id, True, "practice")]
+        assert attempts[0].chosen == question.answers
+
+
+async def test_wrong_answer_shows_why_explanation_concepts_and_lab(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot, "alpha")
+        while screen.session.current.id != "alpha-single":  # the question with concepts and a lab
+            screen.session.advance()
+            await screen.show_current()
+        question = screen.session.current
+        await pilot.press("a", "enter")  # A (Apple) is wrong
+        await pilot.pause()
+        feedback = content_text(screen.query_one(FeedbackView))
+        assert "✗ Incorrect" in feedback
+        assert "(your choice)" in feedback and "(right answer)" in feedback
+        for marker in ("WHY-A", "WHY-B", "WHY-C", "WHY-D", "EXPLAIN-SINGLE", "fruit · choice"):
+            assert marker in feedback
+        assert "Demo lab title" in feedback and "Shows the demo claim" in feedback
+        [attempt] = store.attempts()
+        assert (attempt.question_id, attempt.chosen, attempt.correct) == (question.id, frozenset({"A"}), False)
+        assert "Incorrect" in screen_text(app)
+
+
+async def test_next_question_on_n_and_enter_and_end_of_session(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot, "beta")
+        first = screen.session.current
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.session.current is not first
+        assert "2 / 2" in screen_text(app)
+        await pilot.press("1", "enter", "enter")  # submit, then Enter for next
+        await pilot.pause()
+        assert screen.session.done
+        assert "Done:" in content_text(screen.query_one("#study-message"))
+        assert len(store.attempts()) == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_multiple_answer_with_arrows_space_and_mouse(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot, "alpha")
+        while screen.session.current.id != "alpha-multi":
+            screen.session.advance()
+            await screen.show_current()
+        await pilot.pause()
+        choices = screen.query_one(Choices)
+        assert "Choose 2 answers" in screen_text(app)
+        await pilot.press("space")  # toggles A (highlighted first)
+        await pilot.press("down", "down", "space")  # toggles C
+        await pilot.press("down", "space", "space")  # D on and off again
+        assert choices.chosen == {"A", "C"}
+        rows = list(screen.query(ChoiceRow))
+        await pilot.click(rows[1])  # B with the mouse
+        assert choices.chosen == {"A", "B", "C"}
+        await pilot.click(rows[1])
+        assert choices.chosen == {"A", "C"}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓ Correct" in content_text(screen.query_one(FeedbackView))
+        assert store.attempts()[0].chosen == {"A", "C"}
+
+
+async def test_enter_with_nothing_chosen_picks_the_highlighted_option(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot, "beta")
+        await pilot.press("enter")
+        assert not store.attempts()
+        assert screen.query_one(Choices).chosen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(store.attempts()) == 1
+
+
+async def test_submit_and_next_buttons_work_with_the_mouse(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot, "beta")
+        question = screen.session.current
+        await pilot.click(list(screen.query(ChoiceRow))[0])
+        await pilot.click("#btn-submit")
+        await pilot.pause()
+        assert store.attempts()[0].question_id == question.id
+        await pilot.click("#btn-next")
+        await pilot.pause()
+        assert screen.session.position == 1
+
+
+async def test_a_store_that_cannot_write_does_not_crash_the_app(tiny_bank, store, monkeypatch):
+    from tutor.study.store import StoreError
+
+    def locked(*args, **kwargs):
+        raise StoreError("tutor.sqlite3: the progress database stayed locked by another tutor process")
+
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot, "beta")
+        with monkeypatch.context() as patch:
+            patch.setattr(store, "record_answer", locked)
+            await pilot.press("1", "enter")
+            await pilot.pause()
+            assert screen.state == "answering"  # still on the question, the choice kept
+            assert screen.query_one(Choices).chosen
+            assert any("Could not save" in str(n.message) for n in app._notifications)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.state == "feedback" and len(store.attempts()) == 1

@@ -1,0 +1,101 @@
+"""Review mode: due questions first with the practice feedback; nothing due; leeches flagged."""
+
+from __future__ import annotations
+
+from test_app_support import SIZE, build, content_text, days_ago, keys_for, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+
+from tutor.app.screens.review_screen import ReviewScreen
+from tutor.app.widgets.feedback_view import FeedbackView
+
+
+async def start_review(app, pilot) -> ReviewScreen:
+    await pilot.press("r")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+async def test_a_due_question_is_reviewed(tiny_bank, store):
+    store.record_answer("beta-single", {"A"}, False, mode="practice", now=days_ago(3))  # missed: due long ago
+    store.record_answer("alpha-multi", {"A", "C"}, True, mode="practice")  # just answered right: not due
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(app, pilot)
+        assert screen.session.current.id == "beta-single"
+        shown = screen_text(app)
+        assert "Review" in shown and "1 due" in shown and "Pick C in beta." in shown
+        question = screen.session.current
+        await pilot.press(*keys_for(question, question.answers), "enter")
+        await pilot.pause()
+        feedback = content_text(screen.query_one(FeedbackView))
+        assert "✓ Correct" in feedback and "EXPLAIN-BETA" in feedback and "WHY-BA" in feedback
+        last = store.attempts()[-1]
+        assert (last.question_id, last.correct, last.mode) == ("beta-single", True, "review")
+        assert "beta-single" not in store.due_ids()
+        await pilot.press("n")
+        await pilot.pause()
+        message = content_text(screen.query_one("#study-message"))
+        assert "All due reviews done: 1 of 1 right." in message and "Next review in" in message
+
+
+async def test_a_wrong_review_answer_is_recorded_and_comes_back(tiny_bank, store):
+    store.record_answer("alpha-single", {"A"}, False, mode="practice", now=days_ago(1))
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(app, pilot)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert "✗ Incorrect" in content_text(screen.query_one(FeedbackView))
+        last = store.attempts()[-1]
+        assert (last.question_id, last.correct, last.mode) == ("alpha-single", False, "review")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Next review in 10 min." in content_text(screen.query_one("#study-message"))
+
+
+async def test_nothing_due_says_when_the_next_review_is(tiny_bank, store):
+    store.record_answer("beta-tf", {"T"}, True, mode="practice")
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(app, pilot)
+        assert screen.session.current is None
+        message = content_text(screen.query_one("#study-message"))
+        assert "Nothing due." in message and "Next review in" in message
+        assert "Nothing due." in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_nothing_seen_yet(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(app, pilot)
+        assert "practise some questions first" in content_text(screen.query_one("#study-message"))
+
+
+async def test_leeches_are_flagged(tiny_bank, store):
+    for n in (5, 4, 3):
+        store.record_answer("beta-single", {"A"}, False, mode="practice", now=days_ago(n))
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "missed again and again: 1" in screen_text(app)  # on home
+        screen = await start_review(app, pilot)
+        assert "⚠ missed again and again" in screen_text(app)  # in the review bar
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert "⚠ missed again and again" in content_text(screen.query_one(FeedbackView))
+
+
+async def test_korean_review_chrome(tiny_bank, store):
+    store.record_answer("alpha-single", {"A"}, False, mode="practice", now=days_ago(1))
+    app = build(tiny_bank, store, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(app, pilot)
+        shown = screen_text(app)
+        assert "복습" in shown and "알파에서 맞는 것은?" in shown and "사과" in shown
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        feedback = content_text(screen.query_one(FeedbackView))
+        assert "✓ 정답" in feedback and "해설" in feedback and "바나나가 맞음" in feedback
+        assert "데모 실습" in feedback

@@ -1,0 +1,175 @@
+"""Shared helpers for the app's Pilot tests (tests/test_app_*.py): a tiny bank written to a temporary
+folder, so the tests never depend on the shipped content, and a way to read what the screen shows.
+
+Also checks the UI strings themselves (every English key translated, no format field lost).
+"""
+
+from __future__ import annotations
+
+import io
+import string
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from tutor.app.strings import STRINGS, t
+from tutor.bank import load_bank
+from tutor.bank.labrefs import LabRef
+
+SIZE = (80, 24)
+
+TOPICS = """\
+topics:
+  - id: alpha
+    title: {en: "Alpha topic", ko: "알파 주제"}
+  - id: beta
+    title: {en: "Beta topic", ko: "베타 주제"}
+"""
+
+QUESTIONS = """\
+questions:
+  - id: alpha-single
+    topic: alpha
+    stem: {en: "Which option is right in alpha?", ko: "알파에서 맞는 것은?"}
+    options:
+      - {key: A, text: {en: "Apple", ko: "사과"}, why: {en: "Apple is wrong because of WHY-A.", ko: "사과는 틀림 WHY-A."}}
+      - {key: B, text: {en: "Banana", ko: "바나나"}, why: {en: "Banana is right because of WHY-B.", ko: "바나나가 맞음 WHY-B."}}
+      - {key: C, text: {en: "Cherry", ko: "체리"}, why: {en: "Cherry is wrong because of WHY-C.", ko: "체리는 틀림 WHY-C."}}
+      - {key: D, text: {en: "Date", ko: "대추"}, why: {en: "Date is wrong because of WHY-D.", ko: "대추는 틀림 WHY-D."}}
+    answer: B
+    explanation: {en: "EXPLAIN-SINGLE: bananas.", ko: "해설-SINGLE: 바나나."}
+    concepts: [fruit, choice]
+    lab: demo-lab
+  - id: alpha-multi
+    topic: alpha
+    type: multiple
+    stem: "Which two options are right?"
+    options:
+      - {key: A, text: "One", why: "WHY-1 right."}
+      - {key: B, text: "Two", why: "WHY-2 wrong."}
+      - {key: C, text: "Three", why: "WHY-3 right."}
+      - {key: D, text: "Four", why: "WHY-4 wrong."}
+    answer: [A, C]
+    explanation: "EXPLAIN-MULTI."
+  - id: beta-tf
+    topic: beta
+    type: true_false
+    stem: "Beta is true."
+    options:
+      - {key: T, text: "True", why: "WHY-T."}
+      - {key: F, text: "False", why: "WHY-F."}
+    answer: true
+    explanation: "EXPLAIN-TF."
+  - id: beta-single
+    topic: beta
+    stem: "Pick C in beta."
+    options:
+      - {key: A, text: "a", why: "WHY-BA."}
+      - {key: B, text: "b", why: "WHY-BB."}
+      - {key: C, text: "c", why: "WHY-BC."}
+    answer: C
+    explanation: "EXPLAIN-BETA."
+"""
+
+BROKEN = "questions:\n  - id: broken\n    topic: [unclosed\n"
+
+LABS = {
+    "demo-lab": LabRef(
+        id="demo-lab",
+        title={"en": "Demo lab title", "ko": "데모 실습"},
+        summary={"en": "Shows the demo claim with real training."},
+    )
+}
+
+
+def write_bank(folder: Path, *, broken: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (folder / "questions.yaml").write_text(QUESTIONS, encoding="utf-8")
+    if broken:
+        (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    return folder
+
+
+# Fixtures: test modules import these under their function names (the fixture names differ, so
+# importing them does not shadow the test parameters).
+
+
+@pytest.fixture(name="tiny_bank")
+def tiny_bank_fixture(tmp_path):
+    bank = load_bank([write_bank(tmp_path / "bank")], labs=LABS)
+    assert not bank.problems, bank.problems
+    assert len(bank) == 4
+    return bank
+
+
+@pytest.fixture(name="broken_bank")
+def broken_bank_fixture(tmp_path):
+    bank = load_bank([write_bank(tmp_path / "bank", broken=True)], labs=LABS)
+    assert bank.problems
+    return bank
+
+
+@pytest.fixture(name="store")
+def store_fixture(tutor_home):
+    from tutor.study.store import Store
+
+    with Store() as s:
+        yield s
+
+
+def build(bank, store, **kwargs):
+    from tutor.app import make_app
+
+    return make_app(bank=bank, store=store, labs=LABS, **kwargs)
+
+
+def screen_text(app) -> str:
+    """The characters on the terminal right now (what a learner would see), one line per row."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+def content_text(widget, width: int = 200) -> str:
+    """Everything a Static holds (including what is scrolled out of view), as plain text."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(content)
+    return console.export_text()
+
+
+def keys_for(question, chosen) -> list[str]:
+    """The digit keys that choose `chosen` (option keys) of `question`."""
+    keys = [o.key for o in question.options]
+    return [str(keys.index(k) + 1) for k in sorted(chosen, key=keys.index)]
+
+
+def wrong_keys(question) -> set[str]:
+    wrong = next(o.key for o in question.options if o.key not in question.answers)
+    return {wrong}
+
+
+def days_ago(n: float) -> datetime:
+    return datetime.now(timezone.utc) - timedelta(days=n)
+
+
+# -- the strings themselves ---------------------------------------------------------------------
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_english_string_is_translated_with_the_same_fields():
+    for key, english in STRINGS["en"].items():
+        assert key in STRINGS["ko"], f"no Korean for {key}"
+        assert _fields(STRINGS["ko"][key]) == _fields(english), key
+
+
+def test_missing_keys_fall_back_to_english_then_to_the_key():
+    assert t("xx", "key.quit") == "Quit"
+    assert t("ko", "no.such.key") == "no.such.key"

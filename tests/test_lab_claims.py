@@ -1,0 +1,125 @@
+"""Claim grammar and the verdict rule, on synthetic numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tutor.lab import events
+from tutor.lab.claims import ClaimSyntaxError, check_refs, judge, mean_sd, parse_claim, verdict
+
+
+def per_seed(**arms: list[float]) -> list[dict[tuple[str, str], float]]:
+    """per_seed(a=[...], b=[...]) -> one {(arm, 'val_acc'): value} mapping per seed."""
+    n = len(next(iter(arms.values())))
+    return [{(arm, "val_acc"): values[i] for arm, values in arms.items()} for i in range(n)]
+
+
+def test_grammar_precedence_and_refs():
+    c = parse_claim("a.val_acc - b.val_acc > 2 * (c.gap + 0.01) - -0.5")
+    values = {("a", "val_acc"): 0.9, ("b", "val_acc"): 0.5, ("c", "gap"): 0.04}
+    left, right, margin = c.margin(values)
+    assert left == pytest.approx(0.4) and right == pytest.approx(2 * 0.05 + 0.5) and margin == pytest.approx(-0.2)
+    assert c.refs() == [("a", "val_acc"), ("b", "val_acc"), ("c", "gap")]
+    assert parse_claim("a.x < 1e-2").op == "<"
+    assert parse_claim("a.x >= b.x").op == ">"
+
+
+@pytest.mark.parametrize("text", ["", "a.val_acc", "a.val_acc > ", "a.val_acc == b.val_acc", "a > b.val_acc",
+                                  "a.val_acc > b.val_acc > c.val_acc", "a.val_acc > b.val_acc)", "a.val_acc > (b.val_acc",
+                                  "a.val_acc > b.val_acc; import os", "a.val_acc.real > 0", "a.val_acc > b['x']",
+                                  "a.val_acc > b.val_acc ** 2"])
+def test_bad_claims_do_not_parse(text):
+    with pytest.raises(ClaimSyntaxError):
+        parse_claim(text)
+
+
+def test_check_refs():
+    c = parse_claim("a.val_acc > z.val_acc + q.nope")
+    problems = check_refs(c, ["a", "b"])
+    assert any("unknown arm 'z'" in p for p in problems)
+    assert any("unknown arm 'q'" in p for p in problems)
+    assert any("unknown metric 'nope'" in p for p in problems)
+
+
+def test_claim_holds_when_margin_exceeds_twice_its_spread():
+    c = parse_claim("a.val_acc > b.val_acc")
+    j = judge(c, per_seed(a=[0.80, 0.82, 0.81], b=[0.70, 0.71, 0.72]))
+    assert j.holds and not j.opposite_holds
+    assert j.numbers["margin"]["mean"] == pytest.approx(0.1)
+    assert j.numbers["margin"]["per_seed"] == pytest.approx([0.10, 0.11, 0.09])
+    assert verdict([j]) == "reproduced"
+
+
+def test_noisy_margin_is_inconclusive():
+    c = parse_claim("a.val_acc > b.val_acc")
+    # mean margin +0.02, but seeds disagree by much more
+    j = judge(c, per_seed(a=[0.80, 0.70, 0.86], b=[0.74, 0.74, 0.82]))
+    assert j.numbers["margin"]["mean"] == pytest.approx(0.02)
+    assert not j.holds and not j.opposite_holds
+    assert verdict([j]) == "inconclusive"
+
+
+def test_rule_is_exactly_mean_over_two_sd():
+    c = parse_claim("a.val_acc > b.val_acc")
+    margins = [0.03, 0.05, 0.07]  # mean 0.05, sd 0.02 -> 2 sd = 0.04 < 0.05: holds
+    assert judge(c, per_seed(a=margins, b=[0, 0, 0])).holds
+    margins = [0.01, 0.05, 0.09]  # mean 0.05, sd 0.04 -> 2 sd = 0.08 > 0.05: not shown
+    assert not judge(c, per_seed(a=margins, b=[0, 0, 0])).holds
+
+
+def test_reversed_claim_is_contradicted_not_reproduced():
+    good = parse_claim("a.val_acc > b.val_acc")
+    reversed_ = parse_claim("b.val_acc > a.val_acc")
+    data = per_seed(a=[0.80, 0.82, 0.81], b=[0.70, 0.71, 0.72])
+    jr = judge(reversed_, data)
+    assert jr.opposite_holds and not jr.holds
+    assert verdict([judge(good, data), jr]) == "contradicted"
+
+
+def test_less_than_and_tolerance():
+    c = parse_claim("a.val_acc < b.val_acc + 0.02")  # 'a is not better than b by 2 points or more'
+    j = judge(c, per_seed(a=[0.70, 0.70, 0.70], b=[0.70, 0.71, 0.705]))  # margins .02 .03 .025
+    assert j.holds
+
+
+def test_one_seed_never_holds():
+    c = parse_claim("a.val_acc > b.val_acc")
+    j = judge(c, per_seed(a=[0.9], b=[0.1]))
+    assert not j.holds and not j.opposite_holds and math.isnan(j.numbers["margin"]["sd"])
+
+
+def test_zero_spread_with_positive_margin_holds():
+    c = parse_claim("a.images_seen > b.images_seen")
+    values = [{("a", "images_seen"): 10.0, ("b", "images_seen"): 5.0}] * 3
+    assert judge(c, values).holds
+
+
+def test_verdict_needs_every_claim():
+    c1 = parse_claim("a.val_acc > b.val_acc")
+    c2 = parse_claim("a.val_acc > b.val_acc + 0.5")
+    data = per_seed(a=[0.80, 0.82, 0.81], b=[0.70, 0.71, 0.72])
+    assert verdict([judge(c1, data), judge(c2, data)]) == "contradicted"  # +0.5 is far off: opposite holds
+    assert verdict([]) == "inconclusive"
+
+
+def test_mean_sd():
+    assert mean_sd([1.0, 2.0, 3.0]) == (2.0, 1.0)
+    assert math.isnan(mean_sd([1.0])[1])
+
+
+def test_events_round_trip_as_json_lines():
+    items = [
+        events.LabStarted(lab="x", title="X", profile="quick", device="cpu", seeds=[0, 1], arms={"a": "A"}, epochs={"a": 2}),
+        events.EpochEnd(arm="a", seed=0, epoch=1, epochs=2, train_acc=0.5, train_loss=1.0, val_acc=0.4, val_loss=1.2),
+        events.ClaimResult(text="a.val_acc > 0", holds=False, opposite_holds=False, numbers={"margin": {"sd": float("nan")}}),
+        events.Cancelled(reason="interrupted", result={"verdict": "cancelled"}),
+    ]
+    for e in items:
+        line = e.to_json()
+        assert "\n" not in line and "NaN" not in line
+        back = events.from_json(line)
+        assert type(back) is type(e) and back.kind == e.kind
+        assert json.loads(line)["event"] == e.kind

@@ -1,0 +1,51 @@
+"""Device choice and threads; the torch-free modules stay torch-free."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from tutor.lab import device
+from tutor.lab.errors import LabError
+
+
+def test_auto_prefers_cuda_then_mps_then_cpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(device, "_mps_available", lambda: False)
+    assert device.pick_device("auto").type == "cpu"
+    monkeypatch.setattr(device, "_mps_available", lambda: True)
+    assert device.pick_device().type == "mps"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert device.pick_device("auto").type == "cuda"
+    assert device.pick_device("cpu").type == "cpu"
+
+
+def test_absent_device_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(device, "_mps_available", lambda: False)
+    with pytest.raises(LabError, match="no CUDA GPU"):
+        device.pick_device("cuda")
+    with pytest.raises(LabError, match="MPS"):
+        device.pick_device("mps")
+    with pytest.raises(LabError, match="expected one of"):
+        device.pick_device("tpu")
+
+
+def test_configure_threads_uses_available_cores():
+    before = torch.get_num_threads()
+    try:
+        n = device.configure_threads()
+        assert n == device.available_cores() >= 1
+        assert torch.get_num_threads() == n
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_errors_and_package_do_not_import_torch():
+    code = "import sys, tutor.lab, tutor.lab.errors; assert 'torch' not in sys.modules, 'torch imported'"
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)

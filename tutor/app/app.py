@@ -1,0 +1,170 @@
+"""The Textual app behind `tutor quiz`, and `make_app()`, which builds it for the CLI and the tests.
+
+The app holds what every screen needs (bank, store, language, linked labs) and starts the study modes;
+the sessions in `tutor.study` do the studying, the screens only show and forward. Screens are imported
+when first shown so that the first frame does not wait for modules it does not draw.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from tutor.app import IMPORTED_AT
+from tutor.app.strings import LANGUAGES, localize_bindings, t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tutor.bank import Bank
+    from tutor.bank.labrefs import LabRef
+    from tutor.study.sessions import ExamReport
+    from tutor.study.store import Store
+    from tutor.yamlsrc import Problem
+
+STARTS = ("home", "practice", "review", "exam", "mock")
+
+
+class TutorApp(App):
+    CSS_PATH = "tutor.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "key.quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        *,
+        lang: str = "en",
+        problems: list[Problem] | None = None,
+        start: str = "home",
+        owns_store: bool = False,
+        labs: dict[str, LabRef] | None = None,
+        started_at: float | None = None,
+        exit_when_ready: bool = False,
+    ) -> None:
+        super().__init__()
+        if labs is not None:
+            self.__dict__["labs"] = labs  # preset the cached property (tests, other lab directories)
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {lang!r} (use one of: {', '.join(LANGUAGES)})")
+        if start not in STARTS:
+            raise ValueError(f"unknown start {start!r} (use one of: {', '.join(STARTS)})")
+        self.bank = bank
+        self.store = store
+        self.lang = lang
+        self.problems = list(bank.problems if problems is None else problems)
+        self.start_mode = start
+        self.owns_store = owns_store
+        self.started_at = IMPORTED_AT if started_at is None else started_at
+        self.exit_when_ready = exit_when_ready
+        self.startup_ms: float | None = None
+        """Milliseconds from `started_at` (default: importing `tutor.app`) to the first screen drawn."""
+        localize_bindings(self, lang)
+
+    def t(self, key: str, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    @cached_property
+    def labs(self) -> dict[str, LabRef]:
+        """The labs questions may link to (id -> LabRef), read once on first use."""
+        from tutor import paths
+        from tutor.bank.labrefs import lab_catalog
+
+        return lab_catalog([paths.labs_dir()])
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tutor.app.screens.home_screen import HomeScreen
+
+        self.title = self.t("app.title")
+        self.push_screen(HomeScreen(lang=self.lang))
+        if self.start_mode == "practice":
+            self.start_practice()
+        elif self.start_mode == "review":
+            self.start_review()
+        elif self.start_mode in ("exam", "mock"):
+            self.start_exam("short" if self.start_mode == "exam" else "full")
+
+    def on_ready(self) -> None:
+        self.startup_ms = (time.perf_counter() - self.started_at) * 1000
+        self.log.info(f"tutor: first screen after {self.startup_ms:.0f} ms")
+        if self.exit_when_ready:
+            self.exit(self.startup_ms)
+
+    def on_unmount(self) -> None:
+        if self.owns_store:
+            self.store.close()
+
+    # -- the study modes --------------------------------------------------------------------------
+
+    def start_practice(self, topic: str | None = None, seed: int | None = None) -> None:
+        from tutor.app.screens.practice_screen import PracticeScreen
+        from tutor.study.sessions import PracticeSession
+
+        self.push_screen(PracticeScreen(PracticeSession(self.bank, self.store, topic=topic, seed=seed), lang=self.lang))
+
+    def start_review(self) -> None:
+        from tutor.app.screens.review_screen import ReviewScreen
+        from tutor.study.sessions import ReviewSession
+
+        self.push_screen(ReviewScreen(ReviewSession(self.bank, self.store), lang=self.lang))
+
+    def start_exam(self, preset: str = "short", topic: str | None = None, seed: int | None = None) -> None:
+        from tutor.app.screens.exam_screen import ExamScreen
+        from tutor.study.sessions import EXAM_PRESETS, ExamSession
+
+        if not self.bank.by_topic(topic):
+            self.notify(self.t("exam.empty"), severity="warning")
+            return
+        count, minutes = EXAM_PRESETS[preset]
+        session = ExamSession(self.bank, self.store, count, minutes, topic=topic, seed=seed)
+        self.push_screen(ExamScreen(session, lang=self.lang))
+
+    def show_report(self, report: ExamReport) -> None:
+        """Replace the finished exam with its report (Escape there goes home)."""
+        from tutor.app.screens.exam_report_screen import ExamReportScreen
+
+        self.switch_screen(ExamReportScreen(report, lang=self.lang))
+
+
+def make_app(
+    bank: Bank | None = None,
+    store: Store | None = None,
+    lang: str = "en",
+    problems: list[Problem] | None = None,
+    start: str = "home",
+    *,
+    labs: dict[str, LabRef] | None = None,
+    started_at: float | None = None,
+    exit_when_ready: bool = False,
+) -> TutorApp:
+    """Build the quiz app: `bank` defaults to the shipped bank plus configured extra banks, `store` to
+    the learner's progress database (closed when the app exits), `problems` to the bank's own problems.
+    `start` opens a mode straight away (`home`, `practice`, `review`, `exam`, `mock`); `labs` replaces
+    the catalogue of linked labs (default: the shipped `labs/`, read on first feedback).
+    `exit_when_ready` quits as soon as the first screen is drawn (for start-up benchmarks; the app's
+    return value is then `startup_ms`)."""
+    if bank is None:
+        from tutor.bank import load_bank
+
+        bank = load_bank()
+    owns_store = store is None
+    if store is None:
+        from tutor.study.store import Store
+
+        store = Store()
+    return TutorApp(
+        bank,
+        store,
+        lang=lang,
+        problems=problems,
+        start=start,
+        owns_store=owns_store,
+        labs=labs,
+        started_at=started_at,
+        exit_when_ready=exit_when_ready,
+    )

@@ -1,0 +1,109 @@
+"""Home: the topics with counts and mastery, reviews due, bank problems, and the ways to study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
+from textual.widgets import Button, DataTable, Footer, Static
+
+from tutor.app.screens.base import TutorScreen
+from tutor.app.widgets.topic_table import ALL, TopicTable
+from tutor.study.progress import summary
+
+PROBLEM_LINES = 3
+
+
+def short_path(file: str, limit: int = 32) -> str:
+    """A long path cut to its last two parts, so the file name survives on one line."""
+    parts = Path(file).parts
+    return file if len(file) <= limit or len(parts) <= 2 else str(Path("…", *parts[-2:]))
+
+
+class HomeScreen(TutorScreen):
+    AUTO_FOCUS = "#topics"
+    BINDINGS = [
+        Binding("p", "practice", "key.practice"),
+        Binding("e", "exam('short')", "key.exam_short"),
+        Binding("m", "exam('full')", "key.exam_full"),
+        Binding("r", "review", "key.review"),
+        Binding("q", "app.quit", "key.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.t("app.title"), id="home-title", classes="bar", markup=False)
+        problems = self.tutor.problems
+        if problems:
+            files = len({p.file for p in problems})
+            lines = [self.t("home.problems", files=files)]
+            lines += [f"  {short_path(p.file)}:{p.line}: {p.message}" for p in problems[:PROBLEM_LINES]]
+            if len(problems) > PROBLEM_LINES:
+                lines.append("  " + self.t("home.problems_more", more=len(problems) - PROBLEM_LINES))
+            yield Static(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"), id="home-problems")
+        if not self.tutor.bank.questions:
+            yield Static(self.t("home.empty"), id="home-empty", markup=False)
+        yield TopicTable(self.lang, id="topics")
+        yield Static("", id="home-status", markup=False)
+        with HorizontalGroup(id="home-actions", classes="actions"):
+            yield Button(self.t("key.practice"), id="btn-practice", variant="primary", compact=True)
+            yield Button(self.t("key.exam_short"), id="btn-exam-short", compact=True)
+            yield Button(self.t("key.exam_full"), id="btn-exam-full", compact=True)
+            yield Button(self.t("key.review"), id="btn-review", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from tutor.study.sessions import EXAM_PRESETS
+
+        for button in self.query(Button):
+            button.can_focus = False  # keys drive everything; buttons are for the mouse
+        for preset in ("short", "full"):
+            count, minutes = EXAM_PRESETS[preset]
+            self.query_one(f"#btn-exam-{preset}").tooltip = self.t(f"exam.{preset}", count=count, minutes=f"{minutes:g}")
+        self.query_one(TopicTable).tooltip = self.t("home.hint")
+
+    def on_screen_resume(self) -> None:
+        # also sent when the screen is first shown, so this draws the table the first time too
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        bank = self.tutor.bank
+        progress = summary(bank, self.tutor.store)
+        self.query_one(TopicTable).fill(bank, progress)
+        parts = [self.t("home.due", due=progress.due) if progress.due else self.t("home.due_none")]
+        if progress.leeches:
+            parts.append(self.t("home.leeches", count=len(progress.leeches)))
+        parts.append(self.t("home.totals", questions=progress.total, seen=progress.seen))
+        status = self.query_one("#home-status", Static)
+        status.update("  ·  ".join(parts))
+        status.set_class(progress.due > 0, "-due")
+
+    def _topic(self) -> str | None:
+        key = self.query_one(TopicTable).topic_key
+        return None if key in (None, ALL) else key
+
+    def action_practice(self) -> None:
+        self.tutor.start_practice(self._topic())
+
+    def action_exam(self, preset: str) -> None:
+        self.tutor.start_exam(preset)
+
+    def action_review(self) -> None:
+        self.tutor.start_review()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        self.tutor.start_practice(None if key == ALL else key)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "btn-practice": self.action_practice,
+            "btn-exam-short": lambda: self.action_exam("short"),
+            "btn-exam-full": lambda: self.action_exam("full"),
+            "btn-review": self.action_review,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()

@@ -1,0 +1,56 @@
+"""Review: FSRS spaced repetition over seen questions, most overdue first, with the practice feedback."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from tutor.app.screens.study_screen import DONE, StudyScreen
+from tutor.app.strings import duration
+from tutor.study.scheduler import utc
+from tutor.study.sessions import ReviewSession
+
+
+class ReviewScreen(StudyScreen):
+    BINDINGS = [Binding("r", "refresh_due", "key.check_again")]
+
+    session: ReviewSession
+
+    def is_leech(self, question_id: str) -> bool:
+        return self.session.is_leech(question_id)
+
+    def bar_text(self) -> str:
+        s = self.session
+        parts = [self.t("review.title")]
+        left = s.total - s.position
+        if left > 0:
+            parts.append(self.t("review.due", due=left))
+        if s.answered:
+            parts.append(f"✓ {s.correct_count}/{s.answered}")
+        if s.current is not None and self.is_leech(s.current.id):
+            parts.append(self.t("fb.leech"))
+        return "  ·  ".join(parts)
+
+    def done_text(self) -> str:
+        s = self.session
+        lines = []
+        if s.answered:
+            lines.append(self.t("review.done", right=s.correct_count, answered=s.answered))
+        else:
+            lines.append(self.t("review.nothing_due"))
+        next_due = s.next_due
+        if next_due is None:
+            lines = [self.t("review.never")]
+        else:
+            wait = (next_due - utc()).total_seconds()
+            lines.append(self.t("review.next_in", delta=duration(self.lang, max(0.0, wait))))
+        return "\n\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refresh_due":
+            return self.state == DONE
+        return super().check_action(action, parameters)
+
+    async def action_refresh_due(self) -> None:
+        """Pick up whatever fell due meanwhile (e.g. the questions missed ten minutes ago)."""
+        if self.state == DONE and self.session.refresh():
+            await self.show_current()

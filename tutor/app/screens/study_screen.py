@@ -1,0 +1,181 @@
+"""One question at a time with feedback after each: the screen behind practice and review.
+
+The session (`PracticeSession` / `ReviewSession`) decides the order, grades and records; this screen
+shows the current question, forwards the learner's choice to `session.submit()`, shows the feedback,
+and calls `session.advance()`. Two states: answering (choices visible, Enter submits) and feedback
+(the why of every option, n / Enter for the next question).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup, VerticalScroll
+from textual.widgets import Button, Footer, Static
+
+from tutor.app.screens.base import TutorScreen
+from tutor.app.widgets.choices import Choices
+from tutor.app.widgets.feedback_view import FeedbackView, feedback_renderable
+from tutor.app.widgets.question_view import QuestionView
+from tutor.study.store import StoreError
+
+ANSWERING, FEEDBACK, DONE = "answering", "feedback", "done"
+
+
+class StudyScreen(TutorScreen):
+    """Base for practice and review; subclasses name the bar and the end-of-session message."""
+
+    BINDINGS = [
+        Binding("escape", "back", "key.back"),
+        Binding("enter", "submit", "key.submit"),
+        Binding("n,enter", "next", "key.next", key_display="n/⏎"),
+    ]
+
+    def __init__(self, session: Any, *, lang: str = "en") -> None:
+        super().__init__(lang=lang)
+        self.session = session
+        self.state = ANSWERING
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="study-bar", classes="bar", markup=False)
+        with VerticalScroll(id="study-body"):
+            yield Static("", id="study-message", markup=False)
+            yield FeedbackView(id="feedback")
+        with HorizontalGroup(id="study-actions", classes="actions"):
+            yield Button(self.t("key.submit"), id="btn-submit", variant="primary", compact=True)
+            yield Button(self.t("key.next"), id="btn-next", variant="primary", compact=True)
+            yield Button(self.t("key.back"), id="btn-back", compact=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False
+        await self.show_current()
+
+    # -- what subclasses say ----------------------------------------------------------------------
+
+    def bar_text(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def done_text(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def is_leech(self, question_id: str) -> bool:
+        return False
+
+    # -- flow -------------------------------------------------------------------------------------
+
+    async def show_current(self) -> None:
+        """Draw the session's current question, or the end of the session."""
+        feedback = self.query_one(FeedbackView)
+        feedback.show("")
+        feedback.display = False
+        message = self.query_one("#study-message", Static)
+        body = self.query_one("#study-body", VerticalScroll)
+        views = self.query(QuestionView)
+        question = self.session.current
+        if question is None:
+            self.state = DONE
+            for view in views:
+                view.display = False
+            message.update(self.done_text())
+            message.display = True
+            body.focus()
+        else:
+            self.state = ANSWERING
+            message.display = False
+            if views:
+                view = views.first()
+                view.load(question)
+                view.display = True
+                view.choices.display = True
+                view.query_one(".question-hint").display = True
+            else:
+                view = QuestionView(question, self.lang, bank=self.tutor.bank, id="question")
+                await body.mount(view, before=feedback)
+            body.scroll_home(animate=False)
+            view.choices.focus()
+            self.session.mark_shown()
+        self._update_chrome()
+
+    def _update_chrome(self) -> None:
+        self.query_one("#study-bar", Static).update(self.bar_text())
+        self.query_one("#btn-submit").display = self.state == ANSWERING
+        self.query_one("#btn-next").display = self.state == FEEDBACK
+        self.refresh_bindings()
+
+    def submit(self) -> None:
+        if self.state != ANSWERING:
+            return
+        choices = self.query_one(Choices)
+        if not choices.chosen:
+            # Enter with nothing chosen picks the highlighted option, so Enter, Enter answers.
+            choices.action_toggle()
+            return
+        try:
+            feedback = self.session.submit(choices.chosen)
+        except StoreError as exc:  # e.g. another tutor held the database for too long: keep the answer on screen
+            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)
+            return
+        question = feedback.question
+        self.query_one("#question", QuestionView).choices.display = False
+        self.query_one(".question-hint").display = False
+        view = self.query_one(FeedbackView)
+        view.show(
+            feedback_renderable(
+                question,
+                feedback.chosen,
+                feedback.correct,
+                self.lang,
+                labs=self.tutor.labs,
+                leech=self.is_leech(question.id),
+            )
+        )
+        view.display = True
+        view.set_class(feedback.correct, "-correct")
+        view.set_class(not feedback.correct, "-incorrect")
+        self.state = FEEDBACK
+        body = self.query_one("#study-body", VerticalScroll)
+        body.focus()
+        body.scroll_home(animate=False)
+        self._update_chrome()
+
+    async def next_question(self) -> None:
+        if self.state != FEEDBACK:
+            return
+        self.session.advance()
+        await self.show_current()
+
+    # -- keys and buttons -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":
+            return self.state == ANSWERING
+        if action == "next":
+            return self.state == FEEDBACK
+        return True
+
+    def action_submit(self) -> None:
+        self.submit()
+
+    async def action_next(self) -> None:
+        await self.next_question()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "btn-submit":
+            self.submit()
+        elif event.button.id == "btn-next":
+            await self.next_question()
+        elif event.button.id == "btn-back":
+            self.action_back()
+
+    def on_choices_changed(self, message: Choices.Changed) -> None:
+        message.stop()

@@ -1,0 +1,322 @@
+"""Claims: safe comparisons of arm metrics, and the verdict rule that judges them over seeds.
+
+A claim is one comparison, e.g. ``finetune_more_data.val_acc > dropout.val_acc + 0.03``. Each side is a
+small arithmetic expression over numbers and ``arm.metric`` references (``+ - * /``, parentheses, unary
+minus). The grammar is parsed here by hand into a tiny tree; nothing in a lab file is ever evaluated as
+Python.
+
+Verdict rule (the same everywhere, never written by hand):
+
+* For each seed s, the claim's margin is ``d_s = left_s - right_s`` (for ``<``: ``right_s - left_s``).
+  Arms are paired by seed: seed s of every arm uses the same seed for its training subset and init.
+* The claim **holds** when the mean margin is positive and exceeds twice its standard deviation across
+  seeds: ``mean(d) > 0 and mean(d) > 2 * sd(d)`` (sample sd, ddof=1; with one seed, sd is unknown and
+  no claim can hold).
+* Its **opposite holds** by the same rule on ``-d``.
+* A lab is ``reproduced`` when every claim holds, ``contradicted`` when some claim's opposite holds,
+  and ``inconclusive`` otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+SPREAD_FACTOR = 2.0
+VERDICTS = ("reproduced", "contradicted", "inconclusive")
+
+METRICS: dict[str, str] = {
+    "train_acc": "accuracy on the arm's own training images (evaluation mode, no augmentation), 0-1",
+    "val_acc": "accuracy on the validation split, 0-1",
+    "test_acc": "accuracy on the test split (reported only; never used for any choice), 0-1",
+    "train_loss": "cross-entropy on the training images",
+    "val_loss": "cross-entropy on the validation split",
+    "test_loss": "cross-entropy on the test split",
+    "gap": "train_acc - val_acc (how much the model fits its own images better than new ones)",
+    "first_epoch_val_acc": "validation accuracy after the first epoch",
+    "first_epoch_train_acc": "training accuracy after the first epoch",
+    "best_val_acc": "best validation accuracy over the epochs",
+    "seconds": "wall-clock seconds the arm took for one seed",
+    "train_images": "how many training images the arm used",
+    "images_seen": "training images x epochs (x trials for a search): the arm's training budget",
+}
+
+
+class ClaimSyntaxError(ValueError):
+    """A claim that does not parse; `column` is 1-based within the claim text."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message if column is None else f"{message} (column {column})")
+        self.column = column
+
+
+# ---------------------------------------------------------------- expression tree
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        return self.value
+
+    def refs(self) -> list[tuple[str, str]]:
+        return []
+
+    def __str__(self) -> str:
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    arm: str
+    metric: str
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        return values[(self.arm, self.metric)]
+
+    def refs(self) -> list[tuple[str, str]]:
+        return [(self.arm, self.metric)]
+
+    def __str__(self) -> str:
+        return f"{self.arm}.{self.metric}"
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Num | Ref | Neg | BinOp
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        return -self.operand.eval(values)
+
+    def refs(self) -> list[tuple[str, str]]:
+        return self.operand.refs()
+
+    def __str__(self) -> str:
+        return f"-{self.operand}"
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str
+    left: Num | Ref | Neg | BinOp
+    right: Num | Ref | Neg | BinOp
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        a, b = self.left.eval(values), self.right.eval(values)
+        if self.op == "+":
+            return a + b
+        if self.op == "-":
+            return a - b
+        if self.op == "*":
+            return a * b
+        return a / b if b != 0 else math.nan
+
+    def refs(self) -> list[tuple[str, str]]:
+        return self.left.refs() + self.right.refs()
+
+    def __str__(self) -> str:
+        return f"({self.left} {self.op} {self.right})"
+
+
+Expr = Num | Ref | Neg | BinOp
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    left: Expr
+    op: str  # ">" or "<"
+    right: Expr
+
+    def refs(self) -> list[tuple[str, str]]:
+        return self.left.refs() + self.right.refs()
+
+    def margin(self, values: Mapping[tuple[str, str], float]) -> tuple[float, float, float]:
+        """(left, right, margin) for one seed; the margin is positive when the claim is true."""
+        a, b = self.left.eval(values), self.right.eval(values)
+        return a, b, (a - b) if self.op == ">" else (b - a)
+
+
+# ---------------------------------------------------------------- parser
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+    r"|(?P<ref>[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>>=|<=|==|!=|[-+*/()<>]))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            col = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
+            raise ClaimSyntaxError(f"unexpected character {text[col - 1]!r}", col)
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind), m.start(kind) + 1))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.peek()
+        if tok is None:
+            raise ClaimSyntaxError("the claim ends too early", len(self.text.rstrip()) + 1)
+        self.i += 1
+        return tok
+
+    def claim(self) -> Claim:
+        if not self.toks:
+            raise ClaimSyntaxError("empty claim")
+        left = self.expr()
+        tok = self.peek()
+        if tok is None or tok[0] != "op" or tok[1] not in {">", "<", ">=", "<=", "==", "!="}:
+            col = tok[2] if tok else len(self.text.rstrip()) + 1
+            raise ClaimSyntaxError("expected a comparison '>' or '<' between two sides", col)
+        if tok[1] in {"==", "!="}:
+            raise ClaimSyntaxError(
+                f"'{tok[1]}' cannot be judged over noisy seeds; state a direction with '>' or '<' "
+                "(e.g. 'a.val_acc < b.val_acc + 0.02' for 'a is not better by more than 2 points')",
+                tok[2],
+            )
+        self.i += 1
+        op = tok[1][0]
+        right = self.expr()
+        extra = self.peek()
+        if extra is not None:
+            if extra[0] == "op" and extra[1] in {">", "<", ">=", "<="}:
+                raise ClaimSyntaxError("one comparison per claim (write a second claim instead)", extra[2])
+            raise ClaimSyntaxError(f"unexpected {extra[1]!r}", extra[2])
+        return Claim(self.text.strip(), left, op, right)
+
+    def expr(self) -> Expr:
+        node = self.term()
+        while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] in "+-" and len(tok[1]) == 1:
+            self.i += 1
+            node = BinOp(tok[1], node, self.term())
+        return node
+
+    def term(self) -> Expr:
+        node = self.factor()
+        while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] in "*/" and len(tok[1]) == 1:
+            self.i += 1
+            node = BinOp(tok[1], node, self.factor())
+        return node
+
+    def factor(self) -> Expr:
+        kind, value, col = self.take()
+        if kind == "num":
+            return Num(float(value))
+        if kind == "ref":
+            arm, metric = value.split(".")
+            return Ref(arm, metric)
+        if kind == "op" and value == "-":
+            return Neg(self.factor())
+        if kind == "op" and value == "(":
+            node = self.expr()
+            close = self.take()
+            if close[1] != ")":
+                raise ClaimSyntaxError(f"expected ')' but found {close[1]!r}", close[2])
+            return node
+        if kind == "name":
+            raise ClaimSyntaxError(f"'{value}' is not an arm metric (write ARM.METRIC, e.g. {value}.val_acc)", col)
+        raise ClaimSyntaxError(f"unexpected {value!r}", col)
+
+
+def parse_claim(text: str) -> Claim:
+    """Parse one claim; raises ClaimSyntaxError (with a column) when it is not a valid comparison."""
+    if not isinstance(text, str):
+        raise ClaimSyntaxError("a claim must be text")
+    return _Parser(text).claim()
+
+
+def check_refs(claim: Claim, arms: Sequence[str], metrics: Sequence[str] | None = None) -> list[str]:
+    """Problems with the arm names and metrics a claim mentions (empty when all are known)."""
+    metrics = list(METRICS) if metrics is None else list(metrics)
+    problems = []
+    for arm, metric in claim.refs():
+        if arm not in arms:
+            problems.append(f"unknown arm '{arm}' in claim (arms: {', '.join(arms)})")
+        if metric not in metrics:
+            problems.append(f"unknown metric '{metric}' in claim (metrics: {', '.join(metrics)})")
+    return list(dict.fromkeys(problems))
+
+
+# ---------------------------------------------------------------- verdict
+
+
+def mean_sd(values: Sequence[float]) -> tuple[float, float]:
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan
+    mean = sum(values) / n
+    if n < 2:
+        return mean, math.nan
+    var = sum((v - mean) ** 2 for v in values) / (n - 1)
+    return mean, math.sqrt(var)
+
+
+def _passes(mean: float, sd: float) -> bool:
+    if math.isnan(mean) or math.isnan(sd):
+        return False
+    return mean > 0 and mean > SPREAD_FACTOR * sd
+
+
+@dataclass
+class Judgement:
+    text: str
+    holds: bool
+    opposite_holds: bool
+    numbers: dict = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return "holds" if self.holds else ("opposite holds" if self.opposite_holds else "not shown")
+
+
+def judge(claim: Claim, per_seed: Sequence[Mapping[tuple[str, str], float]]) -> Judgement:
+    """Judge a claim from per-seed metric values ({(arm, metric): value} for each seed, paired by seed)."""
+    lefts, rights, margins = [], [], []
+    for values in per_seed:
+        try:
+            a, b, d = claim.margin(values)
+        except KeyError:
+            continue  # an arm that did not finish for this seed (cancelled run)
+        lefts.append(a)
+        rights.append(b)
+        margins.append(d)
+    mean, sd = mean_sd(margins)
+    holds = _passes(mean, sd)
+    opposite = _passes(-mean, sd) if not math.isnan(mean) else False
+    numbers = {
+        "left": {"mean": mean_sd(lefts)[0], "per_seed": lefts},
+        "right": {"mean": mean_sd(rights)[0], "per_seed": rights},
+        "margin": {"mean": mean, "sd": sd, "per_seed": margins},
+        "needed": SPREAD_FACTOR * sd if not math.isnan(sd) else None,
+        "seeds": len(margins),
+    }
+    return Judgement(claim.text, holds, opposite, numbers)
+
+
+def verdict(judgements: Sequence[Judgement]) -> str:
+    """`reproduced` when every claim holds, `contradicted` when some claim's opposite holds, else `inconclusive`."""
+    if judgements and all(j.holds for j in judgements):
+        return "reproduced"
+    if any(j.opposite_holds for j in judgements):
+        return "contradicted"
+    return "inconclusive"

@@ -1,0 +1,154 @@
+"""`tutor lab`, `tutor labs` and `tutor pretrain`. Torch-free at import: torch loads inside the handlers.
+
+Wired into the main CLI with `from tutor.lab.cli import register; register(subparsers)`. Handlers return
+an exit code: 0 done (whatever the verdict), 1 a lab problem (one line, or one `FILE:LINE: message` per
+spec problem; never a traceback), 130 interrupted (the partial result is written, marked cancelled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "lab", help="run a lab: real training that tests a question's claim",
+        description="Run a lab by id (see `tutor labs`) or from a lab YAML file, and judge its claims over seeds.",
+    )
+    p.add_argument("lab", metavar="NAME_OR_PATH", help="lab id (e.g. underfitting) or path to a lab .yaml file")
+    prof = p.add_mutually_exclusive_group()
+    prof.add_argument("--quick", dest="profile", action="store_const", const="quick",
+                      help="the quick profile (default): about a minute on a laptop CPU")
+    prof.add_argument("--full", dest="profile", action="store_const", const="full",
+                      help="the full profile: more seeds and data, several minutes")
+    prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
+    p.set_defaults(profile="quick")
+    p.add_argument("--seed", type=int, default=0, metavar="N",
+                   help="first seed; a profile with k seeds runs N..N+k-1 (default 0)")
+    p.add_argument("--device", choices=DEVICES, default="auto", help="where to train (default: auto = CUDA, MPS, else CPU)")
+    p.add_argument("--backbone", metavar="B", default=None,
+                   help="backbone instead of the lab's (tutornet, resnet18, mobilenet_v3_small)")
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help="folder for result.json and the plots (default: a fresh folder under the tutor data dir)")
+    p.add_argument("--arms", metavar="A,B", default=None, help="run only these arms (comma-separated)")
+    p.add_argument("--json", action="store_true", help="print the events as JSON lines instead of progress bars")
+    p.set_defaults(handler=cmd_lab)
+
+    q = subparsers.add_parser("labs", help="list the labs with a one-line summary",
+                              description="List the labs in labs/ (and any given folders) with a one-line summary.")
+    q.add_argument("dirs", nargs="*", metavar="DIR", help="extra folders of lab .yaml files")
+    q.set_defaults(handler=cmd_labs)
+
+    # The pretraining module imports torch; its real options are added when the command runs, so the
+    # parser stays torch-free. `tutor pretrain --help` shows them.
+    r = subparsers.add_parser("pretrain", help="rebuild the shipped tutornet backbone (fractal pretraining)",
+                              add_help=False, prefix_chars="\x00")
+    r.add_argument("pretrain_args", nargs=argparse.REMAINDER)
+    r.set_defaults(handler=cmd_pretrain)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from tutor.lab.errors import LabError
+    from tutor.lab.spec import SpecError, find_lab
+
+    try:
+        lab = find_lab(args.lab)
+        arms = [a.strip() for a in args.arms.split(",") if a.strip()] if args.arms else None
+        lab.arm_configs(args.profile, arms)  # unknown arm / profile: one clean line before torch loads
+    except SpecError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        return 1
+    except LabError as exc:
+        _err(f"tutor lab: {exc}")
+        return 1
+    try:
+        from rich.console import Console
+
+        from tutor.bank.schema import text
+        from tutor.lab.report import ConsoleReport
+        from tutor.lab.runner import run_lab
+    except ImportError as exc:  # pragma: no cover - torch missing from the install
+        _err(f"tutor lab: the lab engine needs {exc.name} (pip install torch torchvision)")
+        return 1
+    report = ConsoleReport(Console(stderr=False), look_at=text(lab.file.look_at) or None)
+    gen = run_lab(lab, profile=args.profile, seeds=args.seed, device=args.device, backbone=args.backbone,
+                  out=args.out, arms=arms)
+    code = 0
+    try:
+        for event in gen:
+            if args.json:
+                print(event.to_json(), flush=True)
+            else:
+                report.handle(event)
+            if event.kind == "cancelled":
+                code = 130
+    except KeyboardInterrupt:
+        gen.close()  # writes the partial result, marked cancelled
+        report.stop()
+        _err("tutor lab: interrupted; the partial result (if any) is marked cancelled")
+        return 130
+    except LabError as exc:
+        report.stop()
+        _err(f"tutor lab: {exc}")
+        return 1
+    finally:
+        report.stop()
+    return code
+
+
+def cmd_labs(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from tutor import paths
+    from tutor.lab.spec import SpecError, lab_files, load_lab
+
+    dirs = [paths.labs_dir(), *[Path(d) for d in args.dirs]]
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("lab", style="cyan", no_wrap=True)
+    table.add_column("arms", justify="right")
+    table.add_column("what it tests")
+    problems = []
+    for path in lab_files(dirs):
+        try:
+            lab = load_lab(path)
+        except SpecError as exc:
+            problems += exc.problems
+            continue
+        table.add_row(lab.id, str(len(lab.arm_names)), f"[bold]{lab.title()}[/]: {lab.summary().splitlines()[0]}")
+    Console().print(table)
+    for problem in problems:
+        _err(str(problem))
+    if not problems:
+        print("Run one with: tutor lab NAME  (--full for the long version)")
+    return 1 if problems else 0
+
+
+def cmd_pretrain(args: argparse.Namespace) -> int:
+    from tutor.lab.errors import LabError
+
+    try:
+        from tutor.lab import pretrain
+    except ImportError as exc:
+        _err(f"tutor pretrain: not available ({exc})")
+        return 1
+    parser = argparse.ArgumentParser(prog="tutor pretrain", description="Rebuild the shipped tutornet backbone.")
+    pretrain.add_arguments(parser)
+    ns = parser.parse_args(args.pretrain_args)
+    try:
+        return int(pretrain.main(ns) or 0)
+    except LabError as exc:
+        _err(f"tutor pretrain: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("tutor pretrain: interrupted")
+        return 130

@@ -1,0 +1,150 @@
+"""What a running lab reports, as plain JSON-serialisable dataclasses. Torch-free.
+
+`runner.run_lab(...)` yields these in order:
+
+    LabStarted
+      Stage*                         (e.g. "loading elpv", "extracting frozen features")
+      ArmStarted                     (once per arm)
+        EpochEnd*                    (per seed and epoch)
+        SeedFinished                 (per seed: that seed's final metrics)
+      ArmFinished                    (per arm: each metric's mean, sd and per-seed values)
+      ClaimResult*                   (per claim, after every arm)
+    LabFinished                      (the whole result, as written to result.json)
+
+or, when the run is interrupted, `Cancelled` (with the partial result) instead of the tail. Every event
+turns into one JSON line with `to_json()` and back with `from_json()`, so the quiz app can run a lab in
+a subprocess and stream its events.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN/inf: write them as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+@dataclass
+class Event:
+    kind: ClassVar[str] = "event"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event": self.kind, **_clean(asdict(self))}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
+
+
+@dataclass
+class LabStarted(Event):
+    kind: ClassVar[str] = "lab_started"
+    lab: str
+    title: str
+    profile: str
+    device: str
+    seeds: list[int]
+    arms: dict[str, str]  # name -> one-line description
+    epochs: dict[str, int]  # name -> epochs per seed (x trials for a search): progress totals
+    out: str | None = None
+
+
+@dataclass
+class Stage(Event):
+    kind: ClassVar[str] = "stage"
+    text: str
+
+
+@dataclass
+class ArmStarted(Event):
+    kind: ClassVar[str] = "arm_started"
+    arm: str
+    description: str
+    seeds: list[int]
+    epochs: int  # per seed, counting every trial of a search
+
+
+@dataclass
+class EpochEnd(Event):
+    kind: ClassVar[str] = "epoch_end"
+    arm: str
+    seed: int
+    epoch: int  # 1-based, within the seed (a search counts its trials' epochs one after another)
+    epochs: int
+    train_acc: float
+    train_loss: float
+    val_acc: float
+    val_loss: float
+    trial: int | None = None
+
+
+@dataclass
+class SeedFinished(Event):
+    kind: ClassVar[str] = "seed_finished"
+    arm: str
+    seed: int
+    metrics: dict[str, float]
+    history: dict[str, list[float]] = field(default_factory=dict)  # per-epoch curves of the reported run
+    chosen: dict[str, Any] | None = None  # a search's winning settings
+
+
+@dataclass
+class ArmFinished(Event):
+    kind: ClassVar[str] = "arm_finished"
+    arm: str
+    metrics: dict[str, dict[str, Any]]  # metric -> {mean, sd, per_seed}
+    seconds: float
+
+
+@dataclass
+class ClaimResult(Event):
+    kind: ClassVar[str] = "claim_result"
+    text: str
+    holds: bool
+    opposite_holds: bool
+    numbers: dict[str, Any]
+    says: str | None = None
+
+
+@dataclass
+class LabFinished(Event):
+    kind: ClassVar[str] = "lab_finished"
+    result: dict[str, Any]
+    verdict: str
+    out: str | None = None
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cancelled(Event):
+    kind: ClassVar[str] = "cancelled"
+    reason: str
+    result: dict[str, Any]
+    out: str | None = None
+    files: list[str] = field(default_factory=list)
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (LabStarted, Stage, ArmStarted, EpochEnd, SeedFinished, ArmFinished, ClaimResult, LabFinished, Cancelled)
+}
+
+
+def from_dict(data: dict[str, Any]) -> Event:
+    data = dict(data)
+    cls = EVENT_TYPES[data.pop("event")]
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def from_json(line: str) -> Event:
+    return from_dict(json.loads(line))

@@ -1,0 +1,99 @@
+"""PNG plots of a finished lab (matplotlib, Agg backend: no display needed).
+
+- `curves.png`: per arm, training and validation accuracy after every epoch (mean over seeds, with the
+  range over seeds shaded);
+- `accuracy.png`: per arm, final training vs validation accuracy side by side, the gap written above.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _curves(history: dict[str, dict[str, list[float]]], key: str) -> np.ndarray | None:
+    runs = [h[key] for h in history.values() if h.get(key)]
+    if not runs:
+        return None
+    n = min(len(r) for r in runs)
+    return np.array([r[:n] for r in runs], dtype=float) * 100
+
+
+def write_plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    plt = _plt()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    arms = list(result.get("arms", {}))
+    if not arms:
+        return []
+    details = result.get("arm_details", {})
+    n_seeds = len(result.get("seeds", []))
+    files: list[Path] = []
+
+    cols = min(4, len(arms))
+    rows = (len(arms) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.9 * rows + 0.7), squeeze=False, sharey=True)
+    for ax, arm in zip(axes.flat, arms):
+        hist = details.get(arm, {}).get("history", {})
+        for key, label, color in (("train_acc", "training", "tab:blue"), ("val_acc", "validation", "tab:orange")):
+            data = _curves(hist, key)
+            if data is None:
+                continue
+            epochs = np.arange(1, data.shape[1] + 1)
+            ax.plot(epochs, data.mean(0), color=color, label=label, marker="o" if data.shape[1] < 12 else None, ms=3)
+            if len(data) > 1:
+                ax.fill_between(epochs, data.min(0), data.max(0), color=color, alpha=0.18, lw=0)
+        ax.set_title(arm, fontsize=10)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("accuracy (%)")
+    for ax in list(axes.flat)[len(arms):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"{result.get('title', result['lab'])}\naccuracy on the training images and on new (validation) "
+                 f"images while training\n(mean of {n_seeds} seeds, shaded: lowest to highest seed)", fontsize=11)
+    fig.tight_layout()
+    path = out_dir / "curves.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    files.append(path)
+
+    metrics = result["arms"]
+    tr = np.array([metrics[a]["train_acc"]["mean"] for a in arms]) * 100
+    va = np.array([metrics[a]["val_acc"]["mean"] for a in arms]) * 100
+    tr_sd = np.nan_to_num(np.array([metrics[a]["train_acc"]["sd"] or 0 for a in arms], dtype=float)) * 100
+    va_sd = np.nan_to_num(np.array([metrics[a]["val_acc"]["sd"] or 0 for a in arms], dtype=float)) * 100
+    x = np.arange(len(arms))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.25 * len(arms) + 2), 4.4))
+    ax.bar(x - 0.2, tr, 0.4, yerr=tr_sd, label="training accuracy", color="tab:blue", capsize=3)
+    ax.bar(x + 0.2, va, 0.4, yerr=va_sd, label="validation accuracy", color="tab:orange", capsize=3)
+    for i in range(len(arms)):
+        ax.annotate(f"gap {tr[i] - va[i]:+.1f}", (x[i], max(tr[i], va[i]) + max(tr_sd[i], va_sd[i]) + 1.0),
+                    ha="center", fontsize=8)
+    low = max(0.0, min(tr.min(), va.min()) - 15)
+    ax.set_ylim(low, 105)
+    ax.set_xticks(x, arms, rotation=20 if len(arms) > 4 else 0, ha="right" if len(arms) > 4 else "center")
+    ax.set_ylabel("accuracy (%)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(f"{result.get('title', result['lab'])}\ntraining vs validation accuracy per arm\n"
+                 f"(gap = how much better each model does on its own training images; verdict: {result.get('verdict')})",
+                 fontsize=10)
+    fig.tight_layout()
+    path = out_dir / "accuracy.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    files.append(path)
+    return files

@@ -54,7 +54,7 @@ def test_create_has_current_schema_in_wal_mode(tmp_path):
         assert store._conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert user_version(path) == SCHEMA_VERSION
     assert {"attempts", "cards", "exams"} <= tables(path)
-    assert "lab_runs" not in tables(path)
+    assert "lab_runs" in tables(path)
 
 
 def test_migrates_a_version_1_store_and_keeps_its_data(tmp_path):

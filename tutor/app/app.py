@@ -62,6 +62,8 @@ class TutorApp(App):
         self.exit_when_ready = exit_when_ready
         self.startup_ms: float | None = None
         """Milliseconds from `started_at` (default: importing `tutor.app`) to the first screen drawn."""
+        self.lab_processes: set = set()
+        """Lab runs in flight (`LabProcess`): killed if the app exits while one trains."""
         localize_bindings(self, lang)
 
     def t(self, key: str, **values: object) -> str:
@@ -74,6 +76,12 @@ class TutorApp(App):
         from tutor.bank.labrefs import lab_catalog
 
         return lab_catalog([paths.labs_dir()])
+
+    def lab_command(self, lab_path, profile: str) -> list[str]:
+        """The command that runs a lab for the LabScreen (tests replace it with a scripted one)."""
+        from tutor.app.lab_process import lab_command
+
+        return lab_command(lab_path, profile)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -96,6 +104,9 @@ class TutorApp(App):
             self.exit(self.startup_ms)
 
     def on_unmount(self) -> None:
+        for proc in list(self.lab_processes):
+            if proc.running:
+                proc.proc.kill()
         if self.owns_store:
             self.store.close()
 
@@ -123,6 +134,21 @@ class TutorApp(App):
         count, minutes = EXAM_PRESETS[preset]
         session = ExamSession(self.bank, self.store, count, minutes, topic=topic, seed=seed)
         self.push_screen(ExamScreen(session, lang=self.lang))
+
+    def open_lab(self, lab_id: str, question_id: str | None = None) -> None:
+        """Show a lab (from a question's feedback, or from the labs list)."""
+        from tutor.app.screens.lab_screen import LabScreen
+
+        ref = self.labs.get(lab_id)
+        if ref is None or ref.path is None:
+            self.notify(self.t("lab.missing", id=lab_id), severity="warning")
+            return
+        self.push_screen(LabScreen(lab_id, ref.path, question_id=question_id, lang=self.lang))
+
+    def open_labs(self) -> None:
+        from tutor.app.screens.labs_screen import LabsScreen
+
+        self.push_screen(LabsScreen(lang=self.lang))
 
     def show_report(self, report: ExamReport) -> None:
         """Replace the finished exam with its report (Escape there goes home)."""

@@ -36,6 +36,8 @@ def register(subparsers) -> None:
                    help="folder for result.json and the plots (default: a fresh folder under the tutor data dir)")
     p.add_argument("--arms", metavar="A,B", default=None, help="run only these arms (comma-separated)")
     p.add_argument("--json", action="store_true", help="print the events as JSON lines instead of progress bars")
+    p.add_argument("--no-record", dest="record", action="store_false",
+                   help="do not record the run in the progress store (the quiz app records its own runs)")
     p.set_defaults(handler=cmd_lab)
 
     q = subparsers.add_parser("labs", help="list the labs with a one-line summary",
@@ -55,8 +57,25 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> None:
+    """Keep the run in the progress store (finished or cancelled, see tutor.study.labruns); a store
+    problem is one warning line, never a failed run."""
+    from tutor.study.labruns import record_run
+    from tutor.study.store import Store, StoreError
+
+    try:
+        with Store() as store:
+            record_run(store, result, lab_path=lab_path, duration_s=duration_s, out_dir=out)
+    except (StoreError, OSError, KeyError) as exc:
+        _err(f"tutor lab: the run was not recorded in the progress store ({exc})")
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
+    import time
+
     from tutor.lab.errors import LabError
+
+    t0 = time.perf_counter()
     from tutor.lab.spec import SpecError, find_lab
 
     try:
@@ -91,6 +110,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
                 report.handle(event)
             if event.kind == "cancelled":
                 code = 130
+            if event.kind in ("lab_finished", "cancelled") and getattr(args, "record", True):
+                _record(event.result, lab.path, time.perf_counter() - t0, event.out)
     except KeyboardInterrupt:
         gen.close()  # writes the partial result, marked cancelled
         report.stop()
@@ -111,12 +132,22 @@ def cmd_labs(args: argparse.Namespace) -> int:
 
     from tutor import paths
     from tutor.lab.spec import SpecError, lab_files, load_lab
+    from tutor.study.labruns import last_runs
+    from tutor.study.store import Store, StoreError
+
+    try:
+        with Store() as store:
+            last = last_runs(store)
+    except StoreError as exc:
+        _err(f"tutor labs: cannot read the last results ({exc})")
+        last = {}
 
     dirs = [paths.labs_dir(), *[Path(d) for d in args.dirs]]
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("lab", style="cyan", no_wrap=True)
     table.add_column("arms", justify="right")
     table.add_column("what it tests")
+    table.add_column("last run", no_wrap=True)
     problems = []
     for path in lab_files(dirs):
         try:
@@ -124,7 +155,9 @@ def cmd_labs(args: argparse.Namespace) -> int:
         except SpecError as exc:
             problems += exc.problems
             continue
-        table.add_row(lab.id, str(len(lab.arm_names)), f"[bold]{lab.title()}[/]: {lab.summary().splitlines()[0]}")
+        run = last.get(lab.id)
+        when = f"{run.verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else "never run"
+        table.add_row(lab.id, str(len(lab.arm_names)), f"[bold]{lab.title()}[/]: {lab.summary().splitlines()[0]}", when)
     Console().print(table)
     for problem in problems:
         _err(str(problem))

@@ -9,6 +9,7 @@ idle) and keeps the faster. On an idle machine that is all cores.
 
 from __future__ import annotations
 
+import os
 import time
 
 import torch
@@ -31,6 +32,10 @@ def _step_seconds(threads: int, net: nn.Module, x: torch.Tensor, reps: int = 3) 
 def calibrate_threads(device: torch.device) -> int:
     """Set and return the faster of (available cores, 1) for a small conv training step; CPU only."""
     cores = available_cores()
+    fixed = os.environ.get("TUTOR_THREADS", "").strip()
+    if fixed.isdigit() and int(fixed) > 0:
+        torch.set_num_threads(int(fixed))
+        return int(fixed)
     if device.type != "cpu" or cores == 1:
         torch.set_num_threads(cores)
         return cores

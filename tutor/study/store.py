@@ -79,6 +79,33 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX attempts_answered_at ON attempts (answered_at)",
     ],
+    # 3: lab runs (from `tutor lab` or the app), with the learner's prediction when one was made.
+    [
+        """CREATE TABLE lab_runs (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            lab_id            TEXT    NOT NULL,
+            spec_hash         TEXT    NOT NULL,        -- sha256 of the lab file's bytes
+            profile           TEXT    NOT NULL,
+            status            TEXT    NOT NULL CHECK (status IN ('finished', 'cancelled')),
+            seeds             TEXT    NOT NULL,        -- JSON list
+            device            TEXT    NOT NULL,
+            host              TEXT    NOT NULL,        -- platform.node(): "this device" for time estimates
+            versions          TEXT    NOT NULL,        -- JSON {torch, torchvision, tutor, python}
+            metrics           TEXT    NOT NULL,        -- JSON arm -> metric -> {mean, sd, per_seed}
+            claims            TEXT    NOT NULL,        -- JSON list of {text, says, holds, opposite_holds, numbers}
+            verdict           TEXT    NOT NULL,        -- reproduced | inconclusive | contradicted | cancelled
+            duration_s        REAL    NOT NULL,        -- wall-clock seconds of the whole run
+            out_dir           TEXT,
+            started_at        TEXT    NOT NULL,        -- UTC ISO 8601
+            finished_at       TEXT    NOT NULL,
+            question_id       TEXT,                    -- the question the lab was opened from, if any
+            predicted_arm     TEXT,                    -- the learner's guess of the best arm (val_acc), if any
+            predicted_verdict TEXT,                    -- ... and of the verdict, if any
+            arm_matched       INTEGER CHECK (arm_matched IN (0, 1)),
+            verdict_matched   INTEGER CHECK (verdict_matched IN (0, 1))
+        )""",
+        "CREATE INDEX lab_runs_lab ON lab_runs (lab_id, status, finished_at)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -20,11 +20,12 @@ from tutor.study.sessions import ExamReport
 
 class ExamReportScreen(TutorScreen):
     AUTO_FOCUS = "#report-body"
-    BINDINGS = [Binding("escape", "home", "key.home")]
+    BINDINGS = [Binding("escape", "home", "key.home"), Binding("l", "open_lab", "key.lab")]
 
     def __init__(self, report: ExamReport, *, lang: str = "en") -> None:
         super().__init__(lang=lang)
         self.report = report
+        self._items: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         report = self.report
@@ -43,7 +44,7 @@ class ExamReportScreen(TutorScreen):
                 if item.flagged:
                     heading.append(f"  {self.t('report.flagged')}", style="yellow")
                 heading.append(f"  · {self._topic_title(item.question.topic)}", style="dim")
-                yield Static(
+                item_view = Static(
                     feedback_renderable(
                         item.question,
                         item.chosen,
@@ -54,7 +55,11 @@ class ExamReportScreen(TutorScreen):
                         show_stem=True,
                     ),
                     classes="report-item " + ("-correct" if item.correct else "-incorrect"),
+                    id=f"report-item-{n}",
                 )
+                item_view.can_focus = True  # Tab walks the answers; `l` opens the focused answer's lab
+                self._items[item_view.id] = item
+                yield item_view
         yield Footer()
 
     def _topic_title(self, topic_id: str) -> str:
@@ -76,6 +81,34 @@ class ExamReportScreen(TutorScreen):
         for topic, (right, total) in self.report.per_topic.items():
             table.add_row(self._topic_title(topic), f"{right}/{total}", mastery_bar(right / total if total else 0.0))
         return table
+
+    def _lab_item(self):
+        """The answer whose lab `l` opens: the focused one, else the first one with a lab in view."""
+        def has_lab(item) -> bool:
+            return item.question.lab is not None and item.question.lab.id in self.tutor.labs
+
+        focused = self.focused
+        if focused is not None and focused.id in self._items:
+            item = self._items[focused.id]
+            return item if has_lab(item) else None
+        body = self.query_one("#report-body")
+        view = body.scrollable_content_region
+        for widget_id, item in self._items.items():
+            if has_lab(item):
+                region = self.query_one(f"#{widget_id}").region
+                if region.overlaps(view):
+                    return item
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_lab":
+            return any(i.question.lab is not None and i.question.lab.id in self.tutor.labs for i in self.report.items)
+        return True
+
+    def action_open_lab(self) -> None:
+        item = self._lab_item()
+        if item is not None:
+            self.tutor.open_lab(item.question.lab.id, question_id=item.question.id)
 
     def action_home(self) -> None:
         self.dismiss()

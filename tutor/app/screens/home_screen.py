@@ -30,6 +30,7 @@ class HomeScreen(TutorScreen):
         Binding("e", "exam('short')", "key.exam_short"),
         Binding("m", "exam('full')", "key.exam_full"),
         Binding("r", "review", "key.review"),
+        Binding("l", "labs", "key.labs"),
         Binding("q", "app.quit", "key.quit"),
     ]
 
@@ -52,6 +53,7 @@ class HomeScreen(TutorScreen):
             yield Button(self.t("key.exam_short"), id="btn-exam-short", compact=True)
             yield Button(self.t("key.exam_full"), id="btn-exam-full", compact=True)
             yield Button(self.t("key.review"), id="btn-review", compact=True)
+            yield Button(self.t("key.labs"), id="btn-labs", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -93,6 +95,9 @@ class HomeScreen(TutorScreen):
     def action_review(self) -> None:
         self.tutor.start_review()
 
+    def action_labs(self) -> None:
+        self.tutor.open_labs()
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = event.row_key.value
@@ -104,6 +109,7 @@ class HomeScreen(TutorScreen):
             "btn-exam-short": lambda: self.action_exam("short"),
             "btn-exam-full": lambda: self.action_exam("full"),
             "btn-review": self.action_review,
+            "btn-labs": self.action_labs,
         }
         if event.button.id in actions:
             actions[event.button.id]()

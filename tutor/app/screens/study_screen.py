@@ -31,6 +31,7 @@ class StudyScreen(TutorScreen):
         Binding("escape", "back", "key.back"),
         Binding("enter", "submit", "key.submit"),
         Binding("n,enter", "next", "key.next", key_display="n/⏎"),
+        Binding("l", "open_lab", "key.lab"),
     ]
 
     def __init__(self, session: Any, *, lang: str = "en") -> None:
@@ -157,7 +158,19 @@ class StudyScreen(TutorScreen):
             return self.state == ANSWERING
         if action == "next":
             return self.state == FEEDBACK
+        if action == "open_lab":
+            return self.state == FEEDBACK and self._lab_id() is not None
         return True
+
+    def _lab_id(self) -> str | None:
+        question = self.session.current
+        lab = getattr(question, "lab", None)
+        return lab.id if lab is not None and lab.id in self.tutor.labs else None
+
+    def action_open_lab(self) -> None:
+        lab_id = self._lab_id()
+        if self.state == FEEDBACK and lab_id is not None:
+            self.tutor.open_lab(lab_id, question_id=self.session.current.id)
 
     def action_submit(self) -> None:
         self.submit()

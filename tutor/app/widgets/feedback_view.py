@@ -70,7 +70,7 @@ def lab_lines(question: Question, lang: str, labs: Mapping[str, object]) -> list
     summary = text(getattr(lab, "summary", {}), lang)
     if summary:
         parts.append(Padding(Text(summary), (0, 0, 0, 2)))
-    parts.append(Padding(Text(t(lang, "fb.lab_later", id=question.lab.id), style="dim"), (0, 0, 0, 2)))
+    parts.append(Padding(Text(t(lang, "fb.lab_open"), style="dim"), (0, 0, 0, 2)))
     return parts
 
 

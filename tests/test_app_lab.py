@@ -1,0 +1,267 @@
+"""Labs from the quiz: open a lab from a question's feedback or the labs list, predict, run, cancel,
+reopen and see the stored result; keys keep working while a lab runs.
+
+Fast tests drive the screen with tests/data/fake_lab.py (the real event stream, no training); the slow
+ones run the real `tutor lab` on tests/data/tiny-lab.yaml in a child process.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_app_support import SIZE, content_text, keys_for, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+
+from tutor.app import make_app
+from tutor.app.screens.lab_screen import LabScreen
+from tutor.app.screens.labs_screen import LabsScreen
+from tutor.bank.labrefs import LabRef
+from tutor.study import labruns
+
+DATA = Path(__file__).resolve().parent / "data"
+TINY = DATA / "tiny-lab.yaml"
+FAKE = DATA / "fake_lab.py"
+
+
+@pytest.fixture(name="demo_labs")
+def demo_labs_fixture(tmp_path):
+    """The tiny lab under the id the test bank's question links to (demo-lab)."""
+    path = tmp_path / "labs" / "demo-lab.yaml"
+    path.parent.mkdir()
+    path.write_text(TINY.read_text(encoding="utf-8").replace("id: tiny-lab", "id: demo-lab"), encoding="utf-8")
+    return {"demo-lab": LabRef(id="demo-lab", title={"en": "Demo lab title"}, summary={"en": "Shows the demo claim."},
+                               arms=frozenset({"few", "many"}), path=path)}
+
+
+def build(bank, store, labs, *, delay: float | None = 0.0, **kwargs):
+    app = make_app(bank=bank, store=store, labs=labs, **kwargs)
+    if delay is not None:  # the scripted stand-in; delay=None keeps the real `tutor lab`
+        app.lab_command = lambda path, profile: [sys.executable, str(FAKE), str(path), profile, str(delay)]
+    return app
+
+
+async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        await pilot.pause(0.05)
+
+
+async def open_lab_from_feedback(app, pilot) -> LabScreen:
+    app.start_practice("alpha")
+    await pilot.pause()
+    screen = app.screen
+    while screen.session.current.id != "alpha-single":  # the question linked to the lab
+        screen.session.advance()
+        await screen.show_current()
+    question = screen.session.current
+    await pilot.press(*keys_for(question, question.answers), "enter")
+    await pilot.pause()
+    assert "press l to open the lab" in content_text(screen.query_one("#feedback"))
+    await pilot.press("l")
+    await pilot.pause()
+    assert isinstance(app.screen, LabScreen)
+    return app.screen
+
+
+async def test_open_from_feedback_predict_run_and_store(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab_from_feedback(app, pilot)
+        intro = content_text(lab.query_one("#lab-intro"))
+        assert "2 images per class" in intro and "20 images per class" in intro  # the arms, one line each
+        assert "not measured yet on this device" in intro and "never run" in intro
+        # predict: arm "few" (first radio), claims "contradicted" (third)
+        await pilot.press("enter")  # the focused arm radio set: press its first button
+        lab.query_one("#predict-verdict").focus()
+        await pilot.press("down", "down", "enter")
+        assert lab._guess("predict-arm") == "few" and lab._guess("predict-verdict") == "contradicted"
+        await pilot.press("r")
+        await wait_for(pilot, lambda: lab.state == "done")
+        assert lab.outcome == "finished"
+        shown = content_text(lab.query_one("#lab-verdict")) + content_text(lab.query_one("#lab-claims"))
+        assert "Verdict: reproduced" in shown
+        assert "best arm few: ✗ wrong (best: many)" in shown and "claims contradicted: ✗ wrong" in shown
+        assert lab.query_one("#lab-table").row_count == 2
+        [run] = labruns.runs(store)
+        assert (run.lab_id, run.status, run.verdict, run.question_id) == ("demo-lab", "finished", "reproduced", "alpha-single")
+        assert (run.predicted_arm, run.arm_matched, run.predicted_verdict, run.verdict_matched) == ("few", False, "contradicted", False)
+        assert run.spec_hash == labruns.spec_hash(demo_labs["demo-lab"].path)
+        await pilot.press("escape")  # back to the question
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "PracticeScreen"
+
+
+async def test_reopen_shows_the_stored_result_and_measured_time(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen.state == "done")
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        intro = content_text(app.screen.query_one("#lab-intro"))
+        assert "reproduced ·" in intro and "quick profile · device cpu · seeds 0,1" in intro
+        assert "torch fake" in intro  # the versions of the stored run
+        assert "quick: about" in intro and "full: not measured yet" in intro
+
+
+async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs, delay=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = app.screen
+        await pilot.press("r")
+        await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1)
+        await pilot.press("escape")  # cancels the run (does not leave the screen)
+        await wait_for(pilot, lambda: lab.state == "done")
+        assert app.screen is lab and lab.outcome == "cancelled"
+        assert "cancelled" in content_text(lab.query_one("#lab-verdict"))
+        assert labruns.last_run(store, "demo-lab") is None
+        assert [r.status for r in labruns.runs(store)] == ["cancelled"]
+        assert not app.lab_processes
+
+
+async def test_keys_are_handled_while_a_lab_runs(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs, delay=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = app.screen
+        await pilot.press("r")
+        await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1)
+        body = lab.query_one("#lab-body")
+        before = lab.keys_seen
+        await pilot.press("end")
+        await pilot.press("home", "r", "f")  # run keys are refused while running, not queued
+        assert lab.keys_seen == before + 4 and lab.state == "running"
+        assert body.scroll_y == 0
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: lab.state == "done")
+
+
+async def test_labs_list_from_home_opens_a_lab(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Labs" in screen_text(app)  # the home screen shows the key
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LabsScreen)
+        assert "never run" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.question_id is None
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen.state == "done")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LabsScreen)
+        assert "reproduced" in screen_text(app)
+
+
+async def test_exam_report_opens_the_lab_of_an_answer(tiny_bank, store, demo_labs):
+    from tutor.app.screens.exam_report_screen import ExamReportScreen
+    from tutor.study.sessions import ExamSession
+
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        session = ExamSession(tiny_bank, store, 4, 10, seed=1)
+        report = session.finish()
+        app.show_report(report)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamReportScreen)
+        n = next(i for i, item in enumerate(report.items, start=1) if item.question.id == "alpha-single")
+        screen.query_one(f"#report-item-{n}").focus()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.question_id == "alpha-single"
+
+
+async def test_a_broken_lab_file_shows_its_problems(tiny_bank, store, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: bad\ntitle: Bad\nsummary: s\ndataset: {name: digits}\narms:\n  a: {lr: fast}\nclaims: [a.val_acc > 0]\n")
+    labs = {"bad": LabRef(id="bad", title={"en": "Bad"}, summary={}, path=path)}
+    app = build(tiny_bank, store, labs)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("bad")
+        await pilot.pause()
+        assert "bad.yaml:6" in content_text(app.screen.query_one("#lab-intro"))
+        await pilot.press("r")  # nothing to run
+        await pilot.pause()
+        assert app.screen.state == "before"
+
+
+@pytest.mark.slow
+async def test_real_tiny_lab_runs_to_its_verdict_then_cancel(tiny_bank, store, demo_labs):
+    """The real `tutor lab --json` child (torch in the child only): a verdict, files, a stored run; then a
+    second run cancelled with Escape leaves no finished run behind."""
+    app = build(tiny_bank, store, demo_labs, delay=None)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab_from_feedback(app, pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: lab.state == "done", timeout=240)
+        assert lab.outcome == "finished", content_text(lab.query_one("#lab-verdict"))
+        claims = content_text(lab.query_one("#lab-claims"))
+        assert "result.json" in claims and "curves.png" in claims
+        [run] = labruns.runs(store)
+        assert run.status == "finished" and run.verdict == lab.result["verdict"] and run.seeds == [0, 1]
+        assert run.versions["torch"] and Path(run.out_dir, "result.json").is_file()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1, timeout=240)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: lab.state == "done", timeout=60)
+        assert lab.outcome == "cancelled"
+        assert [r.status for r in labruns.runs(store)] == ["finished", "cancelled"]
+        assert labruns.last_run(store, "demo-lab").id == run.id
+
+
+async def test_a_lab_that_fails_shows_its_error_and_stores_nothing(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs)
+    app.lab_command = lambda path, profile: [sys.executable, "-c", "import sys; print('tutor lab: no such dataset', file=sys.stderr); sys.exit(1)"]
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen.state == "done")
+        assert app.screen.outcome == "failed"
+        shown = content_text(app.screen.query_one("#lab-verdict"))
+        assert "exit code 1" in shown and "no such dataset" in shown
+        assert labruns.runs(store) == []
+
+
+def test_the_lab_screen_never_imports_torch_in_the_app_process(tutor_home):
+    """Opening a shipped lab and running it (scripted child) leaves torch, torchvision and matplotlib
+    out of the app's interpreter: the real training happens in the child process only."""
+    import subprocess
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import asyncio, sys
+        from tutor.bank import load_bank
+        from tutor.study.store import Store
+        from tutor.app import make_app
+
+        async def main():
+            with Store() as store:
+                app = make_app(bank=load_bank(), store=store)
+                app.lab_command = lambda path, profile: [sys.executable, {str(FAKE)!r}, {str(TINY)!r}, profile]
+                async with app.run_test(size=(80, 24)) as pilot:
+                    app.open_lab("output-layer")
+                    await pilot.pause()
+                    await pilot.press("r")
+                    while app.screen.state != "done":
+                        await pilot.pause(0.05)
+        asyncio.run(main())
+        print(",".join(m for m in ("torch", "torchvision", "matplotlib") if m in sys.modules))
+        """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert (out.stdout.strip().splitlines() or [""])[-1] == ""

@@ -1,0 +1,52 @@
+"""Every lab the app knows, with its last stored verdict: Enter opens one (the same LabScreen that a
+question's feedback opens)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from tutor.app.screens.base import TutorScreen
+from tutor.bank import text
+
+
+class LabsScreen(TutorScreen):
+    AUTO_FOCUS = "#labs-table"
+    BINDINGS = [Binding("escape", "back", "key.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.t("labs.title"), id="labs-bar", classes="bar", markup=False)
+        yield DataTable(id="labs-table", cursor_type="row", zebra_stripes=True)
+        yield Static(self.t("labs.hint") if self.tutor.labs else self.t("labs.empty"), id="labs-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(self.t("labs.col.lab"), key="lab")
+        table.add_column(self.t("labs.col.last"), key="last")
+        table.add_column(self.t("labs.col.title"), key="title")
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        from tutor.study.labruns import last_runs
+
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        last = last_runs(self.tutor.store)
+        for lab_id, ref in sorted(self.tutor.labs.items()):
+            run = last.get(lab_id)
+            when = f"{self.t(f'lab.verdict.{run.verdict}')} {run.finished_at.astimezone():%m-%d}" if run else self.t("labs.never")
+            table.add_row(lab_id, when, text(ref.title, self.lang), key=lab_id)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.tutor.open_lab(str(event.row_key.value))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -4,6 +4,8 @@ Labs train single-threaded in tests (TUTOR_THREADS=1): a seed's numbers then do 
 machine is, so the verdicts asserted for the shipped labs are the same here and in CI.
 """
 
+from pathlib import Path
+
 import pytest
 
 
@@ -14,3 +16,18 @@ def tutor_home(tmp_path, monkeypatch):
     monkeypatch.delenv("TUTOR_BANKS", raising=False)
     monkeypatch.setenv("TUTOR_THREADS", "1")
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_weights(tmp_path_factory) -> Path:
+    """A tutornet checkpoint made here (random weights, seed 0), so engine tests do not depend on the shipped one."""
+    torch = pytest.importorskip("torch")
+    from tutor.lab import backbones
+
+    torch.manual_seed(0)
+    net = backbones.build_tutornet()
+    head = torch.nn.Linear(net.feature_dim, 100)
+    path = tmp_path_factory.mktemp("weights") / "tiny-tutornet.pt"
+    torch.save({"format": backbones.CHECKPOINT_FORMAT, "arch": dict(backbones.DEFAULT_ARCH), "mean": [0.5], "std": [0.25],
+                "classes": [f"c{i}" for i in range(100)], "backbone": net.state_dict(), "head": head.state_dict()}, path)
+    return path

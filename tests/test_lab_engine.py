@@ -17,18 +17,9 @@ from tutor.lab import events  # noqa: E402
 from tutor.lab.spec import loads_lab  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def weights(tmp_path_factory) -> Path:
-    """A tutornet checkpoint made here (random weights), so the tests do not depend on the shipped one."""
-    from tutor.lab import backbones
-
-    torch.manual_seed(0)
-    net = backbones.build_tutornet()
-    head = torch.nn.Linear(net.feature_dim, 100)
-    path = tmp_path_factory.mktemp("weights") / "tiny-tutornet.pt"
-    torch.save({"format": backbones.CHECKPOINT_FORMAT, "arch": dict(backbones.DEFAULT_ARCH), "mean": [0.5], "std": [0.25],
-                "classes": [f"c{i}" for i in range(100)], "backbone": net.state_dict(), "head": head.state_dict()}, path)
-    return path
+@pytest.fixture
+def weights(tiny_weights) -> Path:
+    return tiny_weights
 
 
 def tiny_lab_text(weights: Path, claims: str | None = None) -> str:

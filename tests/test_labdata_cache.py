@@ -70,7 +70,7 @@ def test_interrupted_write_leaves_no_entry(monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cache.os, "replace", boom)
+    monkeypatch.setattr("tutor.atomic.os.replace", boom)  # the atomic write that every cache entry goes through
     try:
         cache.disk_cache("t", {"k": 5}, _builder(calls))
     except KeyboardInterrupt:

@@ -34,12 +34,25 @@ def test_absent_device_is_one_clear_error(monkeypatch):
         device.pick_device("tpu")
 
 
-def test_configure_threads_uses_available_cores():
+def test_configure_threads_uses_available_cores(monkeypatch):
+    monkeypatch.delenv("TUTOR_THREADS", raising=False)
     before = torch.get_num_threads()
     try:
         n = device.configure_threads()
         assert n == device.available_cores() >= 1
         assert torch.get_num_threads() == n
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_tutor_threads_pins_the_count(monkeypatch):
+    from tutor.lab.threads import calibrate_threads
+
+    monkeypatch.setenv("TUTOR_THREADS", "1")
+    before = torch.get_num_threads()
+    try:
+        assert device.configure_threads() == 1 and torch.get_num_threads() == 1
+        assert calibrate_threads(torch.device("cpu")) == 1  # no timing: the pinned count
     finally:
         torch.set_num_threads(before)
 

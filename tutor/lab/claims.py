@@ -41,6 +41,43 @@ METRICS: dict[str, str] = {
     "seconds": "wall-clock seconds the arm took for one seed",
     "train_images": "how many training images the arm used",
     "images_seen": "training images x epochs (x trials for a search): the arm's training budget",
+    # plain networks trained from scratch (`model: plain`; tutor/lab/plainnet.py, probes.py, stability.py)
+    "distinct_units": "plain nets: distinct units per hidden layer after training, averaged over the layers "
+                      "(= width when symmetry is broken, 1 when every unit is a copy of one)",
+    "act_log_ratio": "plain nets: log10(activation std of the last hidden layer / of the first) at initialisation "
+                     "(0: the signal keeps its scale; -5: it shrinks 100,000-fold on the way up)",
+    "grad_log_ratio": "plain nets: log10(weight-gradient norm of the first hidden layer / of the last) at "
+                      "initialisation (negative: the gradient vanishes on its way back to the input)",
+    "diverged": "plain nets and clip_grad arms: 1 when the training loss became NaN or infinite (training stopped), else 0; "
+                "its mean over seeds is the fraction of diverged seeds",
+    "final_loss": "plain nets and clip_grad arms: mean training loss over the last epoch's steps (a diverged run counts as 100)",
+    "max_loss_spike": "plain nets and clip_grad arms: largest rise of the training loss (means of 10 steps) above its lowest value "
+                      "so far (a diverged run counts as 100)",
+    "epochs_to_target": "plain nets with `target_acc`: first epoch whose validation accuracy reaches the target "
+                        "(epochs + 1 when it never does)",
+    # gradual unfreezing (`unfreeze_at`; tutor/lab/schedules.py)
+    "unfreeze_drop": "arms with unfreeze_at: validation accuracy just before unfreezing minus the lowest one measured "
+                     "after each step of the first epoch after it (positive: accuracy dropped), 0-1",
+    "unfreeze_loss_spike": "arms with unfreeze_at: highest batch loss in the first epoch after unfreezing minus the mean "
+                           "batch loss of the last head-only epoch",
+    "pre_unfreeze_val_acc": "arms with unfreeze_at: validation accuracy at the end of the last head-only epoch, 0-1",
+    # few-shot by nearest prototype (`method: prototype`; tutor/lab/prototypes.py)
+    "episode_sd": "prototype arms: standard deviation of the validation accuracy across one seed's episodes, 0-1",
+    "clipped_frac": "plain nets and clip_grad arms: fraction of steps where gradient clipping shortened the gradient (0 without clip_grad)",
+    # classification heads (`pool`, `hidden`, `head_norm`; tutor/lab/train.py)
+    # explicit penalties and early stopping (`l1`, `l2`, `early_stopping`; tutor/lab/penalties.py)
+    "sparsity": "fraction of the trained weights (conv kernels and linear weights, not biases or norm parameters) "
+                "whose magnitude is below 0.001 at the end, 0-1",
+    "stopped_epoch": "arms with early_stopping: the epoch training stopped at (= epochs when the patience never ran out)",
+    "params": "trainable parameters of the arm: what the optimiser updates (the head for a frozen backbone, plus "
+              "the unfrozen stages when fine-tuning; every weight of a plain net)",
+    # class imbalance (`class_weight`, `sampler`; tutor/lab/imbalance.py), sklearn.metrics on the predictions
+    "balanced_acc": "balanced accuracy on the validation split: recall averaged over the classes "
+                    "(sklearn balanced_accuracy_score; always answering one class scores 1 / classes), 0-1",
+    "minority_recall": "recall of the minority class (the rarest in the arm's training labels) on the validation "
+                       "split: the fraction of its images the model finds, 0-1",
+    "test_balanced_acc": "balanced accuracy on the test split (reported only), 0-1",
+    "test_minority_recall": "recall of the minority class on the test split (reported only), 0-1",
 }
 
 

@@ -47,7 +47,8 @@ def available_cores() -> int:
 
 
 def configure_threads(n: int | None = None) -> int:
-    """Set torch's intra-op threads to the available cores (or `n`) and return the number set."""
-    n = int(n) if n else available_cores()
+    """Set torch's intra-op threads to `n`, else `TUTOR_THREADS`, else the available cores; return the number set."""
+    fixed = os.environ.get("TUTOR_THREADS", "").strip()
+    n = int(n) if n else (int(fixed) if fixed.isdigit() and int(fixed) > 0 else available_cores())
     torch.set_num_threads(n)
     return n

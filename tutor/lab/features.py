@@ -35,20 +35,29 @@ def state_hash(module: nn.Module) -> str:
 
 
 @torch.inference_mode()
-def extract(backbone: nn.Module, x: torch.Tensor, device: torch.device, batch_size: int = 256) -> np.ndarray:
-    """Run a frozen backbone (eval mode) over all images -> float32 array (N, feature_dim)."""
+def extract(backbone: nn.Module, x: torch.Tensor, device: torch.device, batch_size: int = 256,
+            pool: str = "avg") -> np.ndarray:
+    """Run a frozen backbone (eval mode) over all images -> float32 array (N, feature_dim).
+
+    pool "avg": the backbone's globally average-pooled features (N, channels); "flatten": its last
+    feature map before pooling, flattened channel-major (N, channels x height x width), the classic
+    Flatten -> Dense head input."""
     backbone = backbone.to(device).to(memory_format=torch.channels_last)
     backbone.eval()
     out = []
     for start in range(0, len(x), batch_size):
         batch = x[start:start + batch_size].to(device, non_blocking=True).contiguous(memory_format=torch.channels_last)
-        out.append(backbone(batch).float().cpu())
+        if pool == "flatten":
+            out.append(backbone.forward_stages(backbone.normalize(batch)).float().flatten(1).cpu())
+        else:
+            out.append(backbone(batch).float().cpu())
     return torch.cat(out).numpy().astype(np.float32, copy=False)
 
 
 def cached_features(backbone: nn.Module, x: torch.Tensor, *, device: torch.device, key: dict,
-                    weights_hash: str | None = None) -> tuple[np.ndarray, bool, float]:
-    """(features, came_from_cache, seconds). `key` names the data (dataset, size, options, count)."""
+                    weights_hash: str | None = None, pool: str = "avg") -> tuple[np.ndarray, bool, float]:
+    """(features, came_from_cache, seconds). `key` names the data (dataset, size, options, count);
+    `pool` ("avg" or "flatten", see `extract`) is part of the cache key."""
     full_key = {
         "kind": "frozen-features",
         "version": FEATURES_VERSION,
@@ -59,12 +68,15 @@ def cached_features(backbone: nn.Module, x: torch.Tensor, *, device: torch.devic
         "shape": list(x.shape[1:]),
         **key,
     }
+    if pool != "avg":  # average-pooled entries keep their old key
+        full_key["transform"] = f"backbone.normalize+{pool}"
+        full_key["pool"] = pool
     built = []
     t0 = time.perf_counter()
 
     def build() -> dict[str, np.ndarray]:
         built.append(True)
-        return {"features": extract(backbone, x, device)}
+        return {"features": extract(backbone, x, device, pool=pool)}
 
     arrays = disk_cache("features", full_key, build)
     return arrays["features"], not built, time.perf_counter() - t0

@@ -64,10 +64,7 @@ def write_plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
     axes.flat[0].legend(fontsize=8, loc="lower right")
     fig.suptitle(f"{result.get('title', result['lab'])}\naccuracy on the training images and on new (validation) "
                  f"images while training\n(mean of {n_seeds} seeds, shaded: lowest to highest seed)", fontsize=11)
-    fig.tight_layout()
-    path = out_dir / "curves.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save_figure(fig, out_dir, "curves.png")
     files.append(path)
 
     metrics = result["arms"]
@@ -79,11 +76,11 @@ def write_plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(max(6.0, 1.25 * len(arms) + 2), 4.4))
     ax.bar(x - 0.2, tr, 0.4, yerr=tr_sd, label="training accuracy", color="tab:blue", capsize=3)
     ax.bar(x + 0.2, va, 0.4, yerr=va_sd, label="validation accuracy", color="tab:orange", capsize=3)
+    label_y = np.maximum(tr, va) + np.maximum(tr_sd, va_sd) + 1.0
     for i in range(len(arms)):
-        ax.annotate(f"gap {tr[i] - va[i]:+.1f}", (x[i], max(tr[i], va[i]) + max(tr_sd[i], va_sd[i]) + 1.0),
-                    ha="center", fontsize=8)
+        ax.annotate(f"gap {tr[i] - va[i]:+.1f}", (x[i], label_y[i]), ha="center", fontsize=8)
     low = max(0.0, min(tr.min(), va.min()) - 15)
-    ax.set_ylim(low, 105)
+    ax.set_ylim(low, max(105.0, float(label_y.max()) + 5.0))  # room for a gap label above a bar near 100 %
     ax.set_xticks(x, arms, rotation=20 if len(arms) > 4 else 0, ha="right" if len(arms) > 4 else "center")
     ax.set_ylabel("accuracy (%)")
     ax.legend(fontsize=8, loc="lower right")
@@ -91,9 +88,29 @@ def write_plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
     ax.set_title(f"{result.get('title', result['lab'])}\ntraining vs validation accuracy per arm\n"
                  f"(gap = how much better each model does on its own training images; verdict: {result.get('verdict')})",
                  fontsize=10)
+    path = save_figure(fig, out_dir, "accuracy.png")
+    files.append(path)
+    from tutor.lab.layerplots import write_layer_plots  # plain nets: per-layer scales and the loss
+
+    files += write_layer_plots(result, out_dir, plt)
+    from tutor.lab.sizeplots import write_size_plot  # arms with `curve`: accuracy vs training-set size
+    from tutor.lab.unfreezeplots import write_unfreeze_plot  # arms with `unfreeze_at`: the moment of unfreezing
+
+    files += write_size_plot(result, out_dir, plt) + write_unfreeze_plot(result, out_dir, plt)
+    from tutor.lab.headplots import write_params_plot  # labs showing `params`: accuracy vs trainable weights
+
+    files += write_params_plot(result, out_dir, plt)
+    from tutor.lab.confusionplots import write_confusion_plot  # labs showing balanced_acc / minority_recall
+
+    files += write_confusion_plot(result, out_dir, plt)
+    return files
+
+
+def save_figure(fig: Any, out_dir: Path, name: str) -> Path:
+    """Lay out, write `name` at the labs' common resolution, and free the figure; every lab PNG goes through here."""
+    plt = _plt()
     fig.tight_layout()
-    path = out_dir / "accuracy.png"
+    path = Path(out_dir) / name
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    files.append(path)
-    return files
+    return path

@@ -8,7 +8,6 @@ and the verdict. `write_result` writes result.json atomically (temporary file + 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,11 @@ from rich.table import Table
 
 from tutor.atomic import atomic_open
 from tutor.lab import events as ev
+from tutor.lab.units import fmt_metric as fmt, margin_text
 from tutor.lab.events import _clean
 
 STANDARD_COLUMNS = ("train_acc", "val_acc", "gap", "train_loss", "val_loss", "test_acc", "seconds")
 VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconclusive": "bold yellow", "cancelled": "bold magenta"}
-ACC_METRICS = {"train_acc", "val_acc", "test_acc", "gap", "first_epoch_val_acc", "first_epoch_train_acc", "best_val_acc"}
-
-
 def write_result(out_dir: Path, result: dict[str, Any]) -> Path:
     """Write result.json into out_dir atomically; returns its path."""
     path = Path(out_dir) / "result.json"
@@ -32,24 +29,6 @@ def write_result(out_dir: Path, result: dict[str, Any]) -> Path:
         json.dump(_clean(result), f, indent=2, ensure_ascii=False, allow_nan=False)
         f.write("\n")
     return path
-
-
-def fmt(metric: str, value: float | None, sd: float | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if metric in ACC_METRICS:
-        s = f"{100 * value:+.1f}" if metric == "gap" else f"{100 * value:.1f}"
-        if sd is not None and not math.isnan(sd):
-            s += f"±{100 * sd:.1f}"
-        return s
-    if metric == "seconds":
-        return f"{value:.1f}"
-    if metric in {"images_seen", "train_images", "chosen_epoch"}:
-        return f"{value:,.0f}"
-    s = f"{value:.3f}"
-    if sd is not None and not math.isnan(sd):
-        s += f"±{sd:.3f}"
-    return s
 
 
 def extra_metrics(result: dict[str, Any]) -> list[str]:
@@ -87,31 +66,21 @@ def arms_table(result: dict[str, Any]) -> Table:
 def claim_lines(result: dict[str, Any]) -> list[str]:
     lines = []
     for c in result.get("claims", []):
-        num = c["numbers"]
-        margin = num.get("margin", {})
-        mean, sd = margin.get("mean"), margin.get("sd")
         if c["holds"]:
             mark = "[green]holds[/]"
         elif c["opposite_holds"]:
             mark = "[red]opposite holds[/]"
         else:
             mark = "[yellow]not shown[/]"
-        mean_s = "-" if mean is None or math.isnan(mean) else f"{mean:+.3f}"
-        sd_s = "-" if sd is None or math.isnan(sd) else f"{sd:.3f}"
-        left, right = num.get("left", {}).get("mean"), num.get("right", {}).get("mean")
-        sides = "" if left is None or right is None else f"  (left {left:.3f} vs right {right:.3f})"
+        m = margin_text(c)
         lines.append(f"  {mark}  {c['text']}")
         if c.get("says"):
             lines.append(f"         [dim]{c['says']}[/]")
-        lines.append(f"         margin {mean_s}, sd {sd_s} over {num.get('seeds', 0)} seeds, needs > {_need(num)}{sides}")
+        lines.append(f"         margin {m['mean']}, sd {m['sd']} over {m['seeds']} seeds, needs > {m['needed']} (2 sd)"
+                     f"  (left {m['left']} vs right {m['right']}; per seed {m['per_seed']})")
     for text in result.get("claims_not_run", []):
         lines.append(f"  [dim]not run[/]  {text} (its arms were not selected)")
     return lines
-
-
-def _need(num: dict[str, Any]) -> str:
-    need = num.get("needed")
-    return "-" if need is None or (isinstance(need, float) and math.isnan(need)) else f"{max(need, 0):.3f} (2 sd)"
 
 
 def _licenses(info: dict[str, Any]) -> list[str]:

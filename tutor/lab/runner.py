@@ -24,6 +24,7 @@ import torch
 
 import tutor
 from tutor.lab import backbones, datasets, train
+from tutor.lab import inputnorm  # the `normalize` arm setting
 from tutor.lab.claims import METRICS, Judgement, judge, mean_sd, verdict
 from tutor.lab.device import configure_threads, pick_device
 from tutor.lab.errors import LabError
@@ -224,7 +225,9 @@ class _Data:
 
 def arm_mode(cfg: ArmConfig, n_stages: int) -> str:
     """How an arm trains: "head" (cached frozen features), "top" (cached lower-stage activations), "full"."""
-    if cfg.augment:
+    if cfg.model == "plain":  # a plain net from scratch sees the images; no backbone stage is involved
+        return "full"
+    if cfg.augment or cfg.unfreeze_at is not None:  # unfreeze_at: the whole net runs from the first epoch
         return "full"
     if cfg.unfreeze == 0:
         return "head"
@@ -266,7 +269,8 @@ def _run(lab: Lab, state: _State, configs: dict[str, ArmConfig], data_specs: dic
             state.data_info[key] = info
 
     t = time.perf_counter()
-    needs_pretrained = any(c.backbone == "pretrained" or c.output_layer == "pretrained" for c in configs.values())
+    needs_pretrained = any(c.model != "plain" and (c.backbone == "pretrained" or c.output_layer == "pretrained")
+                           for c in configs.values())
     pre, source_head, pre_hash = None, None, None
     if needs_pretrained:
         yield Stage(f"loading backbone {bb_name}")
@@ -286,22 +290,30 @@ def _run(lab: Lab, state: _State, configs: dict[str, ArmConfig], data_specs: dic
     def backbone_of(kind: str, seed: int) -> torch.nn.Module:
         return pre if kind == "pretrained" else _random_backbone(bb_name, seed).to(dev)
 
-    def table_for(d: _Data, kind: str, seed: int, mode: str, frozen: int) -> Iterator[Event]:
+    def table_for(d: _Data, kind: str, seed: int, mode: str, frozen: int, norm: Any = None,
+                  pool: str = "avg") -> Iterator[Event]:
         memo = (d.key, kind, seed if kind == "random" else None, mode, frozen)
+        if pool != "avg":  # flattened feature maps (cached under their own key)
+            memo += (pool,)
+        norm_tag = inputnorm.tag(norm)  # None unless the arm overrides the input normalisation
+        if norm_tag is not None:
+            memo += (repr(norm_tag),)
         if memo in tables:
-            return
-        net = backbone_of(kind, seed)
+            return memo
+        net = inputnorm.apply(backbone_of(kind, seed), norm)
         t0 = time.perf_counter()
         if mode == "head":
             yield Stage(f"frozen features: {kind} backbone over {len(d.ds)} {d.spec.name} images")
             h = pre_hash if kind == "pretrained" else state_hash(net)
-            feats, hit, secs = cached_features(net, d.ds.x, device=dev, key=d.cache_key, weights_hash=h)
+            key = d.cache_key if norm_tag is None else {**d.cache_key, "normalize": norm_tag}
+            feats, hit, secs = cached_features(net, d.ds.x, device=dev, key=key, weights_hash=h, pool=pool)
             tables[memo] = torch.from_numpy(feats).to(dev)
             yield Stage(f"frozen features {'loaded from cache' if hit else 'extracted'} in {secs:.1f} s")
         else:
             yield Stage(f"activations of the {frozen} frozen lower stages over {len(d.ds)} {d.spec.name} images")
             tables[memo] = _prefix(net, d.x, frozen)
         state.timings["features_s"] += time.perf_counter() - t0
+        return memo
 
     for name, cfg in configs.items():
         t_arm = time.perf_counter()
@@ -315,7 +327,7 @@ def _run(lab: Lab, state: _State, configs: dict[str, ArmConfig], data_specs: dic
         frozen = 0 if mode != "top" else n_stages - int(cfg.unfreeze)
         # augmented arms with frozen lower stages evaluate their top on cached activations
         eval_frozen = None
-        if mode == "full" and cfg.unfreeze != "all" and int(cfg.unfreeze) < n_stages:
+        if mode == "full" and cfg.unfreeze != "all" and int(cfg.unfreeze) < n_stages and cfg.model != "plain":
             eval_frozen = n_stages - int(cfg.unfreeze)
         for seed in state.seeds:
             idx = d.ds.splits["train"]
@@ -332,25 +344,26 @@ def _run(lab: Lab, state: _State, configs: dict[str, ArmConfig], data_specs: dic
                 else:
                     make = lambda s=seed: _random_backbone(bb_name, s)  # noqa: E731
             else:
-                yield from table_for(d, cfg.backbone, seed, mode, frozen)
-                x = tables[(d.key, cfg.backbone, seed if cfg.backbone == "random" else None, mode, frozen)]
+                x = tables[(yield from table_for(d, cfg.backbone, seed, mode, frozen, cfg.normalize, cfg.pool))]
                 make = (lambda: copy.deepcopy(pre)) if cfg.backbone == "pretrained" else (lambda s=seed: _random_backbone(bb_name, s))
                 if mode == "head":
                     make = None
+            if make is not None and inputnorm.tag(cfg.normalize) is not None:
+                make = lambda m=make: inputnorm.apply(m(), cfg.normalize)  # noqa: E731
             data = train.ArmData(train.subset(x, d.y, idx, dev), train.subset(x, d.y, d.val_idx, dev),
                                  train.subset(x, d.y, d.test_idx, dev), len(d.ds.classes), mode=mode,
                                  train_eval=train.subset(x, d.y, curve_idx, dev) if len(curve_idx) < len(idx) else None)
             if eval_frozen is not None:
                 emode = "head" if eval_frozen == n_stages else "top"
-                yield from table_for(d, cfg.backbone, seed, emode, 0 if emode == "head" else eval_frozen)
-                ex = tables[(d.key, cfg.backbone, seed if cfg.backbone == "random" else None, emode,
-                             0 if emode == "head" else eval_frozen)]
+                ex = tables[(yield from table_for(d, cfg.backbone, seed, emode, 0 if emode == "head" else eval_frozen,
+                                                  cfg.normalize))]
                 data.eval_frozen = eval_frozen
                 data.eval_train = train.subset(ex, d.y, idx, dev)
                 data.eval_val = train.subset(ex, d.y, d.val_idx, dev)
                 data.eval_test = train.subset(ex, d.y, d.test_idx, dev)
                 data.eval_curve = train.subset(ex, d.y, curve_idx, dev) if len(curve_idx) < len(idx) else None
-            parts = train.ModelParts(make_backbone=make, feature_dim=feature_dim, source_head=source_head,
+            parts = train.ModelParts(make_backbone=make, feature_dim=x.shape[1] if mode == "head" else feature_dim,
+                                     source_head=source_head,
                                      image_size=d.spec.size)
             res = yield from train.train_arm(cfg, data, parts, seed=seed, device=dev, arm=name)
             state.per_seed[name][seed] = res.metrics

@@ -45,10 +45,21 @@ AUGMENTATIONS: dict[str, str] = {
     "brightness": "random brightness change by up to a factor (value: e.g. 0.2)",
     "contrast": "random contrast change by up to a factor (value: e.g. 0.2)",
     "crop": "random resized crop keeping at least this fraction of the area (value: e.g. 0.7)",
+    "noise": "gaussian noise added to every pixel, result clipped to 0-1 (value: its sd on the 0-1 pixel scale, default 0.05)",
+    "cutout": "cutout: one square of this fraction of the image side, anywhere (clipped at the border), set to the "
+              "image's mean (value: side fraction, default 0.25)",
+    "erasing": "random erasing (v2.RandomErasing): with this probability a rectangle of 2-33 % of the area and random "
+               "aspect ratio is filled with random noise (value: probability, default 0.5)",
+    "mixup": "mixup on the batch (v2.MixUp): pairs of images blended, labels mixed in the same proportion "
+             "(value: alpha of the Beta(alpha, alpha) mixing weight, default 1.0)",
+    "cutmix": "cutmix on the batch (v2.CutMix): a box of one image pasted into another, labels mixed by area "
+              "(value: alpha, default 1.0; with mixup too, each batch uses one of the two at random)",
 }
+BATCH_AUGMENTATIONS = ("mixup", "cutmix")  # applied to whole batches, with the labels (soft targets)
 _AUG_DEFAULTS: dict[str, float] = {
     "hflip": 0.5, "vflip": 0.5, "transpose": 0.5, "rotate90": 1.0, "shift": 4, "rotate": 10,
     "brightness": 0.2, "contrast": 0.2, "crop": 0.7,
+    "noise": 0.05, "cutout": 0.25, "erasing": 0.5, "mixup": 1.0, "cutmix": 1.0,
 }
 SEARCHABLE = ("lr", "backbone_lr", "weight_decay", "dropout", "hidden", "batch_size", "optimizer")
 
@@ -79,8 +90,10 @@ def _augment(value: Any) -> Any:
             arg = _AUG_DEFAULTS[name]
         if isinstance(arg, bool) or not isinstance(arg, (int, float)) or arg < 0:
             raise ValueError(f"augmentation '{name}' takes a non-negative number, not {arg!r}")
-        if name in {"hflip", "vflip", "transpose", "crop"} and arg > 1:
+        if name in {"hflip", "vflip", "transpose", "crop", "cutout", "erasing"} and arg > 1:
             raise ValueError(f"augmentation '{name}' takes a value between 0 and 1, not {arg!r}")
+        if name in BATCH_AUGMENTATIONS and arg == 0:
+            raise ValueError(f"augmentation '{name}' takes a positive alpha, not {arg!r}")
         out.append((name, float(arg)))
     return out
 
@@ -114,6 +127,13 @@ class Search(_Strict):
         return value
 
 
+class NormStats(_Strict):
+    """Input normalisation statistics: one value, or one per input channel."""
+
+    mean: Annotated[list[float], Field(min_length=1, max_length=3)]
+    std: Annotated[list[Annotated[float, Field(gt=0.0)]], Field(min_length=1, max_length=3)]
+
+
 class ArmConfig(_Strict):
     """One arm's training configuration. Every field has a default, so fragments validate on their own."""
 
@@ -124,6 +144,11 @@ class ArmConfig(_Strict):
     unfreeze: Annotated[int, Field(ge=0, le=16)] | Literal["all"] = 0
     hidden: Annotated[list[Annotated[int, Field(ge=1, le=8192)]], BeforeValidator(_hidden)] = Field(default_factory=list)
     dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    head_norm: bool = False  # BatchNorm1d in the head: before each hidden activation (no hidden: on the features)
+    pool: Literal["avg", "flatten"] = "avg"  # head input: global average pool, or the last feature map flattened
+    # class imbalance (tutor/lab/imbalance.py): a class-weighted loss, class-balanced sampling
+    class_weight: Literal["none", "balanced"] = "none"
+    sampler: Literal["shuffle", "balanced"] = "shuffle"
     weight_decay: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
     augment: Annotated[list[tuple[str, float]], BeforeValidator(_augment)] = Field(default_factory=list)
     optimizer: Literal["adam", "adamw", "sgd"] = "adam"
@@ -138,6 +163,31 @@ class ArmConfig(_Strict):
     select: Literal["last", "best_val"] = "last"
     standardize: bool | None = None
     search: Search | None = None
+    # a deep plain network trained from scratch instead of the backbone (tutor/lab/plainnet.py)
+    model: Literal["backbone", "plain"] = "backbone"
+    depth: Annotated[int, Field(ge=1, le=64)] = 8
+    width: Annotated[int, Field(ge=1, le=4096)] = 64
+    activation: Literal["relu", "tanh"] = "relu"
+    init: Literal["default", "constant", "normal_tiny", "xavier", "kaiming", "orthogonal"] = "default"
+    norm: Literal["none", "batch", "layer", "group"] = "none"
+    clip_grad: Annotated[float, Field(gt=0.0)] | None = None  # clip_grad_norm_ threshold (None: no clipping)
+    target_acc: Annotated[float, Field(gt=0.0, le=1.0)] | None = None  # for the epochs_to_target metric
+    # gradual unfreezing, batch-norm mode, discriminative learning rates (tutor/lab/schedules.py)
+    unfreeze_at: Annotated[int, Field(ge=1, le=1000)] | None = None  # head-only epochs before `unfreeze` applies
+    bn_mode: Literal["train", "eval"] = "train"  # eval: batch-norm layers keep their running statistics
+    lr_decay_per_stage: Annotated[float, Field(gt=0.0, le=1.0)] | None = None  # each lower stage: lr x this
+    # input normalisation fed to the backbone (tutor/lab/inputnorm.py)
+    normalize: Literal["pretrained", "none", "imagenet"] | NormStats = "pretrained"
+    # few-shot classification by nearest class prototype, no training (tutor/lab/prototypes.py)
+    method: Literal["train", "prototype"] = "train"
+    metric: Literal["cosine", "euclidean"] = "cosine"
+    shots: Annotated[int, Field(ge=1, le=1000)] = 1
+    episodes: Annotated[int, Field(ge=1, le=10000)] = 100
+    curve: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # a line in the size plot (sizeplots.py)
+    # explicit penalties added to the loss, and early stopping (tutor/lab/penalties.py)
+    l1: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0  # + l1 * sum|w| over conv/linear weights
+    l2: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0  # + l2 * sum w^2 (in the loss: Adam rescales it)
+    early_stopping: Annotated[int, Field(ge=1, le=1000)] | None = None  # patience (epochs) on validation loss
 
     @model_validator(mode="after")
     def _consistent(self) -> ArmConfig:
@@ -155,14 +205,34 @@ class ArmConfig(_Strict):
     def describe(self, lang: str = "en") -> str:
         if self.label:
             return text(self.label, lang)
+        if self.model == "plain":
+            return f"plain net {self.depth}x{self.width} {self.activation}, init {self.init}, norm {self.norm}"
+        if self.method == "prototype":
+            return f"{self.backbone} backbone, nearest class prototype ({self.metric}), {self.shots}-shot"
         parts = [f"{self.backbone} backbone"]
         parts.append("frozen" if self.frozen else ("fine-tune all" if self.unfreeze == "all" else f"unfreeze top {self.unfreeze}"))
         if self.hidden:
             parts.append(f"head {'-'.join(map(str, self.hidden))}")
         if self.dropout:
             parts.append(f"dropout {self.dropout:g}")
+        if self.head_norm:
+            parts.append("batch norm in the head")
+        if self.pool == "flatten":
+            parts.append("flattened feature map")
+        if self.class_weight == "balanced":
+            parts.append("class-weighted loss")
+        if self.sampler == "balanced":
+            parts.append("class-balanced sampling")
         if self.augment:
             parts.append("augment " + "+".join(n for n, _ in self.augment))
+        if self.unfreeze_at is not None:
+            parts.append(f"after {self.unfreeze_at} head-only epochs")
+        if self.bn_mode == "eval":
+            parts.append("batch norm in inference mode")
+        if self.l1 or self.l2:
+            parts.append(" + ".join(f"{k} {v:g}" for k, v in (("L1", self.l1), ("L2", self.l2)) if v) + " penalty")
+        if self.early_stopping is not None:
+            parts.append(f"early stopping (patience {self.early_stopping})")
         if self.search:
             parts.append(f"search {self.search.trials} trials")
         return ", ".join(parts)
@@ -335,6 +405,16 @@ def _merged_arm(merged: dict[str, Any]) -> ArmConfig:
     cfg = ArmConfig.model_validate(merged)
     if cfg.search is not None and not cfg.search.space:
         raise ValueError("search needs a space with at least one setting, e.g. {lr: [0.001, 0.01]}")
+    if cfg.unfreeze_at is not None and (cfg.unfreeze == 0 or cfg.unfreeze_at >= cfg.epochs):
+        raise ValueError("unfreeze_at needs unfreeze (N or all) and fewer head-only epochs than `epochs`")
+    if cfg.method == "prototype" and (cfg.unfreeze != 0 or cfg.augment or cfg.search is not None):
+        raise ValueError("method: prototype classifies frozen features: no unfreeze, augment or search")
+    if cfg.early_stopping is not None and (cfg.select != "last" or cfg.search is not None or cfg.method != "train"):
+        raise ValueError("early_stopping restores the best epoch on validation loss itself: no select: best_val, "
+                         "search or method: prototype with it")
+    if cfg.pool == "flatten" and (cfg.unfreeze != 0 or cfg.augment or cfg.model != "backbone" or cfg.method != "train"):
+        raise ValueError("pool: flatten trains a head on cached frozen feature maps: a frozen backbone "
+                         "(unfreeze: 0), no augment, model: backbone, method: train")
     return cfg
 
 

@@ -25,6 +25,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from tutor.lab import plainnet, probes, stability
+from tutor.lab import prototypes, schedules  # few-shot prototypes; gradual unfreezing, BN mode, per-stage LRs
+from tutor.lab import imbalance  # class_weight, sampler; balanced_acc, minority_recall, confusion matrices
+from tutor.lab import penalties  # l1 / l2 penalties in the loss, weight sparsity, early stopping
 from tutor.lab.errors import LabError
 from tutor.lab.events import EpochEnd
 from tutor.lab.spec import ArmConfig
@@ -78,18 +82,27 @@ class SeedResult:
 
 
 class Head(nn.Module):
-    """Optional fixed standardisation, then [dropout, linear, relu]* and a final dropout + linear."""
+    """Optional fixed standardisation, then [dropout, linear, (batch norm), relu]* and a final dropout + linear.
+
+    `norm=True` (ArmConfig.head_norm) puts a BatchNorm1d before each hidden layer's activation; a head
+    without hidden layers gets one on its input features instead, so the flag always adds one learnt
+    normalisation that uses batch statistics while training."""
 
     def __init__(self, in_dim: int, hidden: list[int], num_classes: int, dropout: float,
-                 mean: torch.Tensor | None = None, std: torch.Tensor | None = None):
+                 mean: torch.Tensor | None = None, std: torch.Tensor | None = None, norm: bool = False):
         super().__init__()
         self.register_buffer("mean", mean if mean is not None else torch.zeros(in_dim))
         self.register_buffer("std", std if std is not None else torch.ones(in_dim))
         layers: list[nn.Module] = []
         width = in_dim
         for h in hidden:
-            layers += [nn.Dropout(dropout), nn.Linear(width, h), nn.ReLU()]
+            layers += [nn.Dropout(dropout), nn.Linear(width, h)]
+            if norm:
+                layers.append(nn.BatchNorm1d(h))
+            layers.append(nn.ReLU())
             width = h
+        if norm and not hidden:
+            layers.append(nn.BatchNorm1d(width))
         layers.append(nn.Dropout(dropout))
         self.body = nn.Sequential(*layers)
         self.out = nn.Linear(width, num_classes)
@@ -147,7 +160,7 @@ def make_head(cfg: ArmConfig, in_dim: int, num_classes: int, source_head: nn.Lin
         std = standardize_from.std(0).clamp_min(1e-4)
         dead = standardize_from.std(0) < 1e-6  # a dead feature stays 0 after centring
         std = torch.where(dead, torch.ones_like(std), std)
-    head = Head(in_dim, cfg.hidden, num_classes, cfg.dropout, mean, std)
+    head = Head(in_dim, cfg.hidden, num_classes, cfg.dropout, mean, std, norm=cfg.head_norm)
     if cfg.output_layer == "pretrained":
         if source_head is None:
             raise LabError("output_layer: pretrained needs a backbone that ships its source output layer (tutornet does)")
@@ -200,10 +213,53 @@ def make_augment(cfg: ArmConfig, size: int) -> Callable[[torch.Tensor], torch.Te
             steps.append(v2.ColorJitter(contrast=value))
         elif name == "crop":
             steps.append(v2.RandomResizedCrop(size, scale=(value, 1.0), antialias=True))
+        elif name == "noise":
+            steps.append(v2.GaussianNoise(mean=0.0, sigma=value, clip=True))
+        elif name == "cutout":
+            steps.append(v2.Lambda(lambda t, f=value: cutout(t, f)))
+        elif name == "erasing":
+            steps.append(v2.RandomErasing(p=value, scale=(0.02, 0.33), ratio=(0.3, 3.3), value="random"))
+        # mixup / cutmix need the batch's labels: make_batch_mix applies them in the training loop
+    if not steps:
+        return None
     compose = v2.Compose(steps)
 
     def apply(batch: torch.Tensor) -> torch.Tensor:
         return torch.stack([compose(img) for img in batch])
+
+    return apply
+
+
+def cutout(img: torch.Tensor, frac: float) -> torch.Tensor:
+    """Cutout (DeVries & Taylor 2017): a square of side `frac` x the image side, centred anywhere on the image
+    (so it may be clipped at the border), set to the image's mean. Always applied; its size never varies."""
+    h, w = img.shape[-2:]
+    side = max(1, round(frac * min(h, w)))
+    cy, cx = int(torch.randint(h, (1,))), int(torch.randint(w, (1,)))
+    y0, y1 = max(0, cy - side // 2), min(h, cy - side // 2 + side)
+    x0, x1 = max(0, cx - side // 2), min(w, cx - side // 2 + side)
+    out = img.clone()
+    out[..., y0:y1, x0:x1] = img.mean()
+    return out
+
+
+def make_batch_mix(cfg: ArmConfig, num_classes: int) -> Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None:
+    """Mixup / CutMix (torchvision.transforms.v2) on a whole batch: (images, int labels) -> (mixed images, soft
+    labels of shape (N, classes) whose rows sum to 1). With both named, each batch uses one of them at random."""
+    names = {name: value for name, value in cfg.augment if name in ("mixup", "cutmix")}
+    if not names:
+        return None
+    from torchvision.transforms import v2
+
+    mixers = []
+    if "mixup" in names:
+        mixers.append(v2.MixUp(alpha=names["mixup"], num_classes=num_classes))
+    if "cutmix" in names:
+        mixers.append(v2.CutMix(alpha=names["cutmix"], num_classes=num_classes))
+    mix = mixers[0] if len(mixers) == 1 else v2.RandomChoice(mixers)
+
+    def apply(xb: torch.Tensor, yb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return mix(xb, yb)
 
     return apply
 
@@ -229,6 +285,16 @@ def evaluate(model: nn.Module, split: Split) -> tuple[float, float]:
         correct += (logits.argmax(1) == yb).sum().item()
     model.train(was_training)
     return correct / max(n, 1), loss / max(n, 1)
+
+
+@torch.inference_mode()
+def predict(model: nn.Module, split: Split) -> np.ndarray:
+    """Predicted classes (eval mode) for a split, as a numpy array."""
+    was_training = model.training
+    model.eval()
+    out = [model(_to_cl(split.x[i:i + EVAL_BATCH])).argmax(1).cpu() for i in range(0, len(split.y), EVAL_BATCH)]
+    model.train(was_training)
+    return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.int64)
 
 
 def _optimizer(cfg: ArmConfig, head_params: list[nn.Parameter], backbone_params: list[nn.Parameter]) -> torch.optim.Optimizer:
@@ -261,7 +327,11 @@ def _fit(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device:
     random.seed(seed)
     standardize = cfg.standardize if cfg.standardize is not None else (cfg.frozen and cfg.output_layer == "fresh")
     backbone = None
-    if data.features:
+    plain = cfg.model == "plain"  # a plain network from scratch (plainnet.py); probes and stability metrics
+    if plain:
+        model = plainnet.build(cfg, data.train.x[0].numel(), data.num_classes).to(device)
+        head_params, bb_params = list(model.parameters()), []
+    elif data.features:
         std_from = data.train.x if standardize else None
         model: nn.Module = make_head(cfg, parts.feature_dim, data.num_classes, parts.source_head, std_from).to(device)
         head_params, bb_params = list(model.parameters()), []
@@ -291,52 +361,102 @@ def _fit(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device:
         model = Net(backbone, head).to(device).to(memory_format=torch.channels_last)
         head_params = list(head.parameters())
     opt = _optimizer(cfg, head_params, bb_params)
+    pen_params = penalties.penalised(head_params + bb_params) if (cfg.l1 or cfg.l2) else []
+    stopper = penalties.EarlyStopping(cfg.early_stopping) if cfg.early_stopping is not None else None
     augment = make_augment(cfg, parts.image_size) if data.mode == "full" else None
+    batch_mix = make_batch_mix(cfg, data.num_classes) if data.mode == "full" else None  # soft targets
     eval_model, e_train, e_val, e_test = model, data.train, data.val, data.test
     curve_train = data.train_eval or data.train
     if data.eval_frozen is not None and isinstance(model, Net):
         eval_model = _TopView(model, data.eval_frozen)
         e_train, e_val, e_test = data.eval_train, data.eval_val, data.eval_test
         curve_train = data.eval_curve or data.eval_train
+    unfreezer = None  # unfreeze_at / lr_decay_per_stage (schedules.py)
+    if (cfg.unfreeze_at is not None or cfg.lr_decay_per_stage is not None) and bb_params:
+        opt, unfreezer = schedules.setup(cfg, model, opt, head_params, lambda: evaluate(eval_model, e_val)[0])
     steps_per_epoch = max(1, -(-n_train(data) // cfg.batch_size))
     total_steps = steps_per_epoch * cfg.epochs
     base_lrs = [g["lr"] for g in opt.param_groups]
     step = 0
     gen = torch.Generator().manual_seed(seed)
     n = len(data.train.y)
+    loss_weight = imbalance.class_weights(data.train.y, data.num_classes) if cfg.class_weight == "balanced" else None
     hist: dict[str, list[float]] = {"train_acc": [], "train_loss": [], "val_acc": [], "val_loss": []}
     best = (-1.0, None, 0)  # (val_acc, state, epoch)
+    track = plain or cfg.clip_grad is not None
+    diverged, clipped, step_losses, epoch_losses, probe = False, 0, [], [], {}
+    if plain:
+        probe_x, probe_y = data.train.x[:256], data.train.y[:256]
+        probe["init"] = probes.layer_stats(model, probe_x, probe_y)
     for epoch in range(1, cfg.epochs + 1):
         model.train()  # the backbone keeps its frozen stages in eval mode (batch-norm statistics kept)
-        order = torch.randperm(n, generator=gen).to(data.train.y.device)
+        if unfreezer is not None:
+            unfreezer.start_epoch(epoch)
+        if cfg.bn_mode == "eval":
+            schedules.bn_eval(model)
+        if cfg.sampler == "balanced":  # WeightedRandomSampler: every class equally likely per draw
+            order = imbalance.balanced_order(data.train.y, gen).to(data.train.y.device)
+        else:
+            order = torch.randperm(n, generator=gen).to(data.train.y.device)
+        first_step = len(step_losses)
         for start in range(0, n, cfg.batch_size):
+            if diverged:
+                break  # a NaN/inf loss stops training; the remaining epochs only repeat the evaluation
             idx = order[start:start + cfg.batch_size]
             if len(idx) < 2 and n >= 2:
                 continue  # a batch of one breaks batch norm
             xb, yb = data.train.x[idx], data.train.y[idx]
             if augment is not None:
                 xb = augment(xb)
-            loss = F.cross_entropy(model(_to_cl(xb)), yb)
+            target = yb
+            if batch_mix is not None:  # mixup / cutmix: mixed images, soft (N, classes) targets
+                xb, target = batch_mix(xb, yb)
+            loss = F.cross_entropy(model(_to_cl(xb)), target, weight=loss_weight)
+            if pen_params:  # explicit L1 / L2 / elastic-net penalty: part of the loss the optimiser sees
+                loss = loss + penalties.weight_penalty(pen_params, cfg.l1, cfg.l2)
+            if track:
+                step_losses.append(loss.item())
+                if not math.isfinite(step_losses[-1]):
+                    diverged = True
+                    break
             opt.zero_grad(set_to_none=True)
             loss.backward()
+            if cfg.clip_grad is not None:
+                clipped += int(float(nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_grad)) > cfg.clip_grad)
             if cfg.schedule == "cosine":
                 factor = 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
                 for g, base_lr in zip(opt.param_groups, base_lrs):
                     g["lr"] = base_lr * factor
             opt.step()
             step += 1
+            if unfreezer is not None:
+                unfreezer.after_step(loss.item())
         tr_acc, tr_loss = evaluate(eval_model, curve_train)
         va_acc, va_loss = evaluate(eval_model, e_val)
+        if unfreezer is not None:
+            unfreezer.end_epoch(va_acc)
+        if track:
+            tr_loss, va_loss = stability.capped(tr_loss), stability.capped(va_loss)
+            ep = [stability.capped(v) for v in step_losses[first_step:]]
+            epoch_losses.append(stability.LOSS_CAP if diverged else (sum(ep) / len(ep) if ep else epoch_losses[-1]))
+        if plain and epoch == 1:
+            probe["epoch1"] = probes.layer_stats(model, probe_x, probe_y)
         for k, v in (("train_acc", tr_acc), ("train_loss", tr_loss), ("val_acc", va_acc), ("val_loss", va_loss)):
             hist[k].append(v)
         if cfg.select == "best_val" and va_acc > best[0]:
             best = (va_acc, copy.deepcopy(model.state_dict()), epoch)
         yield EpochEnd(arm=arm, seed=seed, epoch=epoch_offset + epoch, epochs=total_epochs, train_acc=tr_acc,
                        train_loss=tr_loss, val_acc=va_acc, val_loss=va_loss, trial=trial)
-    chosen_epoch = cfg.epochs
+        if stopper is not None and stopper.update(epoch, va_loss, model):
+            break  # validation loss has not improved for `early_stopping` epochs
+    epochs_run = len(hist["val_acc"])
+    chosen_epoch = epochs_run
     if cfg.select == "best_val" and best[1] is not None:
         model.load_state_dict(best[1])
         chosen_epoch = best[2]
+    if stopper is not None and stopper.best_state is not None:  # restore the lowest-validation-loss epoch
+        model.load_state_dict(stopper.best_state)
+        chosen_epoch = stopper.best_epoch
     tr_acc, tr_loss = evaluate(eval_model, e_train)
     va_acc, va_loss = evaluate(eval_model, e_val)
     te_acc, te_loss = evaluate(eval_model, e_test)
@@ -344,10 +464,63 @@ def _fit(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device:
         "train_acc": tr_acc, "train_loss": tr_loss, "val_acc": va_acc, "val_loss": va_loss,
         "test_acc": te_acc, "test_loss": te_loss, "gap": tr_acc - va_acc,
         "first_epoch_val_acc": hist["val_acc"][0], "first_epoch_train_acc": hist["train_acc"][0],
-        "best_val_acc": max(hist["val_acc"]), "train_images": float(n), "images_seen": float(n * cfg.epochs),
+        "best_val_acc": max(hist["val_acc"]), "train_images": float(n), "images_seen": float(n * epochs_run),
         "chosen_epoch": float(chosen_epoch), "seconds": time.perf_counter() - t0,
+        "params": float(count_params(head_params + bb_params)),
+        "sparsity": penalties.sparsity(penalties.penalised(head_params + bb_params)),
     }
+    _class_metrics(data, eval_model, e_val, e_test, metrics, hist)
+    if stopper is not None:
+        metrics["stopped_epoch"] = float(epochs_run)
+    if track:
+        _stability_metrics(cfg, metrics, hist, diverged, step_losses, epoch_losses, clipped / max(step, 1))
+    if plain:
+        _plain_metrics(model, metrics, hist, probe)
+    if unfreezer is not None:
+        metrics.update(unfreezer.metrics())
+        hist.update(unfreezer.history())
     return SeedResult(metrics, hist)
+
+
+def _class_metrics(data: ArmData, model: nn.Module, e_val: Split, e_test: Split, metrics: dict[str, float],
+                   hist: dict[str, Any]) -> None:
+    """balanced_acc / minority_recall on validation and test, and the validation confusion matrix (imbalance.py)."""
+    minority = imbalance.minority_class(data.train.y, data.num_classes)
+    for prefix, split in (("", e_val), ("test_", e_test)):
+        y_true, y_pred = split.y.cpu().numpy(), predict(model, split)
+        metrics.update(imbalance.split_metrics(y_true, y_pred, minority, prefix))
+        if not prefix:
+            hist["val_confusion"] = imbalance.confusion(y_true, y_pred, data.num_classes)
+
+
+def _stability_metrics(cfg: ArmConfig, metrics: dict[str, float], hist: dict[str, list[float]], diverged: bool,
+                       step_losses: list[float], epoch_losses: list[float], clipped_frac: float) -> None:
+    """Divergence, spikes and speed (stability.py): arms with a plain net or gradient clipping."""
+    for k in ("train_loss", "val_loss", "test_loss"):
+        metrics[k] = stability.capped(metrics[k])
+    metrics.update(diverged=float(diverged), clipped_frac=clipped_frac,
+                   final_loss=stability.LOSS_CAP if diverged else epoch_losses[-1],
+                   max_loss_spike=stability.LOSS_CAP if diverged else stability.max_rise(step_losses))
+    if cfg.target_acc is not None:
+        metrics["epochs_to_target"] = stability.epochs_to_target(hist["val_acc"], cfg.target_acc, cfg.epochs)
+    hist["batch_loss"] = epoch_losses
+
+
+def _plain_metrics(model: nn.Module, metrics: dict[str, float], hist: dict[str, list[float]],
+                   probe: dict[str, dict[str, list[float]]]) -> None:
+    """Symmetry and per-layer signal scales of a plain net (plainnet.py, probes.py); profiles go in the history."""
+    metrics.update(distinct_units=plainnet.mean_distinct_units(model),
+                   act_log_ratio=probes.log_ratio(probe["init"]["act_std"]),
+                   grad_log_ratio=-probes.log_ratio(probe["init"]["grad_norm"]))
+    for when, stats in probe.items():
+        hist[f"layer_act_{when}"] = stats["act_std"]
+        hist[f"layer_grad_{when}"] = stats["grad_norm"]
+
+
+def count_params(params: list[nn.Parameter]) -> int:
+    """Trainable parameters: what the optimiser updates (head, plus any unfrozen backbone stages), each once."""
+    seen: dict[int, int] = {id(p): p.numel() for p in params}
+    return sum(seen.values())
 
 
 def n_train(data: ArmData) -> int:
@@ -373,6 +546,8 @@ def total_epochs(cfg: ArmConfig) -> int:
 def train_arm(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device: torch.device,
               arm: str) -> Iterator[EpochEnd]:
     """Yields EpochEnd; returns the seed's SeedResult (a search reports its best trial on validation)."""
+    if cfg.method == "prototype":  # few-shot: nearest class prototype on frozen features, no training
+        return (yield from prototypes.run(cfg, data, seed=seed, arm=arm))
     total = total_epochs(cfg)
     if cfg.search is None:
         result = yield from _fit(cfg, data, parts, seed=seed, device=device, arm=arm, epoch_offset=0,

@@ -26,6 +26,7 @@ from textual.widgets import Button, DataTable, Footer, Label, ProgressBar, Radio
 
 from tutor.app.screens.base import TutorScreen
 from tutor.bank import text
+from tutor.lab.units import fmt_metric, margin_text
 
 BEFORE, RUNNING, DONE = "before", "running", "done"
 VERDICTS = ("reproduced", "inconclusive", "contradicted")
@@ -33,7 +34,6 @@ VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconc
 COLUMNS = ("train_acc", "val_acc", "gap", "test_acc", "seconds")
 COLUMN_NAMES = {"train_acc": "train %", "val_acc": "val %", "gap": "gap", "test_acc": "test %", "seconds": "s/seed",
                 "first_epoch_val_acc": "ep1 val %", "first_epoch_train_acc": "ep1 train %", "best_val_acc": "best val %"}
-PERCENT = {"train_acc", "val_acc", "test_acc", "gap", "first_epoch_val_acc", "first_epoch_train_acc", "best_val_acc"}
 REDRAW_S = 0.5
 
 
@@ -42,26 +42,11 @@ def clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def fmt_metric(metric: str, value: float | None, sd: float | None = None) -> str:
-    if value is None:
-        return "-"
-    if metric in PERCENT:
-        s = f"{100 * value:+.1f}" if metric == "gap" else f"{100 * value:.1f}"
-        return s + (f"±{100 * sd:.1f}" if sd else "")
-    if metric == "seconds":
-        return f"{value:.1f}"
-    return f"{value:.3g}" + (f"±{sd:.2g}" if sd else "")
-
-
 def indented(line: Any) -> Any:
     """A line written with two leading spaces, indented as a block so its wrapped lines line up too."""
     if isinstance(line, Text) and line.plain.startswith("  "):
         return Padding(line[2:], (0, 0, 0, 2))
     return line
-
-
-def fmt_num(value: Any) -> str:
-    return "-" if value is None else f"{value:.3g}"
 
 
 class LabScreen(TutorScreen):
@@ -492,13 +477,10 @@ class LabScreen(TutorScreen):
             parts.append(line)
             if claim.get("says"):
                 parts.append(Text(f"  {claim['says']}", style="italic"))
-            numbers = claim.get("numbers") or {}
-            margin = numbers.get("margin") or {}
-            if margin:
-                per_seed = ", ".join(fmt_num(v) for v in margin.get("per_seed", []))
-                parts.append(Text("  " + self.t("lab.margin", mean=fmt_num(margin.get("mean")), sd=fmt_num(margin.get("sd")),
-                                                  needed=fmt_num(numbers.get("needed")), seeds=numbers.get("seeds", len(margin.get("per_seed", []))),
-                                                  per_seed=per_seed), style="dim"))
+            if (claim.get("numbers") or {}).get("margin"):
+                m = margin_text(claim)
+                parts.append(Text("  " + self.t("lab.margin", mean=m["mean"], sd=m["sd"], needed=m["needed"], seeds=m["seeds"],
+                                                  per_seed=m["per_seed"]), style="dim"))
         for text_ in result.get("claims_not_run", []):
             parts.append(Text(f"- {text_}  {self.t('lab.not_run')}", style="dim"))
         if self.outcome == "finished":

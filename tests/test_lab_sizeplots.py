@@ -1,0 +1,41 @@
+"""The learning-curve and unfreezing plots draw from a result dict alone (no training)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from tutor.lab.plots import _plt  # noqa: E402
+from tutor.lab.sizeplots import write_size_plot  # noqa: E402
+from tutor.lab.unfreezeplots import write_unfreeze_plot  # noqa: E402
+
+
+def _m(v):
+    return {"mean": v, "sd": 0.01, "per_seed": [v]}
+
+
+def _result():
+    arms, details = {}, {}
+    for curve in ("small", "large"):
+        for n in (50, 200):
+            name = f"{curve}_{n}"
+            arms[name] = {"train_images": _m(n), "train_acc": _m(0.99), "val_acc": _m(0.7 + n / 1000)}
+            details[name] = {"config": {"curve": curve, "epochs": 2, "unfreeze_at": 1 if curve == "large" else None},
+                             "history": {"0": {"val_acc": [0.7, 0.6], "around_unfreeze_val_acc": [0.7, 0.5, 0.6],
+                                               "step_loss": [1.0, 0.9, 2.0, 1.1]}}}
+    return {"lab": "t", "title": "t", "seeds": [0], "arms": arms, "arm_details": details}
+
+
+def test_plots_written(tmp_path):
+    plt = _plt()
+    files = write_size_plot(_result(), tmp_path, plt) + write_unfreeze_plot(_result(), tmp_path, plt)
+    assert [f.name for f in files] == ["learning_curve.png", "unfreezing.png"]
+    assert all(f.stat().st_size > 1000 for f in files)
+
+
+def test_no_plot_without_curve_or_unfreeze_at(tmp_path):
+    r = _result()
+    for d in r["arm_details"].values():
+        d["config"] = {"epochs": 2}
+    assert write_size_plot(r, tmp_path, _plt()) == [] and write_unfreeze_plot(r, tmp_path, _plt()) == []

@@ -46,7 +46,9 @@ EXPECTED = {
         "small_50.train_acc < large_50.train_acc": "not shown",
         "large_50.val_acc > small_50.val_acc": "holds",
     }),
-    "few-shot": ("reproduced", {
+    # the verdict rests on cosine beating Euclidean by 0.10 points at 2.04 sd: on another CPU's rounding it may
+    # fall just short (inconclusive); the runs here, single-threaded, give reproduced bit for bit
+    "few-shot": (("reproduced", "inconclusive"), {
         "cosine_1shot.val_acc > random_1shot.val_acc + 0.2": "holds",
         "cosine_5shot.val_acc > cosine_1shot.val_acc": "holds",
         "cosine_5shot.val_acc > linear_5shot.val_acc - 0.02": "holds",
@@ -118,7 +120,8 @@ EXPECTED = {
     # that "opposite holds" (2.3 sd) makes the verdict contradicted; it is near the threshold, so it is not
     # asserted on its own. Flips, noise, cutmix (gap) and erasing, mixup, cutmix (val_acc) sit between 1.3
     # and 1.9 sd and are left out too.
-    "augmentation": ("contradicted", {
+    # contradicted rests on cutout's validation accuracy being lower on every seed (0.9 points, 2.3 sd)
+    "augmentation": (("contradicted", "inconclusive"), {
         "brightness_contrast.gap < none.gap": "holds",
         "erasing.gap < none.gap": "holds",
         "flips.val_acc > over.val_acc": "holds",
@@ -145,7 +148,7 @@ def test_quick_profile_verdict(lab_id, tmp_path):
     verdict, expected = EXPECTED[lab_id]
     for text, status in expected.items():
         assert statuses[text] == status, (text, result["claims"])
-    assert result["verdict"] == verdict, statuses
+    assert result["verdict"] in ((verdict,) if isinstance(verdict, str) else verdict), statuses
     assert len(result["seeds"]) >= 3
     assert (tmp_path / "result.json").exists() and (tmp_path / "curves.png").exists()
 

@@ -143,10 +143,10 @@ def cmd_labs(args: argparse.Namespace) -> int:
         last = {}
 
     dirs = [paths.labs_dir(), *[Path(d) for d in args.dirs]]
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
     table.add_column("lab", style="cyan", no_wrap=True)
     table.add_column("arms", justify="right")
-    table.add_column("what it tests")
+    table.add_column("what it tests", no_wrap=True, overflow="ellipsis", ratio=1)
     table.add_column("last run", no_wrap=True)
     problems = []
     for path in lab_files(dirs):
@@ -157,7 +157,7 @@ def cmd_labs(args: argparse.Namespace) -> int:
             continue
         run = last.get(lab.id)
         when = f"{run.verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else "never run"
-        table.add_row(lab.id, str(len(lab.arm_names)), f"[bold]{lab.title()}[/]: {lab.summary().splitlines()[0]}", when)
+        table.add_row(lab.id, str(len(lab.arm_names)), lab.title(), when)  # one line each; `tutor lab NAME` tells more
     Console().print(table)
     for problem in problems:
         _err(str(problem))

@@ -32,3 +32,34 @@ def test_table_cells():
     assert fmt_metric("params", 81960.0) == "81,960"
     assert fmt_metric("final_loss", 0.1934, 0.012) == "0.193±0.012"
     assert fmt_metric("val_acc", float("nan")) == fmt_metric("val_acc", None) == "-"
+
+
+def test_a_margin_that_rounds_to_zero_has_no_minus_sign():
+    m = margin_text(_claim("a.val_acc > b.val_acc", 0.001, 0.002, [-0.0002, 0.002]))
+    assert m["per_seed"] == "+0.0, +0.2"
+
+
+def _result(show):
+    arm = {m: {"mean": 0.5, "sd": 0.01} for m in ("train_acc", "val_acc", "gap", "train_loss", "val_loss",
+                                                   "test_acc", "seconds", *show)}
+    return {"lab": "t", "title": "T", "seeds": [0, 1, 2], "show": list(show), "arms": {"a": arm, "b": arm},
+            "claims": [{"text": "a.act_log_ratio > -0.5"}]}
+
+
+def test_narrow_terminals_get_every_number_whole():
+    import io
+
+    from rich.console import Console
+
+    from tutor.lab.report import arms_tables, extra_metrics
+
+    many = ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall")
+    assert extra_metrics(_result(many)) == [*many, "act_log_ratio"]  # "-0.5" is a number, not a metric
+    wide = arms_tables(_result(many), 160)
+    assert len(wide) == 1 and len(wide[0].columns) == 1 + 7 + 5
+    narrow = arms_tables(_result(many), 80)
+    assert [len(t.columns) for t in narrow] == [1 + 5, 1 + 5]  # no losses; the lab's own columns apart
+    out = io.StringIO()
+    for table in narrow:
+        Console(file=out, width=80).print(table)
+    assert "…" not in out.getvalue() and max(len(line) for line in out.getvalue().splitlines()) <= 80

@@ -11,17 +11,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from tutor.atomic import atomic_open
 from tutor.lab import events as ev
-from tutor.lab.units import fmt_metric as fmt, margin_text
+from tutor.lab.claims import ClaimSyntaxError, parse_claim
+from tutor.lab.units import column_name, fmt_metric as fmt, margin_text
 from tutor.lab.events import _clean
 
 STANDARD_COLUMNS = ("train_acc", "val_acc", "gap", "train_loss", "val_loss", "test_acc", "seconds")
 VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconclusive": "bold yellow", "cancelled": "bold magenta"}
+LOSS_COLUMNS = ("train_loss", "val_loss")
+WIDE = 110  # narrower terminals get the table without the loss columns (they stay in result.json)
+
+
 def write_result(out_dir: Path, result: dict[str, Any]) -> Path:
     """Write result.json into out_dir atomically; returns its path."""
     path = Path(out_dir) / "result.json"
@@ -35,24 +41,35 @@ def extra_metrics(result: dict[str, Any]) -> list[str]:
     """Metrics the claims mention beyond the standard columns (lab-specific columns of the table)."""
     extra: list[str] = [m for m in result.get("show", []) if m not in STANDARD_COLUMNS]
     for claim in result.get("claims", []):
-        for token in claim["text"].replace("(", " ").replace(")", " ").split():
-            if "." in token and not token[0].isdigit():
-                metric = token.split(".", 1)[1]
-                if metric not in STANDARD_COLUMNS and metric not in extra:
-                    extra.append(metric)
+        try:
+            refs = parse_claim(claim["text"]).refs()
+        except ClaimSyntaxError:
+            continue
+        for _, metric in refs:
+            if metric not in STANDARD_COLUMNS and metric not in extra:
+                extra.append(metric)
     return extra
 
 
-def arms_table(result: dict[str, Any]) -> Table:
+def arms_tables(result: dict[str, Any], width: int | None = None) -> list[Table]:
+    """The per-arm table. Below WIDE columns the losses are left out (they stay in result.json), and a lab
+    with many columns of its own gets them in a second table, so that no number is ever cut or folded."""
     n = len(result.get("seeds", []))
-    table = Table(title=f"{result.get('title', result['lab'])} - mean ± sd over {n} seed{'s' if n != 1 else ''} "
-                        "(accuracy in %, ± = sd over seeds, gap = train - val in points)", title_justify="left")
-    cols = list(STANDARD_COLUMNS) + extra_metrics(result)
-    names = {"train_acc": "train acc", "val_acc": "val acc", "gap": "gap", "train_loss": "train loss",
-             "val_loss": "val loss", "test_acc": "test acc", "seconds": "s/seed"}
+    title = (f"{result.get('title', result['lab'])} - mean ± sd over {n} seed{'s' if n != 1 else ''} "
+             "(accuracy in %, ± = sd over seeds, gap = train - val in points)")
+    narrow = width is not None and width < WIDE
+    standard = [c for c in STANDARD_COLUMNS if not (narrow and c in LOSS_COLUMNS)]
+    extra = extra_metrics(result)
+    if narrow and len(extra) > 2:
+        return [_table(result, standard, title), _table(result, extra, "the lab's own measurements (mean over seeds)")]
+    return [_table(result, standard + extra, title)]
+
+
+def _table(result: dict[str, Any], cols: list[str], title: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("arm", style="bold", no_wrap=True)
     for c in cols:
-        table.add_column(names.get(c, c.replace("_", " ")), justify="right")
+        table.add_column(column_name(c), justify="right")
     for arm, metrics in result.get("arms", {}).items():
         row = [arm]
         for c in cols:
@@ -165,8 +182,8 @@ class ConsoleReport:
     def _final(self, result: dict[str, Any], out: str | None, files: list[str], cancelled: bool) -> None:
         self.stop()
         self.console.print()
-        if result.get("arms"):
-            self.console.print(arms_table(result))
+        for table in arms_tables(result, self.console.width) if result.get("arms") else []:
+            self.console.print(table)
         if result.get("claims") or result.get("claims_not_run"):
             self.console.print("[bold]Claims[/] (each judged on the per-seed margins; holds = mean > 0 and > 2 sd)")
             for line in claim_lines(result):

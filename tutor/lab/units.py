@@ -16,6 +16,12 @@ from tutor.lab.claims import ClaimSyntaxError, parse_claim
 # metrics that are fractions of images (or differences and spreads of accuracies): read as percentages
 _FRACTION_SUFFIXES = ("_acc", "_recall")
 _FRACTION_NAMES = {"gap", "unfreeze_drop", "episode_sd"}
+# short column headings (the metric's name with spaces otherwise)
+COLUMN_NAMES = {"train_acc": "train %", "val_acc": "val %", "gap": "gap", "train_loss": "train loss",
+                "val_loss": "val loss", "test_acc": "test %", "seconds": "s/seed", "balanced_acc": "bal. %",
+                "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
+                "test_minority_recall": "test min. recall %", "first_epoch_val_acc": "epoch-1 val %",
+                "first_epoch_train_acc": "epoch-1 train %", "best_val_acc": "best val %"}
 COUNT_METRICS = {"images_seen", "train_images", "chosen_epoch", "stopped_epoch", "params"}
 
 
@@ -25,6 +31,10 @@ def is_fraction_metric(metric: str) -> bool:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def column_name(metric: str) -> str:
+    return COLUMN_NAMES.get(metric, metric.replace("_", " "))
 
 
 def fmt_metric(metric: str, value: float | None, sd: float | None = None) -> str:
@@ -56,6 +66,7 @@ def _num(value: Any, scale: float, signed: bool = False) -> str:
         return "-"
     value = float(value) * scale
     if scale != 1:
+        value = round(value, 1) + 0.0  # no "-0.0" for a per-seed margin that rounds to zero
         return f"{value:+.1f}" if signed else f"{value:.1f}"
     return f"{value:+.3g}" if signed else f"{value:.3g}"
 

@@ -26,14 +26,12 @@ from textual.widgets import Button, DataTable, Footer, Label, ProgressBar, Radio
 
 from tutor.app.screens.base import TutorScreen
 from tutor.bank import text
-from tutor.lab.units import fmt_metric, margin_text
+from tutor.lab.units import column_name, fmt_metric, margin_text
 
 BEFORE, RUNNING, DONE = "before", "running", "done"
 VERDICTS = ("reproduced", "inconclusive", "contradicted")
 VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconclusive": "bold yellow", "cancelled": "bold magenta"}
 COLUMNS = ("train_acc", "val_acc", "gap", "test_acc", "seconds")
-COLUMN_NAMES = {"train_acc": "train %", "val_acc": "val %", "gap": "gap", "test_acc": "test %", "seconds": "s/seed",
-                "first_epoch_val_acc": "ep1 val %", "first_epoch_train_acc": "ep1 train %", "best_val_acc": "best val %"}
 REDRAW_S = 0.5
 
 
@@ -449,7 +447,7 @@ class LabScreen(TutorScreen):
         cols = [*COLUMNS, *extra]
         table.add_column(self.t("lab.col.arm"), key="arm")
         for c in cols:
-            table.add_column(COLUMN_NAMES.get(c, c.replace("_", " ")), key=c)
+            table.add_column(column_name(c), key=c)
         for arm, metrics in result.get("arms", {}).items():
             row = [arm]
             for c in cols:

@@ -93,8 +93,8 @@ def claim_lines(result: dict[str, Any]) -> list[str]:
         lines.append(f"  {mark}  {c['text']}")
         if c.get("says"):
             lines.append(f"         [dim]{c['says']}[/]")
-        lines.append(f"         margin {m['mean']}, sd {m['sd']} over {m['seeds']} seeds, needs > {m['needed']} (2 sd)"
-                     f"  (left {m['left']} vs right {m['right']}; per seed {m['per_seed']})")
+        lines.append(f"         margin {m['mean']}, sd {m['sd']} over {m['seeds']} seeds, needs > {m['needed']} (2 sd)")
+        lines.append(f"         left {m['left']} vs right {m['right']}; per seed {m['per_seed']}")
     for text in result.get("claims_not_run", []):
         lines.append(f"  [dim]not run[/]  {text} (its arms were not selected)")
     return lines

@@ -93,7 +93,8 @@ def test_confusion_plot_has_a_panel_per_arm(tmp_path):
               "arms": {"plain": {}, "weighted": {}},
               "arm_details": {"plain": {"history": hist}, "weighted": {"history": hist}}}
     files = write_confusion_plot(result, tmp_path, _plt())
-    assert files == [tmp_path / "confusion.png"] and files[0].stat().st_size > 5000
+    assert files[0] == tmp_path / "confusion.png" and files[0].stat().st_size > 5000
+    assert [f.name for f in files[1:]] == [f"confusion-{arm}.png" for arm in result["arms"]]  # one per arm too
     assert write_confusion_plot({**result, "show": []}, tmp_path / "none", _plt()) == []
 
 

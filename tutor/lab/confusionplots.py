@@ -1,4 +1,5 @@
-"""`confusion.png`: one confusion matrix per arm (labs that show `balanced_acc` or `minority_recall`).
+"""Confusion matrices (labs that show `balanced_acc` or `minority_recall`): `confusion.png` puts every arm
+side by side for comparison, and `confusion-ARM.png` holds each arm's matrix alone, larger.
 
 Accuracy hides which class the errors fall on; the matrix shows it. Each panel sums the validation
 confusion matrices of the arm's seeds (rows: what the images really are, columns: what the model said)
@@ -36,25 +37,37 @@ def write_confusion_plot(result: dict[str, Any], out_dir: Path, plt) -> list[Pat
     classes = result.get("dataset", {}).get("classes") or [str(i) for i in range(k)]
     if len(classes) != k:
         classes = [str(i) for i in range(k)]
+    seeds = len(result.get("seeds", []))
     cols = min(3, len(mats))
     rows = (len(mats) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.6 * rows + 1.0), squeeze=False)
     for ax, (arm, m) in zip(axes.flat, mats.items()):
-        share = m / np.maximum(m.sum(1, keepdims=True), 1)
-        ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
-        for i in range(k):
-            for j in range(k):
-                ax.text(j, i, f"{m[i, j]}\n{100 * share[i, j]:.0f}% of row", ha="center", va="center", fontsize=8,
-                        color="white" if share[i, j] > 0.6 else "black")
-        ax.set_xticks(range(k), [f"said {c}" for c in classes], fontsize=8)
-        ax.set_yticks(range(k), [f"really {c}" for c in classes], fontsize=8)
-        recall = [share[i, i] for i in range(k)]
-        ax.set_title(f"{arm}\nrecall per class: " + ", ".join(f"{c} {100 * r:.0f}%" for c, r in zip(classes, recall)),
-                     fontsize=9)
+        _panel(ax, arm, m, classes)
     for ax in list(axes.flat)[len(mats):]:
         ax.set_visible(False)
     fig.suptitle(f"{result.get('title', result['lab'])}\nwhat the validation images really are (rows) and what each "
-                 f"model said (columns), counts summed over {len(result.get('seeds', []))} seeds;\nthe diagonal is "
+                 f"model said (columns), counts summed over {seeds} seeds;\nthe diagonal is "
                  f"right, the % is the share of the row (on the diagonal: that class's recall)", fontsize=10)
-    path = save_figure(fig, out_dir, "confusion.png")
-    return [path]
+    files = [save_figure(fig, out_dir, "confusion.png")]
+    for arm, m in mats.items():
+        fig, ax = plt.subplots(figsize=(4.6, 4.6))
+        _panel(ax, arm, m, classes)
+        fig.suptitle(f"{arm}: validation images, counts summed over {seeds} seeds\n(rows: what they really are; "
+                     f"columns: what the model said)", fontsize=9)
+        files.append(save_figure(fig, out_dir, f"confusion-{arm}.png"))
+    return files
+
+
+def _panel(ax, arm: str, m: np.ndarray, classes: list[str]) -> None:
+    k = m.shape[0]
+    share = m / np.maximum(m.sum(1, keepdims=True), 1)
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, f"{m[i, j]}\n{100 * share[i, j]:.0f}% of row", ha="center", va="center", fontsize=8,
+                    color="white" if share[i, j] > 0.6 else "black")
+    ax.set_xticks(range(k), [f"said {c}" for c in classes], fontsize=8)
+    ax.set_yticks(range(k), [f"really {c}" for c in classes], fontsize=8)
+    recall = [share[i, i] for i in range(k)]
+    ax.set_title(f"{arm}\nrecall per class: " + ", ".join(f"{c} {100 * r:.0f}%" for c, r in zip(classes, recall)),
+                 fontsize=9)

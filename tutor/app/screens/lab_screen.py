@@ -84,6 +84,14 @@ class LabScreen(TutorScreen):
 
     # -- the lab file ---------------------------------------------------------------------------------
 
+
+    def _says(self, claim: dict[str, Any]) -> str:
+        """The claim in plain words, in the learner's language when the lab file has it (result.json keeps English)."""
+        if self.lab is not None:
+            for spec_claim, says in zip(self.lab.claims, self.lab.claim_says):
+                if spec_claim.text == claim.get("text") and says:
+                    return text(says, self.lang)
+        return claim.get("says") or ""
     def _load(self) -> None:
         from tutor.lab.errors import LabError
         from tutor.lab.spec import SpecError, load_lab
@@ -223,7 +231,8 @@ class LabScreen(TutorScreen):
         best = run.best_arm
         if best is not None:
             val = run.metrics[best]["val_acc"]
-            out.append(Text(f"  best val: {best} {fmt_metric('val_acc', val.get('mean'), val.get('sd'))}", style="dim"))
+            out.append(Text("  " + self.t("lab.best_val", arm=best, acc=fmt_metric("val_acc", val.get("mean"), val.get("sd"))),
+                            style="dim"))
         return out
 
     def _guess(self, radio_id: str) -> str | None:
@@ -473,8 +482,9 @@ class LabScreen(TutorScreen):
             line.append(claim["text"], style="bold")
             line.append(f"  {word}", style=style)
             parts.append(line)
-            if claim.get("says"):
-                parts.append(Text(f"  {claim['says']}", style="italic"))
+            says = self._says(claim)
+            if says:
+                parts.append(Text(f"  {says}", style="italic"))
             if (claim.get("numbers") or {}).get("margin"):
                 m = margin_text(claim)
                 parts.append(Text("  " + self.t("lab.margin", mean=m["mean"], sd=m["sd"], needed=m["needed"], seeds=m["seeds"],

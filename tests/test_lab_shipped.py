@@ -40,9 +40,10 @@ EXPECTED = {
         "proto_matched.val_acc > proto_imagenet.val_acc": "holds",
         "finetune_matched.val_acc > finetune_imagenet.val_acc": "not shown",
     }),
-    "learning-curves": ("contradicted", {
+    # small_5 vs large_5 (the large model better at 5 per class) is opposite-holds single-threaded but only
+    # "not shown" with 2 threads (the same seeds, other rounding): not asserted, and the verdict may be either
+    "learning-curves": (("contradicted", "inconclusive"), {
         "large_5.gap > large_50.gap": "holds",
-        "small_5.val_acc > large_5.val_acc": "opposite holds",
         "small_50.train_acc < large_50.train_acc": "not shown",
         "large_50.val_acc > small_50.val_acc": "holds",
     }),
@@ -69,7 +70,8 @@ EXPECTED = {
         "kaiming_relu.act_log_ratio > -0.5": "not shown",
         "xavier_tanh.val_acc > normal_tiny.val_acc + 0.2": "holds",
     }),
-    "normalisation": ("inconclusive", {
+    # "batch norm at most 2 points worse" holds with 2 threads only, which makes the verdict reproduced there
+    "normalisation": (("inconclusive", "reproduced"), {
         "group_norm_b2.val_acc > batch_norm_b2.val_acc": "holds",
         "layer_norm_b2.val_acc > batch_norm_b2.val_acc": "holds",
     }),
@@ -105,11 +107,11 @@ EXPECTED = {
     # weight decay's gap is consistently (3/3 seeds) but only 0.6 points wider than the baseline's: that tiny
     # "opposite holds" makes the verdict contradicted. The early-stopping gap, dropout vs augmentation and the
     # combined arm are within 3 sd of the threshold and are not asserted one by one.
-    "regularisation": ("contradicted", {
+    # weight decay's 0.6-point wider gap is opposite-holds single-threaded, not shown with 2 threads: not asserted
+    "regularisation": (("contradicted", "inconclusive"), {
         "augment.gap < none.gap": "holds",
         "augment.gap < weight_decay.gap": "holds",
         "l1.sparsity > l2.sparsity + 0.03": "holds",
-        "weight_decay.gap < none.gap": "opposite holds",
         "dropout.gap < none.gap": "not shown",
         "batch_norm.gap < none.gap": "not shown",
         "augment.test_acc > none.test_acc": "not shown",

@@ -14,6 +14,7 @@ def tutor_home(tmp_path, monkeypatch):
     home = tmp_path / "tutor-home"
     monkeypatch.setenv("TUTOR_HOME", str(home))
     monkeypatch.delenv("TUTOR_BANKS", raising=False)
+    monkeypatch.delenv("TUTOR_LABS", raising=False)
     monkeypatch.setenv("TUTOR_THREADS", "1")
     return home
 

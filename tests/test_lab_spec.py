@@ -165,3 +165,33 @@ def test_shipped_labs_and_questions_link_both_ways():
     for path in lab_files():
         lab = load_lab(path)
         assert set(lab.file.questions) == linked.get(lab.id, set()), lab.id
+
+
+def test_instructor_lab_folders_from_tutor_labs(tmp_path, monkeypatch, capsys):
+    """A lab in a TUTOR_LABS folder runs by name, is listed, and a question in an instructor's bank may link to it."""
+    import shutil
+    from pathlib import Path
+
+    from tutor.cli import main
+    from tutor.lab.spec import find_lab
+
+    labs = tmp_path / "my-labs"
+    labs.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "tiny-lab.yaml", labs / "tiny-lab.yaml")
+    bank = tmp_path / "my-bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "questions:\n"
+        "  - id: my-tiny-question\n    topic: fitting\n    stem: Do more images help here?\n"
+        "    options:\n"
+        "      - {key: A, text: 'yes', why: the lab shows it}\n"
+        "      - {key: B, text: 'no', why: the lab shows otherwise}\n"
+        "    answer: A\n    explanation: See the lab.\n    lab: tiny-lab\n", encoding="utf-8")
+    assert main(["questions", "validate", str(bank)]) == 1  # tiny-lab is not a shipped lab
+    assert "tiny-lab" in capsys.readouterr().out
+    monkeypatch.setenv("TUTOR_LABS", str(labs))
+    assert main(["questions", "validate", str(bank)]) == 0
+    assert find_lab("tiny-lab").path.endswith("tiny-lab.yaml")
+    capsys.readouterr()
+    assert main(["labs"]) == 0
+    assert "tiny-lab" in capsys.readouterr().out

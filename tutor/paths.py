@@ -26,6 +26,13 @@ def labs_dir() -> Path:
     return _shipped("labs")
 
 
+def lab_dirs() -> list[Path]:
+    """The shipped labs, then instructors' lab folders from `TUTOR_LABS` (os.pathsep-separated): labs found
+    there run by name, appear in `tutor labs` and the app, and questions may link to them."""
+    env = os.environ.get("TUTOR_LABS", "")
+    return [labs_dir(), *(Path(d).expanduser() for d in env.split(os.pathsep) if d.strip())]
+
+
 def home() -> Path:
     """The learner's data directory: `TUTOR_HOME` if set, else the platform's user data dir."""
     env = os.environ.get("TUTOR_HOME")

@@ -75,7 +75,7 @@ class TutorApp(App):
         from tutor import paths
         from tutor.bank.labrefs import lab_catalog
 
-        return lab_catalog([paths.labs_dir()])
+        return lab_catalog(paths.lab_dirs())
 
     def lab_command(self, lab_path, profile: str) -> list[str]:
         """The command that runs a lab for the LabScreen (tests replace it with a scripted one)."""

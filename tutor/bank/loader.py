@@ -65,7 +65,7 @@ def default_dirs(extra: list[str] | None = None) -> list[Path]:
 def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = None) -> Bank:
     """Load every bank file under `dirs` (default: shipped bank plus configured extra banks)."""
     dirs = default_dirs() if dirs is None else dirs
-    labs = lab_catalog([paths.labs_dir()]) if labs is None else labs
+    labs = lab_catalog(paths.lab_dirs()) if labs is None else labs
     bank = Bank()
     pending: list[tuple[yamlsrc.Located, int, Question]] = []
     for d in dirs:

@@ -142,7 +142,7 @@ def cmd_labs(args: argparse.Namespace) -> int:
         _err(f"tutor labs: cannot read the last results ({exc})")
         last = {}
 
-    dirs = [paths.labs_dir(), *[Path(d) for d in args.dirs]]
+    dirs = [*paths.lab_dirs(), *[Path(d) for d in args.dirs]]
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
     table.add_column("lab", style="cyan", no_wrap=True)
     table.add_column("arms", justify="right")

@@ -557,7 +557,7 @@ def _display(path: Path) -> str:
 
 
 def lab_files(dirs: list[Path] | None = None) -> list[Path]:
-    dirs = [paths.labs_dir()] if dirs is None else dirs
+    dirs = paths.lab_dirs() if dirs is None else dirs
     out: list[Path] = []
     for d in dirs:
         if d.is_dir():

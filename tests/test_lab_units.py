@@ -63,3 +63,13 @@ def test_narrow_terminals_get_every_number_whole():
     for table in narrow:
         Console(file=out, width=80).print(table)
     assert "…" not in out.getvalue() and max(len(line) for line in out.getvalue().splitlines()) <= 80
+
+
+def test_claims_in_the_learners_language():
+    from tutor.lab.report import claim_lines
+
+    claim = {**_claim("a.val_acc > b.val_acc", 0.1, 0.01, [0.1, 0.11, 0.09]), "holds": True, "opposite_holds": False,
+             "says": "a beats b"}
+    assert any("a beats b" in line for line in claim_lines({"claims": [claim]}))
+    ko = claim_lines({"claims": [claim]}, {"a.val_acc > b.val_acc": "a가 b보다 낫다"})
+    assert any("a가 b보다 낫다" in line for line in ko) and not any("a beats b" in line for line in ko)

@@ -36,6 +36,8 @@ def register(subparsers) -> None:
                    help="folder for result.json and the plots (default: a fresh folder under the tutor data dir)")
     p.add_argument("--arms", metavar="A,B", default=None, help="run only these arms (comma-separated)")
     p.add_argument("--json", action="store_true", help="print the events as JSON lines instead of progress bars")
+    p.add_argument("--lang", choices=("en", "ko"), default="en",
+                   help="language of the lab's own texts: title, arms, claims in plain words, what to look at")
     p.add_argument("--no-record", dest="record", action="store_false",
                    help="do not record the run in the progress store (the quiz app records its own runs)")
     p.set_defaults(handler=cmd_lab)
@@ -43,6 +45,7 @@ def register(subparsers) -> None:
     q = subparsers.add_parser("labs", help="list the labs with a one-line summary",
                               description="List the labs in labs/ (and any given folders) with a one-line summary.")
     q.add_argument("dirs", nargs="*", metavar="DIR", help="extra folders of lab .yaml files")
+    q.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the titles")
     q.set_defaults(handler=cmd_labs)
 
     # The pretraining module imports torch; its real options are added when the command runs, so the
@@ -98,7 +101,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - torch missing from the install
         _err(f"tutor lab: the lab engine needs {exc.name} (pip install torch torchvision)")
         return 1
-    report = ConsoleReport(Console(stderr=False), look_at=text(lab.file.look_at) or None)
+    report = ConsoleReport(Console(stderr=False), look_at=text(lab.file.look_at, args.lang) or None, lab=lab, lang=args.lang)
     gen = run_lab(lab, profile=args.profile, seeds=args.seed, device=args.device, backbone=args.backbone,
                   out=args.out, arms=arms)
     code = 0
@@ -157,7 +160,7 @@ def cmd_labs(args: argparse.Namespace) -> int:
             continue
         run = last.get(lab.id)
         when = f"{run.verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else "never run"
-        table.add_row(lab.id, str(len(lab.arm_names)), lab.title(), when)  # one line each; `tutor lab NAME` tells more
+        table.add_row(lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)  # one line each; `tutor lab NAME` tells more
     Console().print(table)
     for problem in problems:
         _err(str(problem))

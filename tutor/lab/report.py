@@ -21,6 +21,7 @@ from tutor.lab import events as ev
 from tutor.lab.claims import ClaimSyntaxError, parse_claim
 from tutor.lab.units import column_name, fmt_metric as fmt, margin_text
 from tutor.lab.events import _clean
+from tutor.bank.schema import text
 
 STANDARD_COLUMNS = ("train_acc", "val_acc", "gap", "train_loss", "val_loss", "test_acc", "seconds")
 VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconclusive": "bold yellow", "cancelled": "bold magenta"}
@@ -80,7 +81,8 @@ def _table(result: dict[str, Any], cols: list[str], title: str) -> Table:
     return table
 
 
-def claim_lines(result: dict[str, Any]) -> list[str]:
+def claim_lines(result: dict[str, Any], says: dict[str, str] | None = None) -> list[str]:
+    """The claims with their numbers; `says` (claim text -> plain words) overrides result.json's English."""
     lines = []
     for c in result.get("claims", []):
         if c["holds"]:
@@ -91,12 +93,13 @@ def claim_lines(result: dict[str, Any]) -> list[str]:
             mark = "[yellow]not shown[/]"
         m = margin_text(c)
         lines.append(f"  {mark}  {c['text']}")
-        if c.get("says"):
-            lines.append(f"         [dim]{c['says']}[/]")
+        plain = (says or {}).get(c["text"]) or c.get("says")
+        if plain:
+            lines.append(f"         [dim]{plain}[/]")
         lines.append(f"         margin {m['mean']}, sd {m['sd']} over {m['seeds']} seeds, needs > {m['needed']} (2 sd)")
         lines.append(f"         left {m['left']} vs right {m['right']}; per seed {m['per_seed']}")
-    for text in result.get("claims_not_run", []):
-        lines.append(f"  [dim]not run[/]  {text} (its arms were not selected)")
+    for claim_text in result.get("claims_not_run", []):
+        lines.append(f"  [dim]not run[/]  {claim_text} (its arms were not selected)")
     return lines
 
 
@@ -109,9 +112,10 @@ def _licenses(info: dict[str, Any]) -> list[str]:
 class ConsoleReport:
     """Prints a lab run: progress per arm and overall, a line per finished arm, the final report."""
 
-    def __init__(self, console: Console | None = None, look_at: str | None = None):
+    def __init__(self, console: Console | None = None, look_at: str | None = None, lab: Any = None, lang: str = "en"):
         self.console = console or Console()
         self.look_at = look_at
+        self.lab, self.lang = lab, lang  # with a lab: its title, arms and claims in `lang` (the run itself is language-free)
         self.progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TimeRemainingColumn(), console=self.console, transient=True,
@@ -136,9 +140,14 @@ class ConsoleReport:
     def _on_lab_started(self, e: ev.LabStarted) -> None:
         self.seeds = e.seeds
         self.epochs = e.epochs
-        self.console.print(f"[bold]{e.title}[/] ({e.lab}) - profile {e.profile}, device {e.device}, "
+        title, arms = e.title, dict(e.arms)
+        if self.lab is not None:
+            title = self.lab.title(self.lang)
+            configs = self.lab.arm_configs(e.profile)
+            arms = {name: configs[name].describe(self.lang) if name in configs else desc for name, desc in arms.items()}
+        self.console.print(f"[bold]{title}[/] ({e.lab}) - profile {e.profile}, device {e.device}, "
                            f"seeds {', '.join(map(str, e.seeds))}")
-        for name, desc in e.arms.items():
+        for name, desc in arms.items():
             self.console.print(f"  [cyan]{name}[/]: {desc}")
         self.progress.start()
         self.started = True
@@ -176,6 +185,11 @@ class ConsoleReport:
         self.console.print(f"[green]✓[/] [cyan]{e.arm}[/]: train {g('train_acc')} %  val {g('val_acc')} %  "
                            f"gap {g('gap')}  ({e.seconds:.1f} s)")
 
+    def _says(self) -> dict[str, str] | None:
+        if self.lab is None:
+            return None
+        return {c.text: text(s, self.lang) for c, s in zip(self.lab.claims, self.lab.claim_says) if s}
+
     def _on_claim_result(self, e: ev.ClaimResult) -> None:
         pass  # shown with the final report
 
@@ -186,7 +200,7 @@ class ConsoleReport:
             self.console.print(table)
         if result.get("claims") or result.get("claims_not_run"):
             self.console.print("[bold]Claims[/] (each judged on the per-seed margins; holds = mean > 0 and > 2 sd)")
-            for line in claim_lines(result):
+            for line in claim_lines(result, self._says()):
                 self.console.print(line, highlight=False)
         v = result["verdict"]
         self.console.print(f"[bold]Verdict:[/] [{VERDICT_STYLE.get(v, 'bold')}]{v}[/]"

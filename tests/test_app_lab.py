@@ -50,6 +50,16 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
         await pilot.pause(0.05)
 
 
+async def start_demo_run(app, pilot) -> LabScreen:
+    """Open the demo lab, press r, and return its screen once the first epoch has streamed in."""
+    app.open_lab("demo-lab")
+    await pilot.pause()
+    lab = app.screen
+    await pilot.press("r")
+    await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1)
+    return lab
+
+
 async def open_lab_from_feedback(app, pilot) -> LabScreen:
     app.start_practice("alpha")
     await pilot.pause()
@@ -115,11 +125,7 @@ async def test_reopen_shows_the_stored_result_and_measured_time(tiny_bank, store
 async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs):
     app = build(tiny_bank, store, demo_labs, delay=0.3)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_lab("demo-lab")
-        await pilot.pause()
-        lab = app.screen
-        await pilot.press("r")
-        await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1)
+        lab = await start_demo_run(app, pilot)
         await pilot.press("escape")  # cancels the run (does not leave the screen)
         await wait_for(pilot, lambda: lab.state == "done")
         assert app.screen is lab and lab.outcome == "cancelled"
@@ -132,11 +138,7 @@ async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs
 async def test_keys_are_handled_while_a_lab_runs(tiny_bank, store, demo_labs):
     app = build(tiny_bank, store, demo_labs, delay=0.2)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_lab("demo-lab")
-        await pilot.pause()
-        lab = app.screen
-        await pilot.press("r")
-        await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1)
+        lab = await start_demo_run(app, pilot)
         body = lab.query_one("#lab-body")
         before = lab.keys_seen
         await pilot.press("end")

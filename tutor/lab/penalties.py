@@ -36,10 +36,7 @@ def penalised(params: Iterable[nn.Parameter]) -> list[nn.Parameter]:
 
 def weight_penalty(params: list[nn.Parameter], l1: float = 0.0, l2: float = 0.0) -> torch.Tensor:
     """l1 * sum|w| + l2 * sum w^2 over `params` (a 0-dim tensor on their device; 0 when both are 0)."""
-    if not params or (l1 == 0 and l2 == 0):
-        device = params[0].device if params else None
-        return torch.zeros((), device=device)
-    total = torch.zeros((), device=params[0].device)
+    total = torch.zeros((), device=params[0].device if params else None)
     for p in params:
         if l1:
             total = total + l1 * p.abs().sum()

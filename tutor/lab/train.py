@@ -31,7 +31,7 @@ from tutor.lab import imbalance  # class_weight, sampler; balanced_acc, minority
 from tutor.lab import penalties  # l1 / l2 penalties in the loss, weight sparsity, early stopping
 from tutor.lab.errors import LabError
 from tutor.lab.events import EpochEnd
-from tutor.lab.spec import ArmConfig
+from tutor.lab.spec import BATCH_AUGMENTATIONS, ArmConfig
 
 EVAL_BATCH = 512
 CURVE_TRAIN_IMAGES = 200  # per-epoch training accuracy is measured on at most this many training images
@@ -246,7 +246,7 @@ def cutout(img: torch.Tensor, frac: float) -> torch.Tensor:
 def make_batch_mix(cfg: ArmConfig, num_classes: int) -> Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]] | None:
     """Mixup / CutMix (torchvision.transforms.v2) on a whole batch: (images, int labels) -> (mixed images, soft
     labels of shape (N, classes) whose rows sum to 1). With both named, each batch uses one of them at random."""
-    names = {name: value for name, value in cfg.augment if name in ("mixup", "cutmix")}
+    names = {name: value for name, value in cfg.augment if name in BATCH_AUGMENTATIONS}
     if not names:
         return None
     from torchvision.transforms import v2
@@ -256,12 +256,7 @@ def make_batch_mix(cfg: ArmConfig, num_classes: int) -> Callable[[torch.Tensor, 
         mixers.append(v2.MixUp(alpha=names["mixup"], num_classes=num_classes))
     if "cutmix" in names:
         mixers.append(v2.CutMix(alpha=names["cutmix"], num_classes=num_classes))
-    mix = mixers[0] if len(mixers) == 1 else v2.RandomChoice(mixers)
-
-    def apply(xb: torch.Tensor, yb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return mix(xb, yb)
-
-    return apply
+    return mixers[0] if len(mixers) == 1 else v2.RandomChoice(mixers)
 
 
 # ---------------------------------------------------------------- loops
@@ -271,30 +266,29 @@ def _to_cl(x: torch.Tensor) -> torch.Tensor:
     return x.contiguous(memory_format=torch.channels_last) if x.dim() == 4 else x
 
 
-@torch.inference_mode()
 def evaluate(model: nn.Module, split: Split) -> tuple[float, float]:
     """(accuracy, mean cross-entropy) in eval mode."""
+    acc, loss, _ = evaluate_with_predictions(model, split)
+    return acc, loss
+
+
+@torch.inference_mode()
+def evaluate_with_predictions(model: nn.Module, split: Split) -> tuple[float, float, np.ndarray]:
+    """(accuracy, mean cross-entropy, predicted classes) in eval mode: one pass serves the metrics that need
+    the predictions themselves (balanced accuracy, confusion matrices)."""
     was_training = model.training
     model.eval()
-    correct, loss, n = 0, 0.0, len(split.y)
+    correct, loss, n, preds = 0, 0.0, len(split.y), []
     for start in range(0, n, EVAL_BATCH):
         xb = _to_cl(split.x[start:start + EVAL_BATCH])
         yb = split.y[start:start + EVAL_BATCH]
         logits = model(xb).float()
         loss += F.cross_entropy(logits, yb, reduction="sum").item()
-        correct += (logits.argmax(1) == yb).sum().item()
+        pred = logits.argmax(1)
+        correct += (pred == yb).sum().item()
+        preds.append(pred.cpu())
     model.train(was_training)
-    return correct / max(n, 1), loss / max(n, 1)
-
-
-@torch.inference_mode()
-def predict(model: nn.Module, split: Split) -> np.ndarray:
-    """Predicted classes (eval mode) for a split, as a numpy array."""
-    was_training = model.training
-    model.eval()
-    out = [model(_to_cl(split.x[i:i + EVAL_BATCH])).argmax(1).cpu() for i in range(0, len(split.y), EVAL_BATCH)]
-    model.train(was_training)
-    return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.int64)
+    return correct / max(n, 1), loss / max(n, 1), torch.cat(preds).numpy() if preds else np.zeros(0, dtype=np.int64)
 
 
 def _optimizer(cfg: ArmConfig, head_params: list[nn.Parameter], backbone_params: list[nn.Parameter]) -> torch.optim.Optimizer:
@@ -458,8 +452,8 @@ def _fit(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device:
         model.load_state_dict(stopper.best_state)
         chosen_epoch = stopper.best_epoch
     tr_acc, tr_loss = evaluate(eval_model, e_train)
-    va_acc, va_loss = evaluate(eval_model, e_val)
-    te_acc, te_loss = evaluate(eval_model, e_test)
+    va_acc, va_loss, va_pred = evaluate_with_predictions(eval_model, e_val)
+    te_acc, te_loss, te_pred = evaluate_with_predictions(eval_model, e_test)
     metrics = {
         "train_acc": tr_acc, "train_loss": tr_loss, "val_acc": va_acc, "val_loss": va_loss,
         "test_acc": te_acc, "test_loss": te_loss, "gap": tr_acc - va_acc,
@@ -469,7 +463,7 @@ def _fit(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device:
         "params": float(count_params(head_params + bb_params)),
         "sparsity": penalties.sparsity(penalties.penalised(head_params + bb_params)),
     }
-    _class_metrics(data, eval_model, e_val, e_test, metrics, hist)
+    _class_metrics(data, (e_val, va_pred), (e_test, te_pred), metrics, hist)
     if stopper is not None:
         metrics["stopped_epoch"] = float(epochs_run)
     if track:
@@ -482,12 +476,13 @@ def _fit(cfg: ArmConfig, data: ArmData, parts: ModelParts, *, seed: int, device:
     return SeedResult(metrics, hist)
 
 
-def _class_metrics(data: ArmData, model: nn.Module, e_val: Split, e_test: Split, metrics: dict[str, float],
-                   hist: dict[str, Any]) -> None:
-    """balanced_acc / minority_recall on validation and test, and the validation confusion matrix (imbalance.py)."""
+def _class_metrics(data: ArmData, val: tuple[Split, np.ndarray], test: tuple[Split, np.ndarray],
+                   metrics: dict[str, float], hist: dict[str, Any]) -> None:
+    """balanced_acc / minority_recall on validation and test, and the validation confusion matrix (imbalance.py),
+    from the predictions of the final evaluation."""
     minority = imbalance.minority_class(data.train.y, data.num_classes)
-    for prefix, split in (("", e_val), ("test_", e_test)):
-        y_true, y_pred = split.y.cpu().numpy(), predict(model, split)
+    for prefix, (split, y_pred) in (("", val), ("test_", test)):
+        y_true = split.y.cpu().numpy()
         metrics.update(imbalance.split_metrics(y_true, y_pred, minority, prefix))
         if not prefix:
             hist["val_confusion"] = imbalance.confusion(y_true, y_pred, data.num_classes)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from tutor import paths, yamlsrc
 from tutor.bank.checks import check_question
 from tutor.bank.labrefs import LabRef, lab_catalog
-from tutor.bank.schema import Question, QuestionFile, Topic, TopicFile
+from tutor.bank.schema import GlossaryFile, Question, QuestionFile, Term, Topic, TopicFile
 from tutor.yamlsrc import Problem
 
 
@@ -25,6 +25,7 @@ class Bank:
     topics: dict[str, Topic] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)  # question id -> "file:line"
+    glossary: list[Term] = field(default_factory=list)  # Korean terms (`terms:` files), for the lint
 
     def by_topic(self, topic: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if topic is None or q.topic == topic]
@@ -94,8 +95,14 @@ def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = N
 
 def _load_document(doc: yamlsrc.Located, bank: Bank, pending: list) -> None:
     data = doc.data
-    if not isinstance(data, dict) or not ({"questions", "topics"} & set(data)):
-        bank.problems.append(doc.problem((), "expected a mapping with a 'questions' list (or a 'topics' list)"))
+    if not isinstance(data, dict) or not ({"questions", "topics", "terms"} & set(data)):
+        bank.problems.append(doc.problem((), "expected a mapping with a 'questions' list (or a 'topics' or 'terms' list)"))
+        return
+    if "terms" in data:
+        try:
+            bank.glossary += GlossaryFile.model_validate(data).terms
+        except ValidationError as exc:
+            bank.problems += yamlsrc.pydantic_problems(doc, exc)
         return
     kind, model = ("topics", TopicFile) if "topics" in data else ("questions", QuestionFile)
     try:

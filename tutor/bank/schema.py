@@ -87,6 +87,7 @@ class Question(_Strict):
     tags: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     source: str | None = None
     lab: Annotated[LabLink | None, BeforeValidator(_lab_link)] = None
+    shuffle: bool = True  # false when the option order carries meaning (steps "A then B", a scale)
 
     @property
     def answers(self) -> frozenset[str]:
@@ -116,3 +117,15 @@ class QuestionFile(_Strict):
 
 class TopicFile(_Strict):
     topics: Annotated[list[dict[str, Any]], Field(min_length=1)]
+
+
+class Term(_Strict):
+    """One glossary entry: the Korean word the bank uses for an English term, and variants to avoid."""
+
+    en: Annotated[str, Field(min_length=1)]
+    ko: Annotated[str, Field(min_length=1)]
+    avoid: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+
+
+class GlossaryFile(_Strict):
+    terms: Annotated[list[Term], Field(min_length=1)]

@@ -1,4 +1,4 @@
-"""Claim grammar and the verdict rule, on synthetic numbers."""
+"""Claim grammar and the verdict rule, on synthetic numbers (the rule's rates: test_verdict_rule.py)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def test_check_refs():
     assert any("unknown metric 'nope'" in p for p in problems)
 
 
-def test_claim_holds_when_margin_exceeds_twice_its_spread():
+def test_claim_holds_when_its_lower_bound_clears_one_point():
     c = parse_claim("a.val_acc > b.val_acc")
     j = judge(c, per_seed(a=[0.80, 0.82, 0.81], b=[0.70, 0.71, 0.72]))
     assert j.holds and not j.opposite_holds
@@ -62,11 +62,11 @@ def test_noisy_margin_is_inconclusive():
     assert verdict([j]) == "inconclusive"
 
 
-def test_rule_is_exactly_mean_over_two_sd():
+def test_rule_is_the_lower_bound_against_the_minimum_effect():
     c = parse_claim("a.val_acc > b.val_acc")
-    margins = [0.03, 0.05, 0.07]  # mean 0.05, sd 0.02 -> 2 sd = 0.04 < 0.05: holds
+    margins = [0.03, 0.05, 0.07]  # mean 0.05, se 0.0115, t(0.95, 2) = 2.92 -> lower bound 0.016 > 0.01: holds
     assert judge(c, per_seed(a=margins, b=[0, 0, 0])).holds
-    margins = [0.01, 0.05, 0.09]  # mean 0.05, sd 0.04 -> 2 sd = 0.08 > 0.05: not shown
+    margins = [0.01, 0.05, 0.09]  # mean 0.05, se 0.0231 -> lower bound -0.017: not shown
     assert not judge(c, per_seed(a=margins, b=[0, 0, 0])).holds
 
 

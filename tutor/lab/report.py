@@ -96,7 +96,8 @@ def claim_lines(result: dict[str, Any], says: dict[str, str] | None = None) -> l
         plain = (says or {}).get(c["text"]) or c.get("says")
         if plain:
             lines.append(f"         [dim]{plain}[/]")
-        lines.append(f"         margin {m['mean']}, sd {m['sd']} over {m['seeds']} seeds, needs > {m['needed']} (2 sd)")
+        lines.append(f"         margin {m['mean']}, 95% lower bound {m['lower']} over {m['seeds']} seeds, "
+                     f"must beat {m['effect']}")
         lines.append(f"         left {m['left']} vs right {m['right']}; per seed {m['per_seed']}")
     for claim_text in result.get("claims_not_run", []):
         lines.append(f"  [dim]not run[/]  {claim_text} (its arms were not selected)")
@@ -199,7 +200,7 @@ class ConsoleReport:
         for table in arms_tables(result, self.console.width) if result.get("arms") else []:
             self.console.print(table)
         if result.get("claims") or result.get("claims_not_run"):
-            self.console.print("[bold]Claims[/] (each judged on the per-seed margins; holds = mean > 0 and > 2 sd)")
+            self.console.print("[bold]Claims[/] (paired over seeds; holds = the 95% lower bound of the mean margin beats the minimum effect)")
             for line in claim_lines(result, self._says()):
                 self.console.print(line, highlight=False)
         v = result["verdict"]

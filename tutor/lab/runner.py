@@ -25,7 +25,8 @@ import torch
 import tutor
 from tutor.lab import backbones, datasets, train
 from tutor.lab import inputnorm  # the `normalize` arm setting
-from tutor.lab.claims import METRICS, Judgement, judge, mean_sd, verdict
+from tutor.lab.claims import METRICS, Judgement, mean_sd
+from tutor.lab.verdict import RULE_TEXT, judge_all, verdict
 from tutor.lab.device import configure_threads, pick_device
 from tutor.lab.errors import LabError
 from tutor.lab.events import (ArmFinished, ArmStarted, Cancelled, ClaimResult, Event, LabFinished,
@@ -115,9 +116,7 @@ class _State:
             ],
             "claims_not_run": self.skipped_claims,
             "verdict": verdict(self.judgements + [_unjudged(t) for t in self.skipped_claims]) if finished else "cancelled",
-            "verdict_rule": "a claim holds when its mean margin over seeds is positive and more than 2 x the margin's "
-                            "standard deviation across seeds; reproduced = every claim holds, contradicted = some "
-                            "claim's opposite holds by the same rule, inconclusive = otherwise",
+            "verdict_rule": RULE_TEXT,
             "metrics_help": METRICS,
             "timings": {**self.timings, "total_s": time.perf_counter() - self.t0},
             "started_at": self.started_at,
@@ -375,11 +374,13 @@ def _run(lab: Lab, state: _State, configs: dict[str, ArmConfig], data_specs: dic
         yield ArmFinished(arm=name, metrics=state.summary(name), seconds=secs)
 
     values = [{(arm, m): v for arm in configs for m, v in state.per_seed[arm].get(seed, {}).items()} for seed in state.seeds]
+    runnable = []
     for claim, says in zip(lab.claims, lab.claim_says):
         if any(arm not in configs for arm, _ in claim.refs()):
             state.skipped_claims.append(claim.text)
-            continue
-        j = judge(claim, values)
+        else:
+            runnable.append((claim, says))
+    for j, (_, says) in zip(judge_all([c for c, _ in runnable], values), runnable):  # Holm across the claims
         state.judgements.append(j)
         yield ClaimResult(text=j.text, holds=j.holds, opposite_holds=j.opposite_holds, numbers=j.numbers,
                           says=text(says) or None)

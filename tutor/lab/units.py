@@ -72,7 +72,7 @@ def _num(value: Any, scale: float, signed: bool = False) -> str:
 
 
 def margin_text(claim: dict[str, Any]) -> dict[str, str]:
-    """Formatted pieces of a judged claim: mean, sd, needed, per_seed, left, right and unit ('pts' or '')."""
+    """Formatted pieces of a judged claim: mean, sd, lower bound, effect to beat, per_seed, left, right, seeds."""
     num = claim.get("numbers") or {}
     points = in_points(claim.get("text", ""))
     scale, unit = (100.0, " pts") if points else (1.0, "")
@@ -82,6 +82,8 @@ def margin_text(claim: dict[str, Any]) -> dict[str, str]:
         "mean": _num(margin.get("mean"), scale, signed=True) + unit,
         "sd": _num(margin.get("sd"), scale),
         "needed": _num(num.get("needed"), scale),
+        "lower": _num(margin.get("lower"), scale, signed=True),
+        "effect": _num(num.get("min_effect", num.get("needed")), scale, signed=True),
         "per_seed": ", ".join(_num(v, scale, signed=True) for v in margin.get("per_seed", [])),
         "left": side((num.get("left") or {}).get("mean")),
         "right": side((num.get("right") or {}).get("mean")),

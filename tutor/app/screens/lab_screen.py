@@ -487,8 +487,7 @@ class LabScreen(TutorScreen):
                 parts.append(Text(f"  {says}", style="italic"))
             if (claim.get("numbers") or {}).get("margin"):
                 m = margin_text(claim)
-                parts.append(Text("  " + self.t("lab.margin", mean=m["mean"], sd=m["sd"], needed=m["needed"], seeds=m["seeds"],
-                                                  per_seed=m["per_seed"]), style="dim"))
+                parts.append(Text("  " + self.t("lab.margin", **m), style="dim"))
         for text_ in result.get("claims_not_run", []):
             parts.append(Text(f"- {text_}  {self.t('lab.not_run')}", style="dim"))
         if self.outcome == "finished":

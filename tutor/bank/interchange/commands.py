@@ -1,0 +1,214 @@
+"""`tutor questions import` and `tutor questions export`: read or write other formats, report per question.
+
+Import writes one YAML file per input file into --out (atomically), adds any new topics to
+--out/topics.yaml, then validates what it wrote against the shipped topics. Every input problem is
+reported as FILE:LINE: message, all at once; a question of a kind tutor does not serve is listed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tutor import paths, yamlsrc
+from tutor.bank.interchange import aiken, gift, moodle_xml, yamlout
+from tutor.bank.interchange.build import NO_FEEDBACK, Ids, Topics, record, shape_problem
+from tutor.bank.interchange.model import Parsed, Refused, Skipped
+from tutor.bank.interchange.text import read_text, slug
+from tutor.bank.loader import Bank, display_path, load_bank
+from tutor.bank.schema import Question
+from tutor.yamlsrc import Problem
+
+READERS: dict[str, Callable[[str, str], Parsed]] = {"gift": gift.parse, "moodle-xml": moodle_xml.parse, "aiken": aiken.parse}
+Say = Callable[[str], None]
+
+
+def detect(path: Path, source: str) -> str:
+    """The format from the file name, else from the content."""
+    name = path.name.lower()
+    if name.endswith(".xml") or source.lstrip().startswith(("<?xml", "<quiz")):
+        return "moodle-xml"
+    if name.endswith(".gift") or ".gift." in name:
+        return "gift"
+    if re.search(r"(?m)^\s*ANSWER\s*:\s*[A-Z]\s*$", source) and "{" not in source:
+        return "aiken"
+    return "gift"
+
+
+def read(path: Path, fmt: str | None = None) -> tuple[Parsed, str]:
+    """Parse one input file; a refused file comes back as a Parsed holding its one problem."""
+    name = display_path(path)
+    try:
+        source = read_text(path, name)
+        fmt = fmt or detect(path, source)
+        return READERS[fmt](source, name), fmt
+    except Refused as exc:
+        return Parsed(problems=[exc.problem]), fmt or "?"
+
+
+def _bank_dirs(out: Path) -> list[Path]:
+    from tutor.bank.loader import default_dirs
+
+    dirs, seen = [], set()
+    for d in [*default_dirs(), out]:
+        if d.exists() and d.resolve() not in seen:
+            seen.add(d.resolve())
+            dirs.append(d)
+    return dirs
+
+
+def import_files(files: list[Path], out: Path, topic: str | None = None, fmt: str | None = None, say: Say = print) -> int:
+    """Import `files` into `out`; returns the exit status (1 when the input or the result has problems)."""
+    topics = Topics(load_bank(_bank_dirs(out)).topics)
+    ids = Ids()
+    lines: list[tuple[int, int, str]] = []  # (file index, line, report line)
+    problems: list[Problem] = []
+    written: dict[Path, int] = {}
+    placeholders = skipped = 0
+    formats = set()
+    for index, path in enumerate(files):
+        parsed, used = read(path, fmt)
+        formats.add(used)
+        problems += parsed.problems
+        lines += [(index, p.line, str(p)) for p in parsed.problems]
+        records = []
+        for q in parsed.questions:
+            reason = shape_problem(q)
+            if reason:
+                parsed.skipped.append(Skipped(q.file, q.line, reason, q.name))
+                continue
+            ident, note = ids.take(q)
+            data, n = record(q, ident, topics.resolve(topic, q.category, _file_topic(path)))
+            placeholders += n
+            notes = ([note] if note else []) + q.notes
+            records.append(data)
+            detail = f"{data.get('type', 'single')}, {len(q.choices)} options" + "".join(f"; {x}" for x in notes)
+            lines.append((index, q.line, f"{q.file}:{q.line}: imported '{ident}' into topic '{data['topic']}' ({detail})"))
+        skipped += len(parsed.skipped)
+        lines += [(index, s.line, str(s)) for s in parsed.skipped]
+        if records:
+            target = _target(out, path, written)
+            yamlout.write(target, {"questions": records}, header=f"# Imported by `tutor questions import` from {path.name}.\n")
+            written[target] = len(records)
+    for _, _, line in sorted(lines, key=lambda x: (x[0], x[1])):
+        say(line)
+    if topics.new:
+        _write_topics(out, topics.new)
+    bad = _check(out, written, say) if written else 0
+    _summary(written, topics, skipped, problems, placeholders, formats, out, bad)
+    return 1 if problems or bad else 0
+
+
+def _file_topic(path: Path) -> str:
+    return path.name.split(".")[0]
+
+
+def _target(out: Path, path: Path, written: dict[Path, int]) -> Path:
+    base = slug(path.name.split(".")[0]) or "imported"
+    target, n = out / f"{base}.yaml", 1
+    while target in written or target.name == "topics.yaml":
+        n += 1
+        target = out / f"{base}-{n}.yaml"
+    return target
+
+
+def _write_topics(out: Path, new: dict[str, str]) -> None:
+    """Add the new topics to out/topics.yaml, keeping any topics an earlier import wrote there."""
+    path = out / "topics.yaml"
+    existing: list = []
+    if path.exists():
+        try:
+            data = yamlsrc.load(path).data
+            existing = list(data.get("topics") or []) if isinstance(data, dict) else []
+        except yamlsrc.YamlError:
+            existing = []
+    have = {t.get("id") for t in existing if isinstance(t, dict)}
+    existing += [{"id": ident, "title": title} for ident, title in new.items() if ident not in have]
+    yamlout.write(path, {"topics": existing}, header="# Topics added by `tutor questions import` (from Moodle categories or file names).\n")
+
+
+def _check(out: Path, written: dict[Path, int], say: Say) -> int:
+    """Validate the written files with every loaded bank; an id also defined in another bank is a note."""
+    bank = load_bank(_bank_dirs(out))
+    mine = {display_path(p) for p in written} | {display_path(out / "topics.yaml")}
+    bad = 0
+    for p in bank.problems:
+        if p.file not in mine:
+            continue
+        if p.message.startswith("duplicate id") and "first defined at" in p.message and not any(m + ":" in p.message for m in mine):
+            say(f"{p.file}:{p.line}: note: {p.message}; this bank and that one cannot be loaded together")
+            continue
+        say(str(p))
+        bad += 1
+    return bad
+
+
+def _summary(written, topics: Topics, skipped: int, problems, placeholders: int, formats: set, out: Path, bad: int) -> None:
+    total = sum(written.values())
+    files = ", ".join(display_path(p) for p in written) or "nothing written"
+    print(f"imported {total} question(s) into {files}; {skipped} not imported; {len(problems)} problem(s) in the input", file=sys.stderr)
+    if topics.new:
+        print(f"new topic(s) in {display_path(out / 'topics.yaml')}: {', '.join(topics.new)}", file=sys.stderr)
+    if placeholders:
+        extra = "no feedback in Aiken: " if "aiken" in formats else ""
+        print(f"{extra}{placeholders} why/explanation field(s) without feedback say '{NO_FEEDBACK}'", file=sys.stderr)
+    if bad:
+        print(f"{bad} problem(s) in the written files (see above)", file=sys.stderr)
+
+
+# --- export --------------------------------------------------------------------------------------------
+
+def load_for_export(given: list[Path]) -> Bank:
+    """The given banks (with the shipped topics for titles), or the shipped and configured banks."""
+    from tutor.bank.loader import default_dirs
+
+    if not given:
+        return load_bank(default_dirs())
+    bank = load_bank(given)
+    shipped = load_bank([paths.questions_dir()]).topics
+    bank.topics = {**shipped, **bank.topics}
+    return bank
+
+
+def ordered(bank: Bank) -> list[Question]:
+    order = {t: i for i, t in enumerate(bank.topics)}
+    return sorted(bank.questions.values(), key=lambda q: order.get(q.topic, len(order)))
+
+
+def export(given: list[Path], fmt: str, out: Path, lang: str | None, say: Say = print) -> int:
+    bank = load_for_export(given)
+    if bank.problems:
+        for p in bank.problems:
+            say(str(p))
+        print(f"tutor: {len(bank.problems)} problem(s) in the bank; fix them (tutor questions validate) before exporting", file=sys.stderr)
+        return 1
+    if lang == "both" and fmt != "anki":
+        print(f"tutor: {fmt} carries one language: use --lang en or --lang ko", file=sys.stderr)
+        return 2
+    questions = ordered(bank)
+    lang = lang or ("both" if fmt == "anki" else "en")
+    if fmt == "anki":
+        from tutor.bank.interchange import anki
+
+        anki.write(out, questions, bank.topics, lang)
+    else:
+        titles = {t.id: t.title.get(lang) or t.title["en"] for t in bank.topics.values()}
+        if fmt == "gift":
+            body = gift.dump(questions, lang)
+        elif fmt == "moodle-xml":
+            body = moodle_xml.dump(questions, lang, titles)
+        else:
+            body, left = aiken.dump(questions, lang)
+            for q in left:
+                say(f"{bank.origin[q.id]}: not exported: '{q.id}' is multiple-answer (Aiken has one right answer)")
+            dropped = {q.id for q in left}
+            questions = [q for q in questions if q.id not in dropped]
+            print("Aiken holds no feedback: whys and explanations are not in the file", file=sys.stderr)
+        from tutor.atomic import atomic_open
+
+        with atomic_open(out, "w") as f:
+            f.write(body)
+    print(f"wrote {display_path(out)}: {len(questions)} question(s), {fmt}, {lang}", file=sys.stderr)
+    return 0

@@ -100,18 +100,24 @@ def record(q: Imported, ident: str, topic: str) -> tuple[dict, int]:
     return out, placeholders
 
 
-def shape_problem(q: Imported) -> str | None:
-    """Why tutor cannot hold this question as it is, or None."""
+def shape_problem(q: Imported) -> tuple[bool, str] | None:
+    """(is it an error in the input, message) when tutor cannot hold this question as it is, else None.
+
+    Errors are what Moodle itself rejects (no text, fewer than two options); the rest are tutor's limits
+    (more than 8 options, two right answers in a single-answer question) and are listed as not imported.
+    """
     if not q.stem:
-        return "the question has no text"
-    if not 2 <= len(q.choices) <= 8:
-        return f"{len(q.choices)} options (tutor takes 2 to 8)"
+        return True, "the question has no text"
+    if len(q.choices) < 2:
+        return True, f"{len(q.choices)} option(s): a multiple-choice question needs at least 2"
     empty = [i + 1 for i, c in enumerate(q.choices) if not c.text]
     if empty:
-        return f"option {empty[0]} has no text"
+        return True, f"option {empty[0]} has no text"
+    if len(q.choices) > 8:
+        return False, f"{len(q.choices)} options (tutor takes 2 to 8)"
     right = sum(c.correct for c in q.choices)
     if q.type == "multiple" and right < 1:
-        return "no option carries credit"
+        return True, "no option carries credit"
     if q.type != "multiple" and right != 1:
-        return f"{right} options are marked right (a single-answer question has exactly one)"
+        return False, f"{right} options are marked right (a single-answer question has exactly one)"
     return None

@@ -75,9 +75,14 @@ def import_files(files: list[Path], out: Path, topic: str | None = None, fmt: st
         lines += [(index, p.line, str(p)) for p in parsed.problems]
         records = []
         for q in parsed.questions:
-            reason = shape_problem(q)
-            if reason:
-                parsed.skipped.append(Skipped(q.file, q.line, reason, q.name))
+            shape = shape_problem(q)
+            if shape and shape[0]:
+                problem = Problem(q.file, q.line, shape[1])
+                problems.append(problem)
+                lines.append((index, q.line, str(problem)))
+                continue
+            if shape:
+                parsed.skipped.append(Skipped(q.file, q.line, shape[1], q.name))
                 continue
             ident, note = ids.take(q)
             data, n = record(q, ident, topics.resolve(topic, q.category, _file_topic(path)))
@@ -106,7 +111,8 @@ def _file_topic(path: Path) -> str:
 
 
 def _target(out: Path, path: Path, written: dict[Path, int]) -> Path:
-    base = slug(path.name.split(".")[0]) or "imported"
+    """out/<file name>.yaml: quiz.gift -> quiz-gift.yaml, so a GIFT and an XML file of one name do not clash."""
+    base = slug(path.name.removesuffix(".txt")) or "imported"
     target, n = out / f"{base}.yaml", 1
     while target in written or target.name == "topics.yaml":
         n += 1
@@ -147,8 +153,8 @@ def _check(out: Path, written: dict[Path, int], say: Say) -> int:
 
 def _summary(written, topics: Topics, skipped: int, problems, placeholders: int, formats: set, out: Path, bad: int) -> None:
     total = sum(written.values())
-    files = ", ".join(display_path(p) for p in written) or "nothing written"
-    print(f"imported {total} question(s) into {files}; {skipped} not imported; {len(problems)} problem(s) in the input", file=sys.stderr)
+    files = f"into {', '.join(display_path(p) for p in written)}" if written else "(nothing written)"
+    print(f"imported {total} question(s) {files}; {skipped} not imported; {len(problems)} problem(s) in the input", file=sys.stderr)
     if topics.new:
         print(f"new topic(s) in {display_path(out / 'topics.yaml')}: {', '.join(topics.new)}", file=sys.stderr)
     if placeholders:

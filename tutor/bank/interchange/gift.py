@@ -1,8 +1,7 @@
 """Moodle GIFT: a small grammar for reading, and a writer.
 
 No maintained GIFT parser is on PyPI (pygiftparser's last release is from 2017), so this follows the
-grammar Moodle's own importer implements: questions are separated by blank lines (a blank line inside
-`{...}` does not end one), `//` lines are comments that may carry `[id:...]` and `[tag:...]`, `::title::`
+grammar Moodle's own importer implements: questions are separated by blank lines, `//` lines are comments that may carry `[id:...]` and `[tag:...]`, `::title::`
 names the question, `{...}` holds the answers (`=right`, `~wrong`, `~%50%partly right`, `#feedback` per
 answer, `####general feedback`), `{T}`/`{FALSE#wrong#right}` is true/false, `[html]`-style prefixes give
 a text's format, and `\\` escapes `= ~ # { } :` and writes `\\n` for a newline. Essay `{}`, numeric
@@ -44,27 +43,23 @@ def _formatted(value: str, default: str) -> tuple[str, str]:
 
 
 def blocks(source: str) -> Iterable[tuple[int, list[str], list[str]]]:
-    """(first line number, comment lines, text lines) per question; a blank line inside braces does not split.
+    """(first line number, comment lines, text lines) per question, split at blank lines as Moodle does.
 
-    Like Moodle, a line starting with `//` is a comment wherever it is; comments directly above a question
-    (no blank line between) belong to it and may carry `[id:...]` and `[tag:...]`.
+    A line starting with `//` is a comment wherever it is; comments directly above a question (no blank
+    line between) belong to it and may carry `[id:...]` and `[tag:...]`.
     """
-    start, comments, lines, depth = 0, [], [], 0
+    start, comments, lines = 0, [], []
     for number, line in enumerate(source.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("//"):
             comments.append(stripped[2:])
-            continue
-        if not stripped and depth == 0:
+        elif not stripped:
             if lines:
                 yield start, comments, lines
             start, comments, lines = 0, [], []
-            continue
-        if not lines:
-            start = number
-        lines.append(line)
-        protected = _protect(line)
-        depth = max(0, depth + protected.count("{") - protected.count("}"))
+        else:
+            start = start or number
+            lines.append(line)
     if lines:
         yield start, comments, lines
 
@@ -97,10 +92,10 @@ def _question(raw: str, comments: list[str], file: str, line: int, category: str
     opened, closed = raw.find("{"), raw.find("}")
     if opened < 0 and closed < 0:
         return Skipped(file, line, "description (no answers)", name)
-    if opened < 0 or closed < opened:
+    if opened >= 0 and closed < 0:
+        return Problem(file, line, "the answer block '{' is never closed with '}' (escape a literal brace as \\{)")
+    if closed < opened:
         return Problem(file, line, "unbalanced braces: '}' without '{' (escape a literal brace as \\})")
-    if closed < 0:
-        return Problem(file, line, "the answer block '{' is never closed with '}'")
     before, answers, after = raw[:opened].strip(), raw[opened + 1:closed].strip(), raw[closed + 1:].strip()
     if "{" in after or "}" in after:
         return Skipped(file, line, "cloze-like (more than one answer block)", name)

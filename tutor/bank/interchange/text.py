@@ -28,10 +28,10 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self.skip += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
         elif tag in _BLOCK:
             self.parts.append("\n")
-            if tag == "li":
-                self.parts.append("- ")
         elif tag == "img":
             alt = dict(attrs).get("alt") or ""
             self.parts.append(f"[image: {alt}]" if alt else "[image]")
@@ -39,7 +39,7 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCK:
+        elif tag in _BLOCK and tag != "li":
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:

@@ -92,9 +92,9 @@ def _question(raw: str, comments: list[str], file: str, line: int, category: str
     opened, closed = raw.find("{"), raw.find("}")
     if opened < 0 and closed < 0:
         return Skipped(file, line, "description (no answers)", name)
-    if opened >= 0 and closed < 0:
+    if closed < 0:
         return Problem(file, line, "the answer block '{' is never closed with '}' (escape a literal brace as \\{)")
-    if closed < opened:
+    if opened < 0 or closed < opened:
         return Problem(file, line, "unbalanced braces: '}' without '{' (escape a literal brace as \\})")
     before, answers, after = raw[:opened].strip(), raw[opened + 1:closed].strip(), raw[closed + 1:].strip()
     if "{" in after or "}" in after:
@@ -174,6 +174,12 @@ def escape(value: str) -> str:
             .replace("{", "\\{").replace("}", "\\}").replace(":", "\\:"))
 
 
+def _answer_text(value: str) -> str:
+    """An answer's escaped text; a text that would read as a [format] or a %weight% gets a [markdown] prefix."""
+    body = escape(value)
+    return f"[markdown]{body}" if _FORMAT.match(body) or _WEIGHT.match(body) else body
+
+
 def _weight(n: int) -> str:
     return f"{100 / n:.5f}".rstrip("0").rstrip(".")
 
@@ -190,7 +196,7 @@ def dump(questions: list[Question], lang: str = "en") -> str:
         out.append(f"// [id:{q.id}]{tags}")
         out.append(f"::{escape(q.id)}::[markdown]{escape(text(q.stem, lang))}{{")
         out += _answers(q, lang)
-        out.append(f"\t####{escape(text(q.explanation, lang))}")
+        out.append(f"\t####{_answer_text(text(q.explanation, lang))}")
         out += ["}", ""]
     return "\n".join(out)
 
@@ -200,7 +206,7 @@ def _answers(q: Question, lang: str) -> list[str]:
         right = q.answer == "T"
         right_why = text(q.option("T" if right else "F").why, lang)
         wrong_why = text(q.option("F" if right else "T").why, lang)
-        return [f"\t{'TRUE' if right else 'FALSE'}#{escape(wrong_why)}#{escape(right_why)}"]
+        return [f"\t{'TRUE' if right else 'FALSE'}#{_answer_text(wrong_why)}#{_answer_text(right_why)}"]
     lines = []
     share = _weight(len(q.answers))
     for o in q.options:
@@ -209,5 +215,5 @@ def _answers(q: Question, lang: str) -> list[str]:
             mark = "=" if right else "~"
         else:
             mark = f"~%{share}%" if right else "~%-100%"
-        lines.append(f"\t{mark}{escape(text(o.text, lang))}#{escape(text(o.why, lang))}")
+        lines.append(f"\t{mark}{_answer_text(text(o.text, lang))}#{_answer_text(text(o.why, lang))}")
     return lines

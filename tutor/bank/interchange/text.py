@@ -85,7 +85,7 @@ def read_text(path: Path, name: str) -> str:
     except OSError as exc:
         raise Refused(Problem(name, 1, f"cannot read: {exc.strerror}")) from None
     if size > MAX_BYTES:
-        raise Refused(Problem(name, 1, f"refused: {size / 1e6:.1f} MB is over the {MAX_BYTES // 1_000_000} MB limit for an import"))
+        raise Refused(Problem(name, 1, f"refused: {size / 1e6:.1f} MB is over the {MAX_BYTES / 1e6:g} MB limit for an import"))
     data = path.read_bytes()
     if b"\x00" in data:
         raise Refused(Problem(name, 1, "refused: a binary file, not text"))

@@ -217,3 +217,19 @@ def test_readers_are_plain_functions():
     assert gift.parse("Q?{T}", "f").questions[0].type == "true_false"
     assert aiken.parse("Q?\nA. x\nB. y\nANSWER: A\n", "f").questions[0].choices[0].correct
     assert not moodle_xml.parse("<quiz/>", "f").questions
+
+
+def test_export_of_given_bank_with_its_own_and_shipped_topics(tmp_path, capsys):
+    out = tmp_path / "out"
+    files = [str(DATA / "every-type.gift.txt"), str(DATA / "broken.gift.txt")]
+    assert main(["questions", "import", *files, "--out", str(out)]) == 1  # broken.gift.txt has problems
+    assert main(["questions", "export", str(out), "--format", "gift", "--out", str(tmp_path / "x.gift")]) == 0
+    capsys.readouterr()
+    exported = gift.parse((tmp_path / "x.gift").read_text(), "x.gift")
+    assert len(exported.questions) == 10
+    assert {q.category for q in exported.questions} == {"tutor/transfer", "tutor/regularisation", "tutor/broken"}
+
+
+def test_category_line_directly_above_a_question():
+    parsed = gift.parse("$CATEGORY: a/b\n::X::Q?{T}\n\nQ2?{F}", "f")
+    assert [(q.line, q.category, q.name) for q in parsed.questions] == [(2, "a/b", "X"), (4, "a/b", "")]

@@ -167,14 +167,24 @@ def _summary(written, topics: Topics, skipped: int, problems, placeholders: int,
 # --- export --------------------------------------------------------------------------------------------
 
 def load_for_export(given: list[Path]) -> Bank:
-    """The given banks (with the shipped topics for titles), or the shipped and configured banks."""
+    """The given banks (checked with the shipped topics, as `validate` does), or the shipped and configured banks."""
     from tutor.bank.loader import default_dirs
 
     if not given:
         return load_bank(default_dirs())
-    bank = load_bank(given)
-    shipped = load_bank([paths.questions_dir()]).topics
-    bank.topics = {**shipped, **bank.topics}
+    shipped = paths.questions_dir()
+    if any(g.resolve() == shipped.resolve() for g in given):
+        return load_bank(given)
+    bank = load_bank([shipped, *given])
+    roots = [g.resolve() for g in given]
+
+    def mine(location: str) -> bool:
+        path = Path(location.rsplit(":", 1)[0]).resolve()
+        return any(path == r or path.is_relative_to(r) for r in roots)
+
+    bank.problems = [p for p in bank.problems if mine(f"{p.file}:{p.line}")]
+    for ident in [i for i, where in bank.origin.items() if not mine(where)]:
+        del bank.questions[ident], bank.origin[ident]
     return bank
 
 

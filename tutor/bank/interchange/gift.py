@@ -70,8 +70,11 @@ def parse(source: str, file: str) -> Parsed:
     for line, comments, lines in blocks(source):
         raw = _protect("\n".join(lines).strip())
         if raw.startswith("$CATEGORY:"):
-            category = _restore(raw[len("$CATEGORY:"):]).strip()
-            continue
+            first, _, raw = raw.partition("\n")
+            category = _restore(first[len("$CATEGORY:"):]).strip()
+            line, raw = line + 1, raw.strip()  # a question right under the category line still counts
+            if not raw:
+                continue
         item = _question(raw, comments, file, line, category)
         if isinstance(item, Imported):
             out.questions.append(item)

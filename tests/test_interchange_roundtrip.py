@@ -13,7 +13,7 @@ import pytest
 
 from tutor import paths
 from tutor.bank import load_bank, text
-from tutor.bank.interchange import anki, gift, moodle_xml
+from tutor.bank.interchange import anki
 from tutor.bank.interchange.commands import export, import_files, ordered
 
 

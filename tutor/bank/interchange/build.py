@@ -76,6 +76,11 @@ class Ids:
         return ident, note
 
 
+def credit_share(n: int) -> str:
+    """Each right option's percentage in an n-answer question, in a form Moodle accepts (33.33333, 12.5)."""
+    return f"{100 / n:.5f}".rstrip("0").rstrip(".")
+
+
 def record(q: Imported, ident: str, topic: str) -> tuple[dict, int]:
     """The YAML record for one question, and how many placeholders it needed."""
     placeholders = 0

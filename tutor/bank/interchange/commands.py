@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor import paths, yamlsrc
@@ -59,51 +60,70 @@ def _bank_dirs(out: Path) -> list[Path]:
     return dirs
 
 
+@dataclass
+class _Report:
+    """What one import run says: report lines in input order, and the counts for the summary."""
+
+    lines: list[tuple[int, int, str]] = field(default_factory=list)  # (file index, line, text)
+    problems: int = 0
+    skipped: int = 0
+    placeholders: int = 0
+    formats: set[str] = field(default_factory=set)
+    written: dict[Path, int] = field(default_factory=dict)
+
+    def add(self, index: int, line: int, message: str) -> None:
+        self.lines.append((index, line, message))
+
+    def problem(self, index: int, problem: Problem) -> None:
+        self.problems += 1
+        self.add(index, problem.line, str(problem))
+
+
 def import_files(files: list[Path], out: Path, topic: str | None = None, fmt: str | None = None, say: Say = print) -> int:
     """Import `files` into `out`; returns the exit status (1 when the input or the result has problems)."""
     topics = Topics(load_bank(_bank_dirs(out)).topics)
-    ids = Ids()
-    lines: list[tuple[int, int, str]] = []  # (file index, line, report line)
-    problems: list[Problem] = []
-    written: dict[Path, int] = {}
-    placeholders = skipped = 0
-    formats = set()
+    ids, report = Ids(), _Report()
     for index, path in enumerate(files):
-        parsed, used = read(path, fmt)
-        formats.add(used)
-        problems += parsed.problems
-        lines += [(index, p.line, str(p)) for p in parsed.problems]
-        records = []
-        for q in parsed.questions:
-            shape = shape_problem(q)
-            if shape and shape[0]:
-                problem = Problem(q.file, q.line, shape[1])
-                problems.append(problem)
-                lines.append((index, q.line, str(problem)))
-                continue
-            if shape:
-                parsed.skipped.append(Skipped(q.file, q.line, shape[1], q.name))
-                continue
-            ident, note = ids.take(q)
-            data, n = record(q, ident, topics.resolve(topic, q.category, _file_topic(path)))
-            placeholders += n
-            notes = ([note] if note else []) + q.notes
-            records.append(data)
-            detail = f"{data.get('type', 'single')}, {len(q.choices)} options" + "".join(f"; {x}" for x in notes)
-            lines.append((index, q.line, f"{q.file}:{q.line}: imported '{ident}' into topic '{data['topic']}' ({detail})"))
-        skipped += len(parsed.skipped)
-        lines += [(index, s.line, str(s)) for s in parsed.skipped]
+        records = _convert(index, path, fmt, topic, topics, ids, report)
         if records:
-            target = _target(out, path, written)
+            target = _target(out, path, report.written)
             yamlout.write(target, {"questions": records}, header=f"# Imported by `tutor questions import` from {path.name}.\n")
-            written[target] = len(records)
-    for _, _, line in sorted(lines, key=lambda x: (x[0], x[1])):
+            report.written[target] = len(records)
+    for _, _, line in sorted(report.lines, key=lambda x: (x[0], x[1])):
         say(line)
     if topics.new:
         _write_topics(out, topics.new)
-    bad = _check(out, written, say) if written else 0
-    _summary(written, topics, skipped, problems, placeholders, formats, out, bad)
-    return 1 if problems or bad else 0
+    bad = _check(out, report.written, say) if report.written else 0
+    _summary(report, topics, out, bad)
+    return 1 if report.problems or bad else 0
+
+
+def _convert(index: int, path: Path, fmt: str | None, topic: str | None, topics: Topics, ids: Ids, report: _Report) -> list[dict]:
+    """The YAML records for one input file; everything said about it goes into `report`."""
+    parsed, used = read(path, fmt)
+    report.formats.add(used)
+    for p in parsed.problems:
+        report.problem(index, p)
+    records = []
+    for q in parsed.questions:
+        shape = shape_problem(q)
+        if shape and shape[0]:
+            report.problem(index, Problem(q.file, q.line, shape[1]))
+            continue
+        if shape:
+            parsed.skipped.append(Skipped(q.file, q.line, shape[1], q.name))
+            continue
+        ident, note = ids.take(q)
+        data, n = record(q, ident, topics.resolve(topic, q.category, _file_topic(path)))
+        report.placeholders += n
+        records.append(data)
+        notes = "".join(f"; {x}" for x in ([note] if note else []) + q.notes)
+        detail = f"{data.get('type', 'single')}, {len(q.choices)} options{notes}"
+        report.add(index, q.line, f"{q.file}:{q.line}: imported '{ident}' into topic '{data['topic']}' ({detail})")
+    report.skipped += len(parsed.skipped)
+    for item in parsed.skipped:
+        report.add(index, item.line, str(item))
+    return records
 
 
 def _file_topic(path: Path) -> str:
@@ -151,15 +171,15 @@ def _check(out: Path, written: dict[Path, int], say: Say) -> int:
     return bad
 
 
-def _summary(written, topics: Topics, skipped: int, problems, placeholders: int, formats: set, out: Path, bad: int) -> None:
-    total = sum(written.values())
-    files = f"into {', '.join(display_path(p) for p in written)}" if written else "(nothing written)"
-    print(f"imported {total} question(s) {files}; {skipped} not imported; {len(problems)} problem(s) in the input", file=sys.stderr)
+def _summary(report: _Report, topics: Topics, out: Path, bad: int) -> None:
+    total = sum(report.written.values())
+    files = f"into {', '.join(display_path(p) for p in report.written)}" if report.written else "(nothing written)"
+    print(f"imported {total} question(s) {files}; {report.skipped} not imported; {report.problems} problem(s) in the input", file=sys.stderr)
     if topics.new:
         print(f"new topic(s) in {display_path(out / 'topics.yaml')}: {', '.join(topics.new)}", file=sys.stderr)
-    if placeholders:
-        extra = "no feedback in Aiken: " if "aiken" in formats else ""
-        print(f"{extra}{placeholders} why/explanation field(s) without feedback say '{NO_FEEDBACK}'", file=sys.stderr)
+    if report.placeholders:
+        extra = "no feedback in Aiken: " if "aiken" in report.formats else ""
+        print(f"{extra}{report.placeholders} why/explanation field(s) without feedback say '{NO_FEEDBACK}'", file=sys.stderr)
     if bad:
         print(f"{bad} problem(s) in the written files (see above)", file=sys.stderr)
 

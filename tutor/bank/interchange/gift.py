@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tutor.bank.interchange.build import credit_share
 from tutor.bank.interchange.model import Choice, Imported, Parsed, Skipped
 from tutor.bank.interchange.text import from_format
 from tutor.bank.schema import Question, text
@@ -183,10 +184,6 @@ def _answer_text(value: str) -> str:
     return f"[markdown]{body}" if _FORMAT.match(body) or _WEIGHT.match(body) else body
 
 
-def _weight(n: int) -> str:
-    return f"{100 / n:.5f}".rstrip("0").rstrip(".")
-
-
 def dump(questions: list[Question], lang: str = "en") -> str:
     """GIFT for `questions`, grouped by topic under `$CATEGORY: tutor/<topic>`; texts are Markdown."""
     out = ["// Exported from tutor. One category per topic; question names and [id:] are tutor ids.", ""]
@@ -211,7 +208,7 @@ def _answers(q: Question, lang: str) -> list[str]:
         wrong_why = text(q.option("F" if right else "T").why, lang)
         return [f"\t{'TRUE' if right else 'FALSE'}#{_answer_text(wrong_why)}#{_answer_text(right_why)}"]
     lines = []
-    share = _weight(len(q.answers))
+    share = credit_share(len(q.answers))
     for o in q.options:
         right = o.key in q.answers
         if q.type == "single":

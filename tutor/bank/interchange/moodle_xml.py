@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from tutor.bank.interchange.build import credit_share
 from tutor.bank.interchange.model import MAX_DEPTH, Choice, Imported, Parsed, Refused, Skipped
 from tutor.bank.interchange.text import from_format
 from tutor.bank.schema import Question, text
@@ -26,7 +27,7 @@ _TYPE_NAMES = {
 }
 
 
-class _Tooling(Exception):
+class _TooDeep(Exception):
     pass
 
 
@@ -41,7 +42,7 @@ class _LineParser(DefusedXMLParser):
     def _start(self, tag, attr_list):  # type: ignore[override]
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise _Tooling(f"refused: XML nested deeper than {MAX_DEPTH} levels")
+            raise _TooDeep(f"refused: XML nested deeper than {MAX_DEPTH} levels")
         elem = super()._start(tag, attr_list)
         self.lines[id(elem)] = self.parser.CurrentLineNumber
         return elem
@@ -56,7 +57,7 @@ def _tree(source: str, file: str) -> tuple[ET.Element, dict[int, int]]:
     try:
         parser.feed(source)
         root = parser.close()
-    except _Tooling as exc:
+    except _TooDeep as exc:
         raise Refused(Problem(file, parser.parser.CurrentLineNumber, str(exc))) from None
     except DefusedXmlException as exc:
         what = type(exc).__name__.replace("Forbidden", "").lower() or "construct"
@@ -156,10 +157,6 @@ def _sub_text(parent: ET.Element, tag: str, value: str, fmt: str | None = "markd
     return elem
 
 
-def _fraction_text(n: int) -> str:
-    return f"{100 / n:.5f}".rstrip("0").rstrip(".")
-
-
 def dump(questions: list[Question], lang: str = "en", titles: dict[str, str] | None = None) -> str:
     """Moodle XML for `questions`: a category per topic, texts in Markdown, the tutor id as name and idnumber."""
     quiz = ET.Element("quiz")
@@ -193,7 +190,7 @@ def _question(quiz: ET.Element, q: Question, lang: str) -> None:
         ET.SubElement(elem, "single").text = "true" if q.type == "single" else "false"
         ET.SubElement(elem, "shuffleanswers").text = "true" if q.shuffle else "false"
         ET.SubElement(elem, "answernumbering").text = "ABCD"
-        share = _fraction_text(len(q.answers))
+        share = credit_share(len(q.answers))
         for o in q.options:
             right = o.key in q.answers
             fraction = ("100" if q.type == "single" else share) if right else ("0" if q.type == "single" else "-100")

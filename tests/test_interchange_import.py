@@ -233,3 +233,14 @@ def test_export_of_given_bank_with_its_own_and_shipped_topics(tmp_path, capsys):
 def test_category_line_directly_above_a_question():
     parsed = gift.parse("$CATEGORY: a/b\n::X::Q?{T}\n\nQ2?{F}", "f")
     assert [(q.line, q.category, q.name) for q in parsed.questions] == [(2, "a/b", "X"), (4, "a/b", "")]
+
+
+def test_korean_text_is_stored_as_the_fallback_and_marked(tmp_path, capsys):
+    path = tmp_path / "ko.gift"
+    path.write_text("::전이 학습::사전 학습된 백본을 먼저 동결한다.{T#동결하지 않으면 특징이 망가진다.#맞다.}\n", encoding="utf-8")
+    assert main(["questions", "import", str(path), "--out", str(tmp_path / "out"), "--topic", "freezing"]) == 0
+    assert "Korean text stored as the en (fallback) text" in capsys.readouterr().out
+    _validate(tmp_path / "out", capsys)
+    (q,) = load_bank([tmp_path / "out"]).questions.values()
+    assert q.stem == {"en": "사전 학습된 백본을 먼저 동결한다."} and q.option("F").why["en"] == "동결하지 않으면 특징이 망가진다."
+    assert q.id.startswith("q-") and len(q.id) == 12  # no Latin letters to make a slug: a hash of the text, stable

@@ -7,6 +7,7 @@ a missing `why` or explanation gets a placeholder the validator accepts, and the
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -63,9 +64,12 @@ class Ids:
             base = q.idnumber
         elif _ID.match(q.name) and len(q.name) <= 80:
             base = q.name
+        elif slug(q.name):
+            base = slug(q.name)
         else:
-            base = slug(q.name) or slug(" ".join(q.stem.split()[:8])) or "question"
-            note = f"id '{base}' made from the {'name' if slug(q.name) else 'question text'}"
+            # Same text, same id on every re-import, so learners' progress stays with the question.
+            base = slug(" ".join(q.stem.split()[:8])) or f"q-{hashlib.sha1(q.stem.encode()).hexdigest()[:10]}"
+            note = f"id '{base}' made from the question text"
         ident, n = base, 1
         while ident in self.used:
             n += 1

@@ -24,6 +24,7 @@ from tutor.yamlsrc import Problem
 
 READERS: dict[str, Callable[[str, str], Parsed]] = {"gift": gift.parse, "moodle-xml": moodle_xml.parse, "aiken": aiken.parse}
 Say = Callable[[str], None]
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 def detect(path: Path, source: str) -> str:
@@ -117,7 +118,8 @@ def _convert(index: int, path: Path, fmt: str | None, topic: str | None, topics:
         data, n = record(q, ident, topics.resolve(topic, q.category, _file_topic(path)))
         report.placeholders += n
         records.append(data)
-        notes = "".join(f"; {x}" for x in ([note] if note else []) + q.notes)
+        korean = ["Korean text stored as the en (fallback) text"] if _HANGUL.search(q.stem) else []
+        notes = "".join(f"; {x}" for x in ([note] if note else []) + q.notes + korean)
         detail = f"{data.get('type', 'single')}, {len(q.choices)} options{notes}"
         report.add(index, q.line, f"{q.file}:{q.line}: imported '{ident}' into topic '{data['topic']}' ({detail})")
     report.skipped += len(parsed.skipped)

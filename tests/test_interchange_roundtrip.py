@@ -86,3 +86,27 @@ def test_every_format_exports_the_shipped_bank(bank, tmp_path, capsys):
     assert aiken_text.count("\nANSWER: ") + aiken_text.startswith("ANSWER: ") == singles
     left = capsys.readouterr().out
     assert left.count("not exported") == len(bank) - singles
+
+
+def test_anki_has_one_deck_per_topic(bank, tmp_path):
+    path = tmp_path / "t.apkg"
+    anki.write(path, ordered(bank), bank.topics, "en")
+    with zipfile.ZipFile(path) as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.anki2") as conn:
+        decks = {row[0] for row in conn.execute("select distinct did from cards")}
+    assert len(decks) == len({q.topic for q in bank.questions.values()})
+
+
+def test_interchange_is_torch_and_textual_free(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from tutor.bank.interchange import commands, anki, gift, moodle_xml, aiken; "
+        f"commands.export([], 'gift', Path({str(tmp_path / 'x.gift')!r}), 'en', say=lambda _: None); "
+        "print(','.join(m for m in ('torch', 'torchvision', 'matplotlib', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

@@ -20,7 +20,7 @@ from pathlib import Path
 from tutor.atomic import atomic_open
 from tutor.bank.schema import Question, Topic, text
 
-MODEL_NAME = "tutor question"
+MODEL_NAME = "tutor question v1"  # a new name (and so a new model id) if the fields ever change
 FIELDS = ["Id", "Topic", "Stem", "Options", "Answer", "Whys", "Explanation"]
 _CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; max-width: 46em; margin: auto; }
 .options div { margin: .3em 0; } .right { color: #1a7f37; font-weight: bold; } .why { margin: .4em 0; }

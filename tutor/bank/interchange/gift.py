@@ -1,11 +1,12 @@
 """Moodle GIFT: a small grammar for reading, and a writer.
 
 No maintained GIFT parser is on PyPI (pygiftparser's last release is from 2017), so this follows the
-grammar Moodle's own importer implements: questions are separated by blank lines, `//` lines are comments that may carry `[id:...]` and `[tag:...]`, `::title::`
-names the question, `{...}` holds the answers (`=right`, `~wrong`, `~%50%partly right`, `#feedback` per
-answer, `####general feedback`), `{T}`/`{FALSE#wrong#right}` is true/false, `[html]`-style prefixes give
-a text's format, and `\\` escapes `= ~ # { } :` and writes `\\n` for a newline. Essay `{}`, numeric
-`{#...}`, matching `{=a -> b}`, short answer `{=a =b}` and descriptions are listed, not imported.
+grammar Moodle's own importer implements: questions are separated by blank lines; `//` lines are
+comments, which may carry `[id:...]` and `[tag:...]`; `::title::` names the question; `{...}` holds the
+answers (`=right`, `~wrong`, `~%50%partly right`, `#feedback` per answer, `####general feedback`);
+`{T}` or `{FALSE#wrong#right}` is true/false; `[html]`-style prefixes give a text's format; `\\`
+escapes `= ~ # { } :` and writes `\\n` for a newline. Essay `{}`, numeric `{#...}`, matching
+`{=a -> b}`, short answer `{=a =b}` and descriptions are listed, not imported.
 """
 
 from __future__ import annotations

@@ -86,6 +86,8 @@ def test_every_format_exports_the_shipped_bank(bank, tmp_path, capsys):
     assert aiken_text.count("\nANSWER: ") + aiken_text.startswith("ANSWER: ") == singles
     left = capsys.readouterr().out
     assert left.count("not exported") == len(bank) - singles
+    assert import_files([tmp_path / "bank.aiken"], tmp_path / "from-aiken", topic="fitting", fmt="aiken", say=lambda _: None) == 0
+    assert len(load_bank([tmp_path / "from-aiken"]).questions) == singles
 
 
 def test_anki_has_one_deck_per_topic(bank, tmp_path):

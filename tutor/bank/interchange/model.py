@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from tutor.yamlsrc import Problem
 
-MAX_BYTES = 5_000_000  # an import larger than this is refused: no real quiz file is near it
+MAX_BYTES = 20_000_000  # an import larger than this is refused (Moodle XML with embedded images stays well below)
 MAX_DEPTH = 64  # XML nesting deeper than this is refused (Moodle files nest about 6 deep)
 
 

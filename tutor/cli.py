@@ -79,6 +79,7 @@ def _interchange(qsub) -> None:
     exp.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     exp.add_argument("--out", required=True, metavar="FILE")
     exp.add_argument("--lang", choices=(*LANGS, "both"), help="language of the texts (default: en; anki: both)")
+    _bank_option(exp)
     exp.set_defaults(handler=_export)
 
 
@@ -95,7 +96,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from tutor.bank.interchange.commands import export
 
-    return export([Path(p) for p in args.paths], args.format, Path(args.out), args.lang)
+    return export([Path(p) for p in args.paths], args.format, Path(args.out), args.lang, extra_banks=args.bank)
 
 
 def _load(args: argparse.Namespace):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor import paths, yamlsrc
+from tutor.atomic import atomic_open
 from tutor.bank.interchange import aiken, gift, moodle_xml, yamlout
 from tutor.bank.interchange.build import NO_FEEDBACK, Ids, Topics, record, shape_problem
 from tutor.bank.interchange.model import Parsed, Refused, Skipped
@@ -188,12 +189,12 @@ def _summary(report: _Report, topics: Topics, out: Path, bad: int) -> None:
 
 # --- export --------------------------------------------------------------------------------------------
 
-def load_for_export(given: list[Path]) -> Bank:
+def load_for_export(given: list[Path], extra: list[str] | None = None) -> Bank:
     """The given banks (checked with the shipped topics, as `validate` does), or the shipped and configured banks."""
     from tutor.bank.loader import default_dirs
 
     if not given:
-        return load_bank(default_dirs())
+        return load_bank(default_dirs(extra))
     shipped = paths.questions_dir()
     if any(g.resolve() == shipped.resolve() for g in given):
         return load_bank(given)
@@ -215,16 +216,17 @@ def ordered(bank: Bank) -> list[Question]:
     return sorted(bank.questions.values(), key=lambda q: order.get(q.topic, len(order)))
 
 
-def export(given: list[Path], fmt: str, out: Path, lang: str | None, say: Say = print) -> int:
-    bank = load_for_export(given)
+def export(given: list[Path], fmt: str, out: Path, lang: str | None, say: Say = print, extra_banks: list[str] | None = None) -> int:
+    """Write the bank in `fmt`; returns the exit status (1: the bank has problems, 2: bad options)."""
+    if lang == "both" and fmt != "anki":
+        print(f"tutor: {fmt} carries one language: use --lang en or --lang ko", file=sys.stderr)
+        return 2
+    bank = load_for_export(given, extra_banks)
     if bank.problems:
         for p in bank.problems:
             say(str(p))
         print(f"tutor: {len(bank.problems)} problem(s) in the bank; fix them (tutor questions validate) before exporting", file=sys.stderr)
         return 1
-    if lang == "both" and fmt != "anki":
-        print(f"tutor: {fmt} carries one language: use --lang en or --lang ko", file=sys.stderr)
-        return 2
     questions = ordered(bank)
     lang = lang or ("both" if fmt == "anki" else "en")
     if fmt == "anki":
@@ -232,21 +234,23 @@ def export(given: list[Path], fmt: str, out: Path, lang: str | None, say: Say = 
 
         anki.write(out, questions, bank.topics, lang)
     else:
-        titles = {t.id: t.title.get(lang) or t.title["en"] for t in bank.topics.values()}
-        if fmt == "gift":
-            body = gift.dump(questions, lang)
-        elif fmt == "moodle-xml":
-            body = moodle_xml.dump(questions, lang, titles)
-        else:
-            body, left = aiken.dump(questions, lang)
-            for q in left:
-                say(f"{bank.origin[q.id]}: not exported: '{q.id}' is multiple-answer (Aiken has one right answer)")
-            dropped = {q.id for q in left}
-            questions = [q for q in questions if q.id not in dropped]
-            print("Aiken holds no feedback: whys and explanations are not in the file", file=sys.stderr)
-        from tutor.atomic import atomic_open
-
+        body, questions = _text_export(bank, questions, fmt, lang, say)
         with atomic_open(out, "w") as f:
             f.write(body)
     print(f"wrote {display_path(out)}: {len(questions)} question(s), {fmt}, {lang}", file=sys.stderr)
     return 0
+
+
+def _text_export(bank: Bank, questions: list[Question], fmt: str, lang: str, say: Say) -> tuple[str, list[Question]]:
+    """The file's text, and the questions it holds."""
+    if fmt == "gift":
+        return gift.dump(questions, lang), questions
+    if fmt == "moodle-xml":
+        titles = {t.id: t.title.get(lang) or t.title["en"] for t in bank.topics.values()}
+        return moodle_xml.dump(questions, lang, titles), questions
+    body, left = aiken.dump(questions, lang)
+    for q in left:
+        say(f"{bank.origin[q.id]}: not exported: '{q.id}' is multiple-answer (Aiken has one right answer)")
+    print("Aiken holds no feedback: whys and explanations are not in the file", file=sys.stderr)
+    dropped = {q.id for q in left}
+    return body, [q for q in questions if q.id not in dropped]

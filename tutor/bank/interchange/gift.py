@@ -186,13 +186,13 @@ def _answer_text(value: str) -> str:
 
 
 def dump(questions: list[Question], lang: str = "en") -> str:
-    """GIFT for `questions`, grouped by topic under `$CATEGORY: tutor/<topic>`; texts are Markdown."""
+    """GIFT for `questions`, grouped by topic under `$CATEGORY: $course$/top/tutor/<topic>`; texts are Markdown."""
     out = ["// Exported from tutor. One category per topic; question names and [id:] are tutor ids.", ""]
     topic = None
     for q in questions:
         if q.topic != topic:
             topic = q.topic
-            out += [f"$CATEGORY: tutor/{topic}", ""]
+            out += [f"$CATEGORY: $course$/top/tutor/{topic}", ""]
         tags = "".join(f" [tag:{c.replace(']', '')}]" for c in q.concepts)
         out.append(f"// [id:{q.id}]{tags}")
         out.append(f"::{escape(q.id)}::[markdown]{escape(text(q.stem, lang))}{{")

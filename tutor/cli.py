@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH", help="bank directories or YAML files")
     _bank_option(validate)
     validate.set_defaults(handler=_validate)
+    _interchange(qsub)
 
     stats = sub.add_parser("stats", help="print your progress per topic")
     stats.add_argument("--lang", choices=LANGS, default="en")
@@ -53,6 +54,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     register(sub)
     return parser
+
+
+def _interchange(qsub) -> None:
+    from tutor.bank.interchange import EXPORT_FORMATS, IMPORT_FORMATS
+
+    imp = qsub.add_parser(
+        "import",
+        help="convert Moodle GIFT, Moodle XML or Aiken files into tutor YAML",
+        description="Convert question files into tutor YAML files in --out, validate them, and report per question "
+        "what was imported and what was not (essay, matching, numeric... are listed, never dropped).",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--out", required=True, metavar="DIR", help="directory for the YAML files (created if needed)")
+    imp.add_argument("--topic", help="topic for every question (default: the Moodle category, else the file name)")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, help="input format (default: from the extension or content)")
+    imp.set_defaults(handler=_import)
+    exp = qsub.add_parser(
+        "export",
+        help="write the bank as Moodle GIFT, Moodle XML, Aiken or an Anki deck",
+        description="Export question banks (default: the shipped bank plus configured extra banks).",
+    )
+    exp.add_argument("paths", nargs="*", metavar="PATH", help="bank directories or YAML files")
+    exp.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    exp.add_argument("--out", required=True, metavar="FILE")
+    exp.add_argument("--lang", choices=(*LANGS, "both"), help="language of the texts (default: en; anki: both)")
+    _bank_option(exp)
+    exp.set_defaults(handler=_export)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tutor.bank.interchange.commands import import_files
+
+    return import_files([Path(f) for f in args.files], Path(args.out), args.topic, args.format)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tutor.bank.interchange.commands import export
+
+    return export([Path(p) for p in args.paths], args.format, Path(args.out), args.lang, extra_banks=args.bank)
 
 
 def _load(args: argparse.Namespace):

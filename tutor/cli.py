@@ -78,7 +78,7 @@ def _validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tutor import paths
-    from tutor.bank.loader import bank_files, default_dirs, load_bank
+    from tutor.bank.loader import default_dirs, load_bank, scan
 
     if args.paths:
         shipped = paths.questions_dir()
@@ -88,15 +88,34 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         dirs = default_dirs(args.bank)
     bank = load_bank(dirs)
-    for problem in bank.problems:
-        print(problem)
-    files = len(bank_files(dirs))
+    for line in capped(bank.problems):
+        print(line)
+    files = len(scan(dirs)[0])
     if bank.problems:
         bad = len({p.file for p in bank.problems})
         print(f"{len(bank.problems)} problem(s) in {bad} of {files} file(s)", file=sys.stderr)
         return 1
     print(f"OK: {len(bank)} questions in {files} file(s)", file=sys.stderr)
     return 0
+
+
+PROBLEMS_PER_FILE = 20
+
+
+def capped(problems: list, per_file: int = PROBLEMS_PER_FILE) -> list[str]:
+    """The problems as lines, at most `per_file` for each file, then '... and N more' for the rest:
+    a broken generated file lists its first problems, not half a million."""
+    from tutor.safetext import one_line
+
+    by_file: dict[str, list] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    lines: list[str] = []
+    for file, found in by_file.items():
+        lines += [str(p) for p in found[:per_file]]
+        if len(found) > per_file:
+            lines.append(f"{one_line(file)}: ... and {len(found) - per_file} more problem(s) in this file")
+    return lines
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -69,8 +69,17 @@ def _quiz(args: argparse.Namespace) -> int:
     if not bank.questions:
         print("tutor: no valid questions found; run `tutor questions validate`", file=sys.stderr)
         return 1
-    with Store() as store:
-        make_app(bank=bank, store=store, lang=args.lang, problems=bank.problems, start=args.mode).run()
+    with Store(interactive=True) as store:  # opening checks the file: a damaged or newer one stops here, one line
+        app = make_app(bank=bank, store=store, lang=args.lang, problems=bank.problems, start=args.mode)
+        app.run()
+        return _unsaved(store) or int(app.return_code or 0)
+
+
+def _unsaved(store) -> int:
+    """Last try for answers the store refused during the session; say so (exit 1) if some are lost."""
+    if store.pending and store.retry_pending():
+        print(f"tutor: {len(store.pending)} answer(s) could not be saved: {store.last_error}", file=sys.stderr)
+        return 1
     return 0
 
 

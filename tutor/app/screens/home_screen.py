@@ -71,8 +71,14 @@ class HomeScreen(TutorScreen):
         self.refresh_progress()
 
     def refresh_progress(self) -> None:
+        from tutor.study.store import StoreError
+
         bank = self.tutor.bank
-        progress = summary(bank, self.tutor.store)
+        try:
+            progress = summary(bank, self.tutor.store)
+        except StoreError as exc:
+            self.tutor.store_trouble(exc)
+            return
         self.query_one(TopicTable).fill(bank, progress)
         parts = [self.t("home.due", due=progress.due) if progress.due else self.t("home.due_none")]
         if progress.leeches:

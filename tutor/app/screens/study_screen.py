@@ -120,8 +120,10 @@ class StudyScreen(TutorScreen):
         try:
             feedback = self.session.submit(choices.chosen)
         except StoreError as exc:  # e.g. another tutor held the database for too long: keep the answer on screen
-            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)
+            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return
+        if not feedback.saved:
+            self.tutor.store_trouble()
         question = feedback.question
         self.query_one("#question", QuestionView).choices.display = False
         self.query_one(".question-hint").display = False

@@ -184,6 +184,20 @@ class ExamSummary:
 _MOVE_ASIDE = "; move the file aside (e.g. add .damaged to its name) and tutor starts a fresh one"
 
 
+def _writable_hint(path: Path) -> str:
+    import os
+
+    for where in (path, path.parent):
+        if where.exists() and not os.access(where, os.W_OK):
+            return f" ({where} is read-only)"
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return f" ({path.parent} is on a read-only file system)"
+    except (OSError, AttributeError):
+        pass
+    return ""
+
+
 def iso(dt: datetime) -> str:
     """One fixed UTC format, so that text order is time order in SQL."""
     return utc(dt).isoformat(timespec="microseconds")
@@ -264,9 +278,12 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the progress database ({plain(exc)})") from exc
         try:
             self._open(migrations)
+        except sqlite3.OperationalError as exc:  # the file is fine but cannot be used now: read-only, full, locked
+            self._conn.close()
+            raise StoreError(f"{self.path}: cannot open the progress database: {plain(exc)}{_writable_hint(self.path)}") from exc
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise StoreError(f"{self.path}: not a usable progress database ({exc}){_MOVE_ASIDE}") from exc
+            raise StoreError(f"{self.path}: not a usable progress database: {plain(exc)}{_MOVE_ASIDE}") from exc
         except BaseException:
             self._conn.close()
             raise

@@ -13,7 +13,7 @@ import sys
 import uuid
 
 import pytest
-from test_app_support import SIZE, build, tiny_bank_fixture  # noqa: F401 - fixture
+from test_app_support import SIZE, build, retried, tiny_bank_fixture  # noqa: F401 - fixture
 
 from tutor.cli import _unsaved, main
 from tutor.study.store import INTERACTIVE_BUSY_TIMEOUT_MS, Store, StoreError
@@ -240,9 +240,7 @@ async def test_app_stays_responsive_while_another_process_holds_the_lock(tiny_ba
         await pilot.press("n")
         await pilot.pause()
         release()
-        app._retry_store()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await retried(app, pilot)
         assert not store.pending and len(store.attempts()) == 1
     store.close()
     assert intact(path)

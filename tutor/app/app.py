@@ -124,10 +124,11 @@ class TutorApp(App):
             self.notify(self.t("store.unsaved", why=why, n=len(self.store.pending)), severity="error", timeout=10, markup=False)
 
     def _retry_store(self) -> None:
-        if self.store.pending:
+        busy = any(w.group == "store" and not w.is_finished for w in self.workers)
+        if self.store.pending and not busy:
             self._retry_store_worker(len(self.store.pending))
 
-    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
+    @work(thread=True, group="store", exit_on_error=False)
     def _retry_store_worker(self, waiting: int) -> None:
         """Off the UI thread: the store may wait for another process's lock (briefly) while it retries."""
         left = self.store.retry_pending()

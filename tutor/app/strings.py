@@ -1,7 +1,7 @@
 """The app's own words (titles, buttons, key descriptions, notices) in every language it speaks.
 
-Question texts come from the bank through `tutor.bank.text()`; this table is only the chrome around
-them. A key missing in a language falls back to English, and a key missing everywhere shows itself,
+Question texts come from the bank through `shown()` (the bank's `text()` with control characters escaped:
+the one place file text enters the app's screens); this table is only the chrome around them. A key missing in a language falls back to English, and a key missing everywhere shows itself,
 so a forgotten translation is visible instead of crashing. No Textual here: plain data and `t()`.
 """
 
@@ -334,6 +334,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "dur.now": "잠시",
     },
 }
+
+
+def shown(value: dict[str, str] | None, lang: str) -> str:
+    """A bank or lab text in `lang`, safe to draw: escape sequences in a file are shown, never sent to
+    the terminal (`tutor.safetext.clean`). Widgets pass it as plain text (`markup=False` or Rich `Text`)."""
+    from tutor.bank.schema import text
+    from tutor.safetext import clean
+
+    return clean(text(value, lang))
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -208,3 +208,17 @@ def test_an_unexpected_error_on_one_file_does_not_stop_the_rest(tmp_path, monkey
     bank = _bank(tmp_path, {"good.yaml": _good()})
     assert not bank.questions
     assert INTERNAL in bank.problems[0].message and "TypeError: surprise" in bank.problems[0].message
+
+
+def test_bomb_as_a_lab_file_does_not_hang_validate_or_the_quiz_bank(tmp_path, monkeypatch, capsys):
+    labs = tmp_path / "labs"
+    labs.mkdir()
+    (labs / "bomb.yaml").write_text(BOMB, encoding="utf-8")
+    monkeypatch.setenv("TUTOR_LABS", str(labs))
+    assert main(["questions", "validate"]) == 0  # the lab catalogue skips it (tutor lab reports it)
+    bank_dir = tmp_path / "bank"
+    bank_dir.mkdir()
+    (bank_dir / "bomb.yaml").write_text(BOMB, encoding="utf-8")
+    assert main(["questions", "validate", "--bank", str(bank_dir)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and "aliases expand to more than" in out[0]

@@ -222,3 +222,13 @@ def test_bomb_as_a_lab_file_does_not_hang_validate_or_the_quiz_bank(tmp_path, mo
     assert main(["questions", "validate", "--bank", str(bank_dir)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and "aliases expand to more than" in out[0]
+
+
+def test_expected_errors_print_one_escaped_line(monkeypatch, capsys):
+    def fail(*args, **kwargs):
+        raise OSError(2, "No such file", "evil\n\x1b]0;pwned\x07.sqlite3")
+
+    monkeypatch.setattr("tutor.study.store.Store", fail)
+    assert main(["stats"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "\\x1b]0;pwned\\x07" in err

@@ -156,5 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         message = describe(exc)
         if message is None:
             raise
-        print(f"tutor: {message}", file=sys.stderr)
+        from tutor.safetext import one_line
+
+        print(f"tutor: {one_line(message)}", file=sys.stderr)  # may name a file: one line, nothing raw
         return 1

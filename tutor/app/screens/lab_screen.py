@@ -427,7 +427,7 @@ class LabScreen(TutorScreen):
         self.result = result
         if self.outcome == "failed":
             lines = [Text(self.t("lab.failed", code=proc.returncode), style="bold red")]
-            lines += [Text("  " + line) for line in proc.stderr_tail[-8:]]
+            lines += [Text("  " + one_line(line)) for line in proc.stderr_tail[-8:]]
             verdict_w.update(Group(*lines))
             table.display = False
             claims_w.update("")
@@ -523,13 +523,22 @@ class LabScreen(TutorScreen):
             return None
         if self.outcome != "finished":
             result = {**result, "status": "cancelled"}
+        ids: list[int] = []
+        duration_s = time.perf_counter() - self.started
+
+        def write() -> None:
+            ids.append(record_run(self.tutor.store, result, lab_path=self.lab_path, duration_s=duration_s,
+                                  out_dir=getattr(final, "out", None), question_id=self.question_id,
+                                  predicted_arm=self.predicted_arm, predicted_verdict=self.predicted_verdict))
+
         try:
-            return record_run(self.tutor.store, result, lab_path=self.lab_path, duration_s=time.perf_counter() - self.started,
-                              out_dir=getattr(final, "out", None), question_id=self.question_id,
-                              predicted_arm=self.predicted_arm, predicted_verdict=self.predicted_verdict)
+            if not self.tutor.store.save(write, "lab run"):  # locked or full: kept in memory, retried by the app
+                self.tutor.store_trouble()
+                return None
         except (StoreError, OSError, KeyError, ValueError) as exc:
-            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)
+            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return None
+        return ids[-1]
 
     # -- keys -----------------------------------------------------------------------------------------
 

@@ -232,3 +232,16 @@ def test_expected_errors_print_one_escaped_line(monkeypatch, capsys):
     assert main(["stats"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\x1b" not in err and "\\x1b]0;pwned\\x07" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_never_blocks_the_loader(tmp_path):
+    from pathlib import Path
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    with pytest.raises(yamlsrc.YamlError, match="not a regular file"):
+        yamlsrc.load(Path(pipe))
+    bank = _bank(tmp_path, {"good.yaml": _good()})  # in a bank folder it is reported, not read
+    assert set(bank.questions) == {"good-1"}
+    assert [p.message for p in bank.problems] == ["skipped: not a regular file"]

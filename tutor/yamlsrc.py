@@ -74,6 +74,8 @@ def load(path: Path, display: str | None = None) -> Located:
     """Parse one YAML file; raises YamlError with the file and line on syntax errors."""
     name = display or str(path)
     try:
+        if not path.is_file():  # a pipe or device would block or never end
+            raise YamlError(Problem(name, 1, "not a regular file"))
         with open(path, "rb") as f:  # read one byte past the limit: a growing or endless file stops there
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:

@@ -80,7 +80,7 @@ def _path_problem(path: Path) -> Problem:
             return Problem(display_path(path), 0, f"skipped: {why}")
     if not path.exists():
         return Problem(display_path(path), 0, "no such file or directory")
-    return Problem(display_path(path), 0, "skipped: not a file or folder")
+    return Problem(display_path(path), 0, "skipped: not a regular file or folder")
 
 
 def _walk(folder: Path, files: list[Path], problems: list[Problem], visited: set[tuple[int, int]]) -> None:
@@ -108,6 +108,8 @@ def _walk(folder: Path, files: list[Path], problems: list[Problem], visited: set
                 files.append(path)
         elif entry.is_symlink():
             problems.append(_path_problem(path))
+        elif path.suffix in {".yaml", ".yml"}:  # a pipe or device: reading it could block forever
+            problems.append(Problem(display_path(path), 0, "skipped: not a regular file"))
 
 
 def default_dirs(extra: list[str] | None = None) -> list[Path]:

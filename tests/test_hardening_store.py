@@ -257,3 +257,19 @@ async def test_app_survives_a_store_that_cannot_be_read(tiny_bank, tmp_path):
         await pilot.pause()
         assert app.screen is home
         assert any("Could not read your progress" in str(n.message) for n in app._notifications)
+
+
+async def test_a_store_error_escaping_a_screen_ends_the_app_with_one_line(tiny_bank, tmp_path):
+    store = Store(tmp_path / "tutor.sqlite3", interactive=True)
+    app = build(tiny_bank, store)
+
+    def broken() -> None:
+        raise StoreError("reading progress: the progress database is damaged (database disk image is malformed)")
+
+    with pytest.raises(StoreError):
+        async with app.run_test(size=SIZE) as pilot:
+            app.call_later(broken)
+            await pilot.pause()
+    assert app.return_code == 1
+    assert StoreError("x\ny").__rich__().plain == "tutor: x\\ny"  # what Textual prints instead of a traceback
+    store.close()

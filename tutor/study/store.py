@@ -123,6 +123,15 @@ class StoreError(Exception):
     """The store cannot be used: written by a newer tutor, not a database, damaged, full, read-only, or
     locked for too long."""
 
+    def __rich__(self):
+        # Textual shows an unhandled exception's __rich__ instead of a traceback: if one ever escapes a
+        # screen, the app ends with this line (exit status 1) rather than a wall of frames.
+        from rich.text import Text
+
+        from tutor.safetext import one_line
+
+        return Text(f"tutor: {one_line(self)}")
+
 
 _PLAIN = (
     ("locked", "another tutor process is writing to the progress database"),

@@ -273,3 +273,26 @@ async def test_a_store_error_escaping_a_screen_ends_the_app_with_one_line(tiny_b
     assert app.return_code == 1
     assert StoreError("x\ny").__rich__().plain == "tutor: x\\ny"  # what Textual prints instead of a traceback
     store.close()
+
+
+def test_sessions_keep_refused_answers_and_exams_for_a_retry(tiny_bank, tmp_path):
+    from tutor.study.sessions import ExamSession, PracticeSession
+
+    path = tmp_path / "tutor.sqlite3"
+    store = Store(path, interactive=True)
+    store._conn = faulty = Faulty(store._conn, "BEGIN", "database or disk is full")
+    practice = PracticeSession(tiny_bank, store, topic="beta", seed=1)
+    question = practice.current
+    feedback = practice.submit([question.options[0].key])
+    assert not feedback.saved and practice.answered == 1  # the learner still gets the feedback
+    exam = ExamSession(tiny_bank, store, count=2, minutes=5, seed=1)
+    for q in exam.questions:
+        exam.choose(q.id, [q.options[0].key])
+    report = exam.finish()
+    assert not report.saved and report.exam_id is None and len(store.pending) == 2
+    faulty.armed = False
+    assert store.retry_pending() == 0
+    assert report.exam_id is not None and len(store.exams()) == 1
+    assert [a.mode for a in store.attempts()] == ["practice", "exam", "exam"]
+    store.close()
+    assert intact(path)

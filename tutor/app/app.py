@@ -111,6 +111,7 @@ class TutorApp(App):
             if proc.running:
                 proc.proc.kill()
         if self.owns_store:
+            self.store.retry_pending()  # a last try for answers the store refused (`tutor quiz` reports what is left)
             self.store.close()
 
     # -- the progress store -----------------------------------------------------------------------

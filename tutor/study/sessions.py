@@ -6,7 +6,9 @@
 * `ReviewSession`: FSRS spaced repetition over questions already seen, most overdue first.
 
 Every answer the learner commits goes to the `Store` in its own transaction (an exam's answers and its
-report go in one), so quitting or crashing mid-session keeps everything answered so far. "now"
+report go in one), so quitting or crashing mid-session keeps everything answered so far. When the store
+refuses a write (locked, disk full, read-only), `Store.save` keeps it in memory for a retry and the
+feedback or report says `saved=False`, so the app can tell the learner. "now"
 parameters are timezone-aware UTC datetimes and default to the current time; they exist so tests (and
 the app's pilot tests) can drive time.
 """
@@ -368,6 +370,7 @@ class ExamSession:
             minutes=self.minutes,
             topic=self.topic,
         )
+
         def write() -> None:
             for item in items:
                 if item.chosen:

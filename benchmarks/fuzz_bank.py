@@ -34,6 +34,8 @@ def main() -> int:
     def run(text: str) -> None:
         nonlocal count
         count += 1
+        if count % 1000 == 0:  # a long run shows it is alive (and how fast) before it ends
+            print(f"  {count} inputs, {count / (time.perf_counter() - start):.0f}/s", flush=True)
         check(text)
 
     if args.seed is not None:

@@ -65,6 +65,7 @@ yaml_texts = st.one_of(
     question_files.map(_dump),
     structures.map(_dump),
     st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
+    st.text(max_size=200),
     st.tuples(structures.map(_dump), st.integers(0, 400), st.lists(st.sampled_from(TOKENS), max_size=4).map("".join)).map(
         lambda t: t[0][: t[1]] + t[2] + t[0][t[1]:]),
 )

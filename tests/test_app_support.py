@@ -126,6 +126,17 @@ def build(bank, store, **kwargs):
     return make_app(bank=bank, store=store, labs=LABS, **kwargs)
 
 
+async def retried(app, pilot, tries: int = 5) -> None:
+    """Run the app's store retry (its timer's job) until nothing waits; a timer-started retry may be
+    running already, so wait for it and try again."""
+    for _ in range(tries):
+        app._retry_store()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.store.pending:
+            return
+
+
 def screen_text(app) -> str:
     """The characters on the terminal right now (what a learner would see), one line per row."""
     strips = app.screen._compositor.render_strips()

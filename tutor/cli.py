@@ -113,8 +113,17 @@ def _quiz(args: argparse.Namespace) -> int:
     if not bank.questions:
         print("tutor: no valid questions found; run `tutor questions validate`", file=sys.stderr)
         return 1
-    with Store() as store:
-        make_app(bank=bank, store=store, lang=args.lang, problems=bank.problems, start=args.mode).run()
+    with Store(interactive=True) as store:  # opening checks the file: a damaged or newer one stops here, one line
+        app = make_app(bank=bank, store=store, lang=args.lang, problems=bank.problems, start=args.mode)
+        app.run()
+        return _unsaved(store) or int(app.return_code or 0)
+
+
+def _unsaved(store) -> int:
+    """Last try for answers the store refused during the session; say so (exit 1) if some are lost."""
+    if store.pending and store.retry_pending():
+        print(f"tutor: {len(store.pending)} answer(s) could not be saved: {store.last_error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -122,7 +131,7 @@ def _validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tutor import paths
-    from tutor.bank.loader import bank_files, default_dirs, load_bank
+    from tutor.bank.loader import default_dirs, load_bank, scan
 
     if args.paths:
         shipped = paths.questions_dir()
@@ -132,15 +141,34 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         dirs = default_dirs(args.bank)
     bank = load_bank(dirs)
-    for problem in bank.problems:
-        print(problem)
-    files = len(bank_files(dirs))
+    for line in capped(bank.problems):
+        print(line)
+    files = len(scan(dirs)[0])
     if bank.problems:
         bad = len({p.file for p in bank.problems})
         print(f"{len(bank.problems)} problem(s) in {bad} of {files} file(s)", file=sys.stderr)
         return 1
     print(f"OK: {len(bank)} questions in {files} file(s)", file=sys.stderr)
     return 0
+
+
+PROBLEMS_PER_FILE = 20
+
+
+def capped(problems: list, per_file: int = PROBLEMS_PER_FILE) -> list[str]:
+    """The problems as lines, at most `per_file` for each file, then '... and N more' for the rest:
+    a broken generated file lists its first problems, not half a million."""
+    from tutor.safetext import one_line
+
+    by_file: dict[str, list] = {}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    lines: list[str] = []
+    for file, found in by_file.items():
+        lines += [str(p) for p in found[:per_file]]
+        if len(found) > per_file:
+            lines.append(f"{one_line(file)}: ... and {len(found) - per_file} more problem(s) in this file")
+    return lines
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -172,5 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         message = describe(exc)
         if message is None:
             raise
-        print(f"tutor: {message}", file=sys.stderr)
+        from tutor.safetext import one_line
+
+        print(f"tutor: {one_line(message)}", file=sys.stderr)  # may name a file: one line, nothing raw
         return 1

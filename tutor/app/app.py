@@ -11,6 +11,7 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tutor.yamlsrc import Problem
 
 STARTS = ("home", "practice", "review", "exam", "mock")
+STORE_RETRY_S = 3.0  # how often answers the store refused (locked, full disk) are tried again
 
 
 class TutorApp(App):
@@ -89,6 +91,7 @@ class TutorApp(App):
         from tutor.app.screens.home_screen import HomeScreen
 
         self.title = self.t("app.title")
+        self.set_interval(STORE_RETRY_S, self._retry_store)
         self.push_screen(HomeScreen(lang=self.lang))
         if self.start_mode == "practice":
             self.start_practice()
@@ -108,21 +111,56 @@ class TutorApp(App):
             if proc.running:
                 proc.proc.kill()
         if self.owns_store:
+            self.store.retry_pending()  # a last try for answers the store refused (`tutor quiz` reports what is left)
             self.store.close()
+
+    # -- the progress store -----------------------------------------------------------------------
+
+    def store_trouble(self, exc: BaseException | None = None) -> None:
+        """Tell the learner the store refused something: answers waiting in memory, or a failed read."""
+        if exc is not None:
+            self.notify(self.t("store.read_failed", why=exc), severity="error", timeout=10, markup=False)
+        elif self.store.pending:
+            why = self.store.last_error or ""
+            self.notify(self.t("store.unsaved", why=why, n=len(self.store.pending)), severity="error", timeout=10, markup=False)
+
+    def _retry_store(self) -> None:
+        busy = any(w.group == "store" and not w.is_finished for w in self.workers)
+        if self.store.pending and not busy:
+            self._retry_store_worker(len(self.store.pending))
+
+    @work(thread=True, group="store", exit_on_error=False)
+    def _retry_store_worker(self, waiting: int) -> None:
+        """Off the UI thread: the store may wait for another process's lock (briefly) while it retries."""
+        left = self.store.retry_pending()
+        if left < waiting:
+            self.call_from_thread(self.notify, self.t("store.saved_later", n=waiting - left), timeout=5)
 
     # -- the study modes --------------------------------------------------------------------------
 
     def start_practice(self, topic: str | None = None, seed: int | None = None) -> None:
         from tutor.app.screens.practice_screen import PracticeScreen
         from tutor.study.sessions import PracticeSession
+        from tutor.study.store import StoreError
 
-        self.push_screen(PracticeScreen(PracticeSession(self.bank, self.store, topic=topic, seed=seed), lang=self.lang))
+        try:
+            session = PracticeSession(self.bank, self.store, topic=topic, seed=seed)
+        except StoreError as exc:
+            self.store_trouble(exc)
+            return
+        self.push_screen(PracticeScreen(session, lang=self.lang))
 
     def start_review(self) -> None:
         from tutor.app.screens.review_screen import ReviewScreen
         from tutor.study.sessions import ReviewSession
+        from tutor.study.store import StoreError
 
-        self.push_screen(ReviewScreen(ReviewSession(self.bank, self.store), lang=self.lang))
+        try:
+            session = ReviewSession(self.bank, self.store)
+        except StoreError as exc:
+            self.store_trouble(exc)
+            return
+        self.push_screen(ReviewScreen(session, lang=self.lang))
 
     def start_exam(self, preset: str = "short", topic: str | None = None, seed: int | None = None) -> None:
         from tutor.app.screens.exam_screen import ExamScreen
@@ -182,7 +220,7 @@ def make_app(
     if store is None:
         from tutor.study.store import Store
 
-        store = Store()
+        store = Store(interactive=True)
     return TutorApp(
         bank,
         store,

@@ -1,7 +1,7 @@
 """The app's own words (titles, buttons, key descriptions, notices) in every language it speaks.
 
-Question texts come from the bank through `tutor.bank.text()`; this table is only the chrome around
-them. A key missing in a language falls back to English, and a key missing everywhere shows itself,
+Question texts come from the bank through `shown()` (the bank's `text()` with control characters escaped:
+the one place file text enters the app's screens); this table is only the chrome around them. A key missing in a language falls back to English, and a key missing everywhere shows itself,
 so a forgotten translation is visible instead of crashing. No Textual here: plain data and `t()`.
 """
 
@@ -103,6 +103,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.item": "{n}. {verdict}",
         "report.flagged": "⚑ flagged",
         "store.failed": "Could not save your answer; try again.",
+        "store.unsaved": "Not saved yet: {why}\n{n} answer(s) kept in memory; tutor retries every few seconds.",
+        "store.saved_later": "Saved {n} answer(s) that were waiting.",
+        "store.read_failed": "Could not read your progress: {why}",
         # labs
         "key.lab": "Open lab",
         "key.labs": "Labs",
@@ -257,6 +260,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "report.item": "{n}. {verdict}",
         "report.flagged": "⚑ 표시함",
         "store.failed": "답을 저장하지 못했습니다. 다시 시도하세요.",
+        "store.unsaved": "아직 저장되지 않았습니다: {why}\n답 {n}개를 메모리에 보관하고 몇 초마다 다시 저장을 시도합니다.",
+        "store.saved_later": "기다리던 답 {n}개를 저장했습니다.",
+        "store.read_failed": "학습 기록을 읽지 못했습니다: {why}",
         "key.lab": "실습 열기",
         "key.labs": "실습",
         "key.run_quick": "빠른 실행",
@@ -328,6 +334,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "dur.now": "잠시",
     },
 }
+
+
+def shown(value: dict[str, str] | None, lang: str) -> str:
+    """A bank or lab text in `lang`, safe to draw: escape sequences in a file are shown, never sent to
+    the terminal (`tutor.safetext.clean`). Widgets pass it as plain text (`markup=False` or Rich `Text`)."""
+    from tutor.bank.schema import text
+    from tutor.safetext import clean
+
+    return clean(text(value, lang))
 
 
 def t(lang: str, key: str, **values: object) -> str:

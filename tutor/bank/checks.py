@@ -10,6 +10,7 @@ from typing import Any
 
 from tutor.bank.labrefs import LabRef
 from tutor.bank.schema import LAB_PARAMS, Question, Topic
+from tutor.safetext import quote
 
 Finding = tuple[tuple[Any, ...], str]
 
@@ -28,7 +29,7 @@ def _checks(q: Question, topics: dict[str, Topic], labs: dict[str, LabRef]) -> I
     answers = [q.answer] if isinstance(q.answer, str) else list(q.answer)
     for a in answers:
         if a not in keys:
-            yield ("answer",), f"answer '{a}' is not among the options ({', '.join(keys)})"
+            yield ("answer",), f"answer {quote(a)} is not among the options ({', '.join(keys)})"
     if len(set(answers)) != len(answers):
         yield ("answer",), "the answer lists the same option twice"
     if q.type == "single" and len(answers) != 1:
@@ -54,13 +55,16 @@ def _checks(q: Question, topics: dict[str, Topic], labs: dict[str, LabRef]) -> I
             yield ("lab",), f"lab '{q.lab.id}' is not defined in labs/ (known: {known})"
         for name, value in q.lab.params.items():
             if name not in LAB_PARAMS:
-                yield ("lab", "params", name), f"unknown lab parameter '{name}' (use: {', '.join(LAB_PARAMS)})"
+                yield ("lab", "params", name), f"unknown lab parameter {quote(name)} (use: {', '.join(LAB_PARAMS)})"
             elif name == "profile" and value not in ("quick", "full"):
                 yield ("lab", "params", name), "profile is quick or full"
-            elif name == "arms" and q.lab.id in labs:
+            elif name == "arms":
                 arms = value if isinstance(value, list) else [value]
-                unknown = [a for a in arms if a not in labs[q.lab.id].arms]
-                if unknown:
-                    yield ("lab", "params", name), f"lab '{q.lab.id}' has no arm '{unknown[0]}'"
+                if not all(isinstance(a, str) for a in arms):
+                    yield ("lab", "params", name), "arms is an arm name or a list of arm names"
+                elif q.lab.id in labs:
+                    unknown = [a for a in arms if a not in labs[q.lab.id].arms]
+                    if unknown:
+                        yield ("lab", "params", name), f"lab '{q.lab.id}' has no arm {quote(unknown[0])}"
             elif name == "seeds" and not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10):
                 yield ("lab", "params", name), "seeds is a whole number from 1 to 10"

@@ -6,6 +6,7 @@ whatever is valid and `tutor questions validate` lists everything that is not.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,13 +51,65 @@ def display_path(path: Path) -> str:
 
 
 def bank_files(dirs: list[Path]) -> list[Path]:
+    return scan(dirs)[0]
+
+
+def scan(dirs: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """The YAML files under `dirs`, and one problem for each path that could not be looked at: a
+    missing path, an unreadable folder, a dangling symlink, a symlink loop. Symlinked folders are
+    followed once each, so a loop ends instead of hanging."""
     files: list[Path] = []
+    problems: list[Problem] = []
+    visited: set[tuple[int, int]] = set()
     for d in dirs:
         if d.is_file():
             files.append(d)
         elif d.is_dir():
-            files += sorted(p for p in d.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
-    return files
+            _walk(d, files, problems, visited)
+        else:
+            problems.append(_path_problem(d))
+    return files, problems
+
+
+def _path_problem(path: Path) -> Problem:
+    if path.is_symlink():
+        try:
+            path.stat()
+        except OSError as exc:
+            why = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink (its target does not exist)"
+            return Problem(display_path(path), 0, f"skipped: {why}")
+    if not path.exists():
+        return Problem(display_path(path), 0, "no such file or directory")
+    return Problem(display_path(path), 0, "skipped: not a regular file or folder")
+
+
+def _walk(folder: Path, files: list[Path], problems: list[Problem], visited: set[tuple[int, int]]) -> None:
+    try:
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in visited:
+            if folder.is_symlink():
+                problems.append(Problem(display_path(folder), 0, "skipped: symlink loop (this folder is already read)"))
+            return
+        visited.add((st.st_dev, st.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(display_path(folder), 0, f"skipped: cannot read this folder ({exc.strerror or exc})"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            _walk(path, files, problems, visited)
+        elif is_file:
+            if path.suffix in {".yaml", ".yml"}:
+                files.append(path)
+        elif entry.is_symlink():
+            problems.append(_path_problem(path))
+        elif path.suffix in {".yaml", ".yml"}:  # a pipe or device: reading it could block forever
+            problems.append(Problem(display_path(path), 0, "skipped: not a regular file"))
 
 
 def default_dirs(extra: list[str] | None = None) -> list[Path]:
@@ -69,19 +122,25 @@ def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = N
     labs = lab_catalog(paths.lab_dirs()) if labs is None else labs
     bank = Bank()
     pending: list[tuple[yamlsrc.Located, int, Question]] = []
-    for d in dirs:
-        if not d.exists():
-            bank.problems.append(Problem(display_path(d), 0, "no such file or directory"))
-    for path in bank_files(dirs):
+    files, bank.problems = scan(dirs)
+    for path in files:
         try:
             doc = yamlsrc.load(path, display_path(path))
         except yamlsrc.YamlError as exc:
             bank.problems.append(exc.problem)
             continue
-        _load_document(doc, bank, pending)
+        try:
+            _load_document(doc, bank, pending)
+        except Exception as exc:  # noqa: BLE001 - a bad file never stops the rest; the message says it is our bug
+            bank.problems.append(_internal(doc.file, exc))
     for doc, index, question in pending:
         loc = ("questions", index)
-        problems = [doc.problem(loc + sub, msg) for sub, msg in check_question(question, bank.topics, labs)]
+        try:
+            findings = check_question(question, bank.topics, labs)
+        except Exception as exc:  # noqa: BLE001 - as above
+            bank.problems.append(_internal(doc.file, exc, doc.line_of(loc)))
+            continue
+        problems = [doc.problem(loc + sub, msg) for sub, msg in findings]
         if question.id in bank.questions:
             problems.append(doc.problem(loc + ("id",), f"duplicate id '{question.id}' (first defined at {bank.origin[question.id]})"))
         if problems:
@@ -91,6 +150,14 @@ def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = N
         bank.origin[question.id] = f"{doc.file}:{doc.line_of(loc)}"
     bank.problems.sort(key=lambda p: (p.file, p.line))
     return bank
+
+
+INTERNAL = "tutor could not check this"
+
+
+def _internal(file: str, exc: Exception, line: int = 1) -> Problem:
+    """A bug of ours met on this file: reported on it (and the rest still served) instead of a traceback."""
+    return Problem(file, line, f"{INTERNAL} ({exc.__class__.__name__}: {exc}); please report it")
 
 
 def _load_document(doc: yamlsrc.Located, bank: Bank, pending: list) -> None:

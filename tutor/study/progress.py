@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tutor.bank import Bank, text
+from tutor.safetext import one_line
 from tutor.study.scheduler import retrievability, utc
 from tutor.study.sessions import LEECH_MISSES, _topic_order
 from tutor.study.store import Store
@@ -187,7 +188,7 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
     for t in progress.topics:
         title = text(bank.topics[t.topic].title, lang) if t.topic in bank.topics else t.topic
         table.add_row(
-            title,
+            Text(one_line(title)),  # file text: never markup, never raw control characters
             f"{t.seen}/{t.total}",
             str(t.answered),
             recent(t.correct_recent, t.answered),
@@ -213,9 +214,9 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
     if progress.leeches:
         parts.append(Text(label["leech_line"].format(n=LEECH_MISSES), style="bold"))
         for qid in progress.leeches[:LEECHES_LISTED]:
-            stem = " ".join(text(bank.questions[qid].stem, lang).split())
+            stem = one_line(" ".join(text(bank.questions[qid].stem, lang).split()))
             line = Text(f"  ✗{progress.misses[qid]} ", style="red")
-            line.append(f"{qid}: ", style="bold")
+            line.append(f"{one_line(qid)}: ", style="bold")
             line.append(stem if len(stem) <= 60 else stem[:59] + "…")
             line.no_wrap = True
             line.overflow = "ellipsis"

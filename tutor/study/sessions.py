@@ -6,7 +6,9 @@
 * `ReviewSession`: FSRS spaced repetition over questions already seen, most overdue first.
 
 Every answer the learner commits goes to the `Store` in its own transaction (an exam's answers and its
-report go in one), so quitting or crashing mid-session keeps everything answered so far. "now"
+report go in one), so quitting or crashing mid-session keeps everything answered so far. When the store
+refuses a write (locked, disk full, read-only), `Store.save` keeps it in memory for a retry and the
+feedback or report says `saved=False`, so the app can tell the learner. "now"
 parameters are timezone-aware UTC datetimes and default to the current time; they exist so tests (and
 the app's pilot tests) can drive time.
 """
@@ -37,6 +39,7 @@ class Feedback:
     chosen: frozenset[str]
     correct: bool
     seconds: float | None = None
+    saved: bool = True  # False: the store refused it for now; it waits in `store.pending` to be retried
 
     @property
     def answers(self) -> frozenset[str]:
@@ -109,10 +112,11 @@ class _QueueSession:
         keys = chosen_keys(question, chosen)
         correct = question.is_correct(keys)
         seconds = round(time.monotonic() - self._shown_at, 3)
-        self.store.record_answer(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now)
+        now = utc(now)  # fixed now: a retried write keeps the moment of answering
+        saved = self.store.save(lambda: self.store.record_answer(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now))
         self.answered += 1
         self.correct_count += int(correct)
-        self.feedback = Feedback(question, keys, correct, seconds)
+        self.feedback = Feedback(question, keys, correct, seconds, saved)
         return self.feedback
 
     def advance(self) -> Question | None:
@@ -199,6 +203,7 @@ class ExamReport:
     minutes: float = 0.0
     exam_id: int | None = None  # the store's id once recorded
     topic: str | None = None
+    saved: bool = True  # False: the store refused it for now; it waits in `store.pending` to be retried
 
     @property
     def answered(self) -> int:
@@ -365,10 +370,13 @@ class ExamSession:
             minutes=self.minutes,
             topic=self.topic,
         )
-        with self.store.batch():
+
+        def write() -> None:
             for item in items:
                 if item.chosen:
                     self.store.record_answer(item.question.id, item.chosen, item.correct, mode="exam", now=finished_at)
             report.exam_id = self.store.record_exam(report)
+
+        report.saved = self.store.save(write, "exam")
         self.report = report
         return report

@@ -17,6 +17,14 @@ the last commits, and even then the file stays consistent).
 Two processes (two app windows, or the app and `tutor stats`) may use one store at once: readers never
 block in WAL mode, writers wait for each other through `busy_timeout`, and a write that still finds the
 database locked after that is retried a few times before it gives up with a `StoreError`.
+
+Faults (a full disk, a read-only file, damaged pages, another process holding the write lock): every
+sqlite error becomes a `StoreError` with a sentence a learner can act on, and a failed transaction is
+rolled back, so the file is never left half-written by us. Opening checks the file (`PRAGMA
+quick_check`) and refuses a damaged one. The app opens the store with `interactive=True`: a short
+busy timeout and no waiting retries, so a locked database never freezes the screen; its writes go
+through `save()`, which keeps a write that fails in memory (`pending`) and `retry_pending()` saves it
+later, in order (the app retries off the UI thread and says so when an answer is not saved yet).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MODES = ("practice", "exam", "review")
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 6  # on top of busy_timeout: up to ~30 s of waiting for another writer in all
+INTERACTIVE_BUSY_TIMEOUT_MS = 150  # the app: at most this long on the UI thread, then the write waits in memory
 
 # Each step is a list of SQL statements. Append new steps; never edit released ones.
 MIGRATIONS: list[list[str]] = [
@@ -111,7 +120,44 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StoreError(Exception):
-    """The store cannot be used: written by a newer tutor, not a database, or locked for too long."""
+    """The store cannot be used: written by a newer tutor, not a database, damaged, full, read-only, or
+    locked for too long."""
+
+    def __rich__(self):
+        # Textual shows an unhandled exception's __rich__ instead of a traceback: if one ever escapes a
+        # screen, the app ends with this line (exit status 1) rather than a wall of frames.
+        from rich.text import Text
+
+        from tutor.safetext import one_line
+
+        return Text(f"tutor: {one_line(self)}")
+
+
+_PLAIN = (
+    ("locked", "another tutor process is writing to the progress database"),
+    ("busy", "another tutor process is writing to the progress database"),
+    ("full", "the disk is full"),
+    ("readonly", "the progress database is read-only"),
+    ("read-only", "the progress database is read-only"),
+    ("malformed", "the progress database is damaged"),
+    ("disk i/o", "the disk reported an I/O error"),
+)
+
+
+def plain(exc: BaseException) -> str:
+    """What a sqlite error means for the learner, in one short phrase."""
+    msg = str(exc)
+    for needle, meaning in _PLAIN:
+        if needle in msg.lower():
+            return f"{meaning} ({msg})"
+    return msg or exc.__class__.__name__
+
+
+def _fault(exc: BaseException) -> bool:
+    """A failure of the database or the disk (worth keeping the write and retrying), not a bug of ours."""
+    if isinstance(exc, StoreError):
+        return True
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError))
 
 
 @dataclass(frozen=True)
@@ -144,6 +190,23 @@ class ExamSummary:
         return bool(self.report.get("timed_out", False))
 
 
+_MOVE_ASIDE = "; move the file aside (e.g. add .damaged to its name) and tutor starts a fresh one"
+
+
+def _writable_hint(path: Path) -> str:
+    import os
+
+    for where in (path, path.parent):
+        if where.exists() and not os.access(where, os.W_OK):
+            return f" ({where} is read-only)"
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return f" ({path.parent} is on a read-only file system)"
+    except (OSError, AttributeError):
+        pass
+    return ""
+
+
 def iso(dt: datetime) -> str:
     """One fixed UTC format, so that text order is time order in SQL."""
     return utc(dt).isoformat(timespec="microseconds")
@@ -158,13 +221,13 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in msg or "busy" in msg
 
 
-def _retrying(action, what: str):
+def _retrying(action, what: str, retries: int = LOCK_RETRIES):
     delay = 0.05
-    for attempt in range(LOCK_RETRIES + 1):
+    for attempt in range(retries + 1):
         try:
             return action()
         except sqlite3.OperationalError as exc:
-            if not _locked(exc) or attempt == LOCK_RETRIES:
+            if not _locked(exc) or attempt == retries:
                 if _locked(exc):
                     raise StoreError(f"{what}: the progress database stayed locked by another tutor process") from exc
                 raise
@@ -200,9 +263,12 @@ def migrate(conn: sqlite3.Connection, migrations: list[list[str]] = MIGRATIONS, 
 
 
 class Store:
-    """The progress database. Use as a context manager, or call `close()`."""
+    """The progress database. Use as a context manager, or call `close()`.
 
-    def __init__(self, path: Path | str | None = None, *, migrations: list[list[str]] = MIGRATIONS) -> None:
+    `interactive=True` (the app): after opening, a write waits at most `INTERACTIVE_BUSY_TIMEOUT_MS` for
+    another process's lock and is not retried on the spot; use `save()` to keep such a write for later."""
+
+    def __init__(self, path: Path | str | None = None, *, migrations: list[list[str]] = MIGRATIONS, interactive: bool = False) -> None:
         if path is None:
             from tutor import paths
 
@@ -211,22 +277,38 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
+        self.pending: list[tuple[Callable[[], object], str]] = []
+        """Writes that failed (locked, full, read-only, damaged) and wait for `retry_pending()`, oldest first."""
+        self.last_error: str | None = None
+        """Why the oldest pending write failed, for the learner."""
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the progress database ({exc})") from exc
+            raise StoreError(f"{self.path}: cannot open the progress database ({plain(exc)})") from exc
         try:
-            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            _retrying(lambda: self._conn.execute("PRAGMA journal_mode = WAL").fetchone(), "opening the progress database")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self.found_version = migrate(self._conn, migrations, self.path)
+            self._open(migrations)
+        except sqlite3.OperationalError as exc:  # the file is fine but cannot be used now: read-only, full, locked
+            self._conn.close()
+            raise StoreError(f"{self.path}: cannot open the progress database: {plain(exc)}{_writable_hint(self.path)}") from exc
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise StoreError(f"{self.path}: not a usable progress database ({exc})") from exc
+            raise StoreError(f"{self.path}: not a usable progress database: {plain(exc)}{_MOVE_ASIDE}") from exc
         except BaseException:
             self._conn.close()
             raise
         self.version = len(migrations)
+        self.retries = 0 if interactive else LOCK_RETRIES
+        if interactive:
+            self._conn.execute(f"PRAGMA busy_timeout = {INTERACTIVE_BUSY_TIMEOUT_MS}")
+
+    def _open(self, migrations: list[list[str]]) -> None:
+        self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        problems = [r[0] for r in self._conn.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:  # damaged pages: refuse rather than write more into a broken file
+            raise StoreError(f"{self.path}: the progress database is damaged ({problems[0]}){_MOVE_ASIDE}")
+        _retrying(lambda: self._conn.execute("PRAGMA journal_mode = WAL").fetchone(), "opening the progress database")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self.found_version = migrate(self._conn, migrations, self.path)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -241,26 +323,85 @@ class Store:
         self.close()
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
-        """One write transaction for everything inside (nested writes join it): all or nothing."""
+    def batch(self, what: str = "saving progress") -> Iterator[None]:
+        """One write transaction for everything inside (nested writes join it): all or nothing. A
+        database or disk failure rolls it back and raises `StoreError`."""
         with self._lock:
             if self._depth == 0:
-                _retrying(lambda: self._conn.execute("BEGIN IMMEDIATE"), "writing progress")
+                try:
+                    _retrying(lambda: self._conn.execute("BEGIN IMMEDIATE"), what, self.retries)
+                except sqlite3.DatabaseError as exc:
+                    raise StoreError(f"{what}: {plain(exc)}") from exc
             self._depth += 1
             try:
                 yield
-            except BaseException:
+            except BaseException as exc:
                 self._depth -= 1
                 if self._depth == 0:
-                    self._conn.execute("ROLLBACK")
+                    self._rollback()
+                    if isinstance(exc, sqlite3.DatabaseError) and _fault(exc):
+                        raise StoreError(f"{what}: {plain(exc)}") from exc
                 raise
             self._depth -= 1
             if self._depth == 0:
-                self._conn.execute("COMMIT")
+                try:
+                    self._conn.execute("COMMIT")
+                except sqlite3.DatabaseError as exc:  # e.g. the disk filled up while writing the log
+                    self._rollback()
+                    raise StoreError(f"{what}: {plain(exc)}") from exc
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back on its own (a full disk, an I/O error): never mask the cause.
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if not _fault(exc):
+                    raise
+                raise StoreError(f"reading progress: {plain(exc)}") from exc
+
+    # -- writes that may wait ---------------------------------------------------------------------
+
+    def save(self, write: Callable[[], object], what: str = "answer") -> bool:
+        """Run `write` (which calls the store's write methods) as one transaction now, after any writes
+        still waiting. When the database refuses it (locked, disk full, read-only, damaged), keep it in
+        `pending` for `retry_pending()` and return False; nothing is lost while the process lives."""
+        with self._lock:
+            if self.pending and self.retry_pending():
+                self.pending.append((write, what))
+                return False
+            try:
+                with self.batch(f"saving the {what}"):
+                    write()
+            except StoreError as exc:
+                self.pending.append((write, what))
+                self.last_error = str(exc)
+                return False
+            return True
+
+    def retry_pending(self) -> int:
+        """Try the waiting writes again, oldest first, stopping at the first that still fails; returns
+        how many are still waiting. Safe to call from a worker thread (the store serialises access)."""
+        with self._lock:
+            while self.pending:
+                write, what = self.pending[0]
+                try:
+                    with self.batch(f"saving the {what}"):
+                        write()
+                except StoreError as exc:
+                    self.last_error = str(exc)
+                    break
+                self.pending.pop(0)
+            if not self.pending:
+                self.last_error = None
+            return len(self.pending)
 
     # -- answers and cards ------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from tutor.app.screens.base import TutorScreen
+from tutor.app.strings import shown
 from tutor.app.widgets.feedback_view import feedback_renderable, verdict
-from tutor.bank import text
 from tutor.study.progress import mastery_bar
 from tutor.study.sessions import ExamReport
 
@@ -64,7 +64,7 @@ class ExamReportScreen(TutorScreen):
 
     def _topic_title(self, topic_id: str) -> str:
         topic = self.tutor.bank.topics.get(topic_id)
-        return text(topic.title, self.lang) if topic is not None else topic_id
+        return shown(topic.title, self.lang) if topic is not None else topic_id
 
     def _topic_table(self) -> Table:
         table = Table(

@@ -139,8 +139,10 @@ class ExamScreen(TutorScreen):
         try:
             report = self.session.finish()
         except StoreError as exc:  # the exam stays open: finishing again retries
-            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)
+            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return
+        if not report.saved:
+            self.tutor.store_trouble()
         self.finished = True
         self.tutor.show_report(report)
 

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.topic_table import ALL, TopicTable
+from tutor.safetext import one_line
 from tutor.study.progress import summary
 
 PROBLEM_LINES = 3
@@ -40,7 +41,7 @@ class HomeScreen(TutorScreen):
         if problems:
             files = len({p.file for p in problems})
             lines = [self.t("home.problems", files=files)]
-            lines += [f"  {short_path(p.file)}:{p.line}: {p.message}" for p in problems[:PROBLEM_LINES]]
+            lines += [f"  {one_line(short_path(p.file))}:{p.line}: {one_line(p.message)}" for p in problems[:PROBLEM_LINES]]
             if len(problems) > PROBLEM_LINES:
                 lines.append("  " + self.t("home.problems_more", more=len(problems) - PROBLEM_LINES))
             yield Static(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"), id="home-problems")
@@ -71,8 +72,14 @@ class HomeScreen(TutorScreen):
         self.refresh_progress()
 
     def refresh_progress(self) -> None:
+        from tutor.study.store import StoreError
+
         bank = self.tutor.bank
-        progress = summary(bank, self.tutor.store)
+        try:
+            progress = summary(bank, self.tutor.store)
+        except StoreError as exc:
+            self.tutor.store_trouble(exc)
+            return
         self.query_one(TopicTable).fill(bank, progress)
         parts = [self.t("home.due", due=progress.due) if progress.due else self.t("home.due_none")]
         if progress.leeches:

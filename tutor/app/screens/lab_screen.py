@@ -25,8 +25,9 @@ from textual.containers import HorizontalGroup, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Label, ProgressBar, RadioButton, RadioSet, Static
 
 from tutor.app.screens.base import TutorScreen
-from tutor.bank import text
+from tutor.app.strings import shown
 from tutor.lab.units import column_name, fmt_metric, margin_text
+from tutor.safetext import clean, one_line
 
 BEFORE, RUNNING, DONE = "before", "running", "done"
 VERDICTS = ("reproduced", "inconclusive", "contradicted")
@@ -90,8 +91,8 @@ class LabScreen(TutorScreen):
         if self.lab is not None:
             for spec_claim, says in zip(self.lab.claims, self.lab.claim_says):
                 if spec_claim.text == claim.get("text") and says:
-                    return text(says, self.lang)
-        return claim.get("says") or ""
+                    return shown(says, self.lang)
+        return clean(claim.get("says") or "")
     def _load(self) -> None:
         from tutor.lab.errors import LabError
         from tutor.lab.spec import SpecError, load_lab
@@ -102,13 +103,13 @@ class LabScreen(TutorScreen):
         except SpecError as exc:
             self.problems = [str(p) for p in exc.problems]
         except (LabError, OSError) as exc:
-            self.problems = [str(exc)]
+            self.problems = [one_line(exc)]
 
     # -- layout -------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         title = self.lab.title(self.lang) if self.lab is not None else self.lab_id
-        yield Static(self.t("lab.title", title=title), id="lab-bar", classes="bar", markup=False)
+        yield Static(self.t("lab.title", title=one_line(title)), id="lab-bar", classes="bar", markup=False)
         with VerticalScroll(id="lab-body"):
             yield Static(self._intro(), id="lab-intro")
             if self.lab is not None:
@@ -174,8 +175,8 @@ class LabScreen(TutorScreen):
             parts += [Text("  " + p) for p in self.problems]
             return Group(*[indented(p) for p in parts])
         lab, lang = self.lab, self.lang
-        parts.append(Text(lab.summary(lang)))
-        look_at = text(lab.file.look_at, lang) if lab.file.look_at else ""
+        parts.append(Text(clean(lab.summary(lang))))
+        look_at = shown(lab.file.look_at, lang) if lab.file.look_at else ""
         if look_at:
             parts += [Text(""), Text(self.t("lab.look_at"), style="bold"), Text("  " + look_at.strip())]
         try:
@@ -189,9 +190,9 @@ class LabScreen(TutorScreen):
             parts.append(line)
         parts += [Text(""), Text(self.t("lab.claims"), style="bold")]
         for claim, says in zip(lab.claims, lab.claim_says):
-            line = Text(f"  {claim.text}", style="cyan")
+            line = Text(f"  {clean(claim.text)}", style="cyan")
             if says:
-                line.append(f"  ({text(says, lang)})", style="italic")
+                line.append(f"  ({shown(says, lang)})", style="italic")
             parts.append(line)
         parts += [Text(""), Text(self.t("lab.time"), style="bold")]
         for profile in ("quick", "full"):
@@ -426,7 +427,7 @@ class LabScreen(TutorScreen):
         self.result = result
         if self.outcome == "failed":
             lines = [Text(self.t("lab.failed", code=proc.returncode), style="bold red")]
-            lines += [Text("  " + line) for line in proc.stderr_tail[-8:]]
+            lines += [Text("  " + one_line(line)) for line in proc.stderr_tail[-8:]]
             verdict_w.update(Group(*lines))
             table.display = False
             claims_w.update("")
@@ -521,13 +522,22 @@ class LabScreen(TutorScreen):
             return None
         if self.outcome != "finished":
             result = {**result, "status": "cancelled"}
+        ids: list[int] = []
+        duration_s = time.perf_counter() - self.started
+
+        def write() -> None:
+            ids.append(record_run(self.tutor.store, result, lab_path=self.lab_path, duration_s=duration_s,
+                                  out_dir=getattr(final, "out", None), question_id=self.question_id,
+                                  predicted_arm=self.predicted_arm, predicted_verdict=self.predicted_verdict))
+
         try:
-            return record_run(self.tutor.store, result, lab_path=self.lab_path, duration_s=time.perf_counter() - self.started,
-                              out_dir=getattr(final, "out", None), question_id=self.question_id,
-                              predicted_arm=self.predicted_arm, predicted_verdict=self.predicted_verdict)
+            if not self.tutor.store.save(write, "lab run"):  # locked or full: kept in memory, retried by the app
+                self.tutor.store_trouble()
+                return None
         except (StoreError, OSError, KeyError, ValueError) as exc:
-            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)
+            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return None
+        return ids[-1]
 
     # -- keys -----------------------------------------------------------------------------------------
 

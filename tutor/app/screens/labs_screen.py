@@ -3,12 +3,14 @@ question's feedback opens)."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from tutor.app.screens.base import TutorScreen
-from tutor.bank import text
+from tutor.app.strings import shown
+from tutor.safetext import one_line
 
 
 class LabsScreen(TutorScreen):
@@ -40,7 +42,8 @@ class LabsScreen(TutorScreen):
         for lab_id, ref in sorted(self.tutor.labs.items()):
             run = last.get(lab_id)
             when = f"{self.t(f'lab.verdict.{run.verdict}')} {run.finished_at.astimezone():%m-%d}" if run else self.t("labs.never")
-            table.add_row(lab_id, when, text(ref.title, self.lang), key=lab_id)
+            # cells as Text: a str cell would be read as markup, and file text is never markup
+            table.add_row(Text(one_line(lab_id)), Text(when), Text(one_line(shown(ref.title, self.lang))), key=lab_id)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

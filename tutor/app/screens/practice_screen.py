@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tutor.app.screens.study_screen import StudyScreen
-from tutor.bank import text
+from tutor.app.strings import shown
 from tutor.study.sessions import PracticeSession
 
 
@@ -13,7 +13,7 @@ class PracticeScreen(StudyScreen):
     def bar_text(self) -> str:
         s = self.session
         topic = s.bank.topics.get(s.topic) if s.topic else None
-        where = text(topic.title, self.lang) if topic is not None else (s.topic or self.t("home.all_topics"))
+        where = shown(topic.title, self.lang) if topic is not None else (s.topic or self.t("home.all_topics"))
         parts = [self.t("practice.title"), where]
         if s.total:
             parts.append(self.t("practice.progress", pos=min(s.position + 1, s.total), total=s.total))

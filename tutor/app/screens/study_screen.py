@@ -119,9 +119,11 @@ class StudyScreen(TutorScreen):
             return
         try:
             feedback = self.session.submit(choices.chosen)
-        except StoreError as exc:  # e.g. another tutor held the database for too long: keep the answer on screen
-            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)
+        except StoreError as exc:  # not one save() keeps for later (rare): keep the answer on screen
+            self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return
+        if not feedback.saved:
+            self.tutor.store_trouble()
         question = feedback.question
         self.query_one("#question", QuestionView).choices.display = False
         self.query_one(".question-hint").display = False

@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tutor.app.strings import localize_bindings
-from tutor.bank import Question, text
+from tutor.app.strings import localize_bindings, shown
+from tutor.bank import Question
 
 
 def key_letters(question: Question, reserved: frozenset[str] = frozenset()) -> dict[str, int]:
@@ -121,7 +121,7 @@ class Choices(VerticalGroup, can_focus=True):
 
     def compose(self) -> ComposeResult:
         for index, option in enumerate(self.question.options):
-            yield ChoiceRow(index, option.key, text(option.text, self.lang), self.multiple)
+            yield ChoiceRow(index, option.key, shown(option.text, self.lang), self.multiple)
 
     def load(self, question: Question, chosen: frozenset[str] = frozenset()) -> None:
         """Show `question` instead, reusing the rows. Synchronous for the state, so a key pressed right
@@ -130,10 +130,10 @@ class Choices(VerticalGroup, can_focus=True):
         rows = list(self.query(ChoiceRow))
         options = question.options
         for row, option in zip(rows, options, strict=False):  # fewer or more rows than options
-            row.set_option(option.key, text(option.text, self.lang), self.multiple)
+            row.set_option(option.key, shown(option.text, self.lang), self.multiple)
         for row in rows[len(options) :]:
             row.remove()
-        extra = [ChoiceRow(i, o.key, text(o.text, self.lang), self.multiple) for i, o in enumerate(options) if i >= len(rows)]
+        extra = [ChoiceRow(i, o.key, shown(o.text, self.lang), self.multiple) for i, o in enumerate(options) if i >= len(rows)]
         if extra:
             self.mount_all(extra)
             self.call_after_refresh(self._paint)

@@ -15,8 +15,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.app.strings import t
-from tutor.bank import Question, text
+from tutor.app.strings import shown, t
+from tutor.bank import Question
+from tutor.safetext import clean
 
 RIGHT = "bold green"
 WRONG = "bold red"
@@ -40,7 +41,7 @@ def _option_lines(question: Question, chosen: frozenset[str], lang: str) -> list
         marks.append("✓" if right else " ", style=RIGHT)
         marks.append("▶" if picked else " ", style="bold green" if right else WRONG)
         marks.append(f" {option.key}", style="bold")
-        body = Text(text(option.text, lang), style="bold" if right else "")
+        body = Text(shown(option.text, lang), style="bold" if right else "")
         tags = []
         if right:
             tags.append(Text(t(lang, "fb.right_answer"), style="green"))
@@ -51,7 +52,7 @@ def _option_lines(question: Question, chosen: frozenset[str], lang: str) -> list
             body.append(Text(", ").join(tags))
             body.append(")")
         body.append("\n")
-        body.append(text(option.why, lang), style="italic")
+        body.append(shown(option.why, lang), style="italic")
         body.append("\n")
         grid.add_row(marks, body)
     return [grid]
@@ -65,9 +66,9 @@ def lab_lines(question: Question, lang: str, labs: Mapping[str, object]) -> list
     if lab is None:
         heading.append(question.lab.id)
         return [heading, Padding(Text(t(lang, "fb.lab_missing", id=question.lab.id), style="dim"), (0, 0, 0, 2))]
-    heading.append(text(getattr(lab, "title", {}), lang) or question.lab.id, style="bold")
+    heading.append(shown(getattr(lab, "title", {}), lang) or question.lab.id, style="bold")
     parts: list[RenderableType] = [heading]
-    summary = text(getattr(lab, "summary", {}), lang)
+    summary = shown(getattr(lab, "summary", {}), lang)
     if summary:
         parts.append(Padding(Text(summary), (0, 0, 0, 2)))
     parts.append(Padding(Text(t(lang, "fb.lab_open"), style="dim"), (0, 0, 0, 2)))
@@ -91,14 +92,14 @@ def feedback_renderable(
     if leech:
         parts.append(Text(t(lang, "fb.leech"), style="bold yellow"))
     if show_stem:
-        parts.append(Padding(Text(text(question.stem, lang)), (1, 0, 0, 0)))
+        parts.append(Padding(Text(shown(question.stem, lang)), (1, 0, 0, 0)))
     parts.append(Text(""))
     parts += _option_lines(question, chosen, lang)
     parts.append(Text(t(lang, "fb.explanation"), style="bold underline"))
-    parts.append(Padding(Text(text(question.explanation, lang)), (0, 0, 1, 2)))
+    parts.append(Padding(Text(shown(question.explanation, lang)), (0, 0, 1, 2)))
     if question.concepts:
         line = Text(f"{t(lang, 'fb.concepts')}: ", style="bold")
-        line.append(" · ".join(question.concepts), style="cyan")
+        line.append(clean(" · ".join(question.concepts)), style="cyan")
         parts.append(line)
     parts += lab_lines(question, lang, labs or {})
     return Group(*parts)

@@ -6,15 +6,15 @@ from textual.app import ComposeResult
 from textual.containers import VerticalGroup
 from textual.widgets import Static
 
-from tutor.app.strings import t
+from tutor.app.strings import shown, t
 from tutor.app.widgets.choices import Choices, key_letters
-from tutor.bank import Bank, Question, text
+from tutor.bank import Bank, Question
 
 
 def question_meta(bank: Bank | None, question: Question, lang: str) -> str:
     """'Topic title · medium'."""
     topic = bank.topics.get(question.topic) if bank is not None else None
-    title = text(topic.title, lang) if topic is not None else question.topic
+    title = shown(topic.title, lang) if topic is not None else question.topic
     return f"{title} · {t(lang, f'q.difficulty.{question.difficulty}')}"
 
 
@@ -62,7 +62,7 @@ class QuestionView(VerticalGroup):
 
     def compose(self) -> ComposeResult:
         yield Static(question_meta(self.bank, self.question, self.lang), classes="question-meta", markup=False)
-        yield Static(text(self.question.stem, self.lang), classes="question-stem", markup=False)
+        yield Static(shown(self.question.stem, self.lang), classes="question-stem", markup=False)
         yield Static(instruction(self.question, self.lang, self.reserved, self.enter), classes="question-hint", markup=False)
         yield Choices(self.question, self.lang, chosen=self.chosen, reserved=self.reserved)
 
@@ -74,6 +74,6 @@ class QuestionView(VerticalGroup):
         """Show another question in place (no remount: keys keep working while it redraws)."""
         self.question, self.chosen = question, chosen
         self.query_one(".question-meta", Static).update(question_meta(self.bank, question, self.lang))
-        self.query_one(".question-stem", Static).update(text(question.stem, self.lang))
+        self.query_one(".question-stem", Static).update(shown(question.stem, self.lang))
         self.query_one(".question-hint", Static).update(instruction(question, self.lang, self.reserved, self.enter))
         self.choices.load(question, chosen)

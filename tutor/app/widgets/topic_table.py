@@ -7,8 +7,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
-from tutor.app.strings import t
-from tutor.bank import Bank, text
+from tutor.app.strings import shown, t
+from tutor.bank import Bank
 from tutor.study.progress import Progress, mastery_bar
 
 ALL = "__all__"
@@ -51,7 +51,7 @@ class TopicTable(DataTable):
         )
         for tp in progress.topics:
             topic = bank.topics.get(tp.topic)
-            name = text(topic.title, lang) if topic is not None else tp.topic
+            name = shown(topic.title, lang) if topic is not None else tp.topic
             self.add_row(
                 title(name),
                 Text(str(tp.total), justify="right"),

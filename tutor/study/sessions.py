@@ -195,7 +195,7 @@ class PracticeSession(_QueueSession):
     def retry_missed(self) -> int:
         """Start a new round with the questions missed in this one (shuffled, options reshuffled);
         returns how many. Does nothing (0) when none was missed."""
-        missed = list(dict.fromkeys(self.missed))
+        missed = list({q.id: q for q in self.missed}.values())
         if not missed:
             return 0
         self.rng.shuffle(missed)

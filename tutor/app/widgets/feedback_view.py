@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.app.strings import t
+from tutor.app.strings import concept, t
+from tutor.app.widgets.choices import display_letters, file_order
 from tutor.bank import Question, text
 
 RIGHT = "bold green"
@@ -28,18 +29,21 @@ def verdict(correct: bool, lang: str, answered: bool = True) -> Text:
     return Text(t(lang, "fb.correct"), style=RIGHT) if correct else Text(t(lang, "fb.incorrect"), style=WRONG)
 
 
-def _option_lines(question: Question, chosen: frozenset[str], lang: str) -> list[RenderableType]:
-    """One grid row per option: marks and key on the left, text and its why wrapping under themselves."""
+def _option_lines(question: Question, chosen: frozenset[str], lang: str, shown: tuple[str, ...]) -> list[RenderableType]:
+    """One grid row per option, in the order the learner saw them and with the letters they saw:
+    marks and letter on the left, text and its why wrapping under themselves."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, width=6)
     grid.add_column(ratio=1)
-    for option in question.options:
+    order = shown if sorted(shown) == sorted(file_order(question)) else file_order(question)
+    for letter, key in zip(display_letters(question, order), order, strict=True):
+        option = question.option(key)
         right = option.key in question.answers
         picked = option.key in chosen
         marks = Text()
         marks.append("✓" if right else " ", style=RIGHT)
         marks.append("▶" if picked else " ", style="bold green" if right else WRONG)
-        marks.append(f" {option.key}", style="bold")
+        marks.append(f" {letter}", style="bold")
         body = Text(text(option.text, lang), style="bold" if right else "")
         tags = []
         if right:
@@ -84,8 +88,10 @@ def feedback_renderable(
     heading: Text | None = None,
     show_stem: bool = False,
     leech: bool = False,
+    shown: tuple[str, ...] = (),
 ) -> RenderableType:
-    """The whole feedback for one answer, as a single renderable."""
+    """The whole feedback for one answer, as a single renderable; `shown` is the option order the
+    learner saw (file order when empty or no longer matching the question)."""
     top = heading if heading is not None else verdict(correct, lang, answered=bool(chosen))
     parts: list[RenderableType] = [top]
     if leech:
@@ -93,12 +99,12 @@ def feedback_renderable(
     if show_stem:
         parts.append(Padding(Text(text(question.stem, lang)), (1, 0, 0, 0)))
     parts.append(Text(""))
-    parts += _option_lines(question, chosen, lang)
+    parts += _option_lines(question, chosen, lang, shown)
     parts.append(Text(t(lang, "fb.explanation"), style="bold underline"))
     parts.append(Padding(Text(text(question.explanation, lang)), (0, 0, 1, 2)))
     if question.concepts:
         line = Text(f"{t(lang, 'fb.concepts')}: ", style="bold")
-        line.append(" · ".join(question.concepts), style="cyan")
+        line.append(" · ".join(concept(lang, c) for c in question.concepts), style="cyan")
         parts.append(line)
     parts += lab_lines(question, lang, labs or {})
     return Group(*parts)

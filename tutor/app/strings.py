@@ -29,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.problems_more": "… and {more} more",
         "home.empty": "The question bank is empty: add questions, then run `tutor questions validate`.",
         "home.hint": "Enter on a topic practises it; the first row practises everything.",
+        "home.practice_target": "p / Enter practises {topic} ({count})",
         # key and button labels
         "key.practice": "Practice",
         "key.exam_short": "Short exam",
@@ -196,6 +197,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.problems_more": "… 외 {more}건",
         "home.empty": "문제 은행이 비었습니다: 문제를 추가한 뒤 `tutor questions validate`를 실행하세요.",
         "home.hint": "주제에서 Enter를 누르면 그 주제를 연습합니다. 첫 줄은 전체 연습입니다.",
+        "home.practice_target": "p / Enter로 연습: {topic} ({count}문항)",
         "key.practice": "연습",
         "key.exam_short": "짧은 시험",
         "key.exam_full": "실전 모의고사",

@@ -3,6 +3,7 @@ questions and a key to practise just those again."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
 
 from tutor.app.screens.study_screen import DONE, StudyScreen
@@ -10,12 +11,13 @@ from tutor.bank import text
 from tutor.study.sessions import PracticeSession
 
 MISSED_LISTED = 12  # the end of a round names at most this many missed questions
-STEM_CHARS = 70
 
 
-def first_line(value: str, limit: int = STEM_CHARS) -> str:
-    line = value.strip().splitlines()[0] if value.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+def first_line(value: str, cells: int) -> str:
+    """The first line of `value`, cut to `cells` terminal cells (Korean takes two) with an ellipsis."""
+    line = Text(value.strip().splitlines()[0] if value.strip() else "")
+    line.truncate(max(10, cells), overflow="ellipsis")
+    return line.plain
 
 
 class PracticeScreen(StudyScreen):
@@ -44,7 +46,8 @@ class PracticeScreen(StudyScreen):
         missed = list({q.id: q for q in s.missed}.values())
         if missed:
             lines += ["", self.t("practice.missed", count=len(missed))]
-            lines += [f"  • {first_line(text(q.stem, self.lang))}" for q in missed[:MISSED_LISTED]]
+            cells = (self.size.width or 80) - 10  # the message's padding and the bullet
+            lines += [f"  • {first_line(text(q.stem, self.lang), cells)}" for q in missed[:MISSED_LISTED]]
             if len(missed) > MISSED_LISTED:
                 lines.append("  " + self.t("home.problems_more", more=len(missed) - MISSED_LISTED))
             lines += ["", self.t("practice.retry_hint")]

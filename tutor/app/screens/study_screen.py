@@ -97,6 +97,7 @@ class StudyScreen(TutorScreen):
                 view.display = True
                 view.choices.display = True
                 view.query_one(".question-hint").display = True
+                view.query_one(".question-hint").remove_class("-warning")
             else:
                 view = QuestionView(question, self.lang, bank=self.tutor.bank, order=order, id="question")
                 await body.mount(view, before=feedback)
@@ -123,9 +124,9 @@ class StudyScreen(TutorScreen):
             feedback = self.session.submit(choices.chosen)
         except ChoiceCountError as exc:  # "choose 2" with one chosen: say so, grade nothing
             hint = self.query_one("#question", QuestionView).query_one(".question-hint", Static)
-            message = self.t("q.choose_count", needed=exc.needed, got=exc.got)
-            hint.update(message)
-            self.notify(message, severity="warning")
+            hint.update(self.t("q.choose_count", needed=exc.needed, got=exc.got))
+            hint.add_class("-warning")
+            hint.scroll_visible(animate=False)
             return
         except StoreError as exc:  # e.g. another tutor held the database for too long: keep the answer on screen
             self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8)

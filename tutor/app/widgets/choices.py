@@ -61,7 +61,7 @@ class ChoiceRow(HorizontalGroup):
         self.multiple = multiple
 
     def compose(self) -> ComposeResult:
-        yield Static(self._mark(False), classes="choice-mark")
+        yield Static(self._mark(False), classes="choice-mark", markup=False)  # "[x]" is not a style tag
         yield Static(self.label, classes="choice-text", markup=False)
 
     def set_option(self, key: str, letter: str, label: str, multiple: bool) -> None:

@@ -122,9 +122,12 @@ def _lint(args: argparse.Namespace) -> int:
     bank = load_bank([shipped, *[t for t in targets if t.resolve() != shipped.resolve()]])
     if bank.problems:
         print(f"{len(bank.problems)} problem(s) left out of the lint: run `tutor questions validate`", file=sys.stderr)
-    failed = False
+    missing = [t for t in targets if not t.exists()]
+    for target in missing:
+        print(f"{display_path(target)}:0: no such file or directory", file=sys.stderr)
+    failed = bool(missing)
     summaries = []
-    for target in targets:
+    for target in [t for t in targets if t.exists()]:
         root = target.resolve()
         ids = [qid for qid, where in bank.origin.items() if _under(Path(where.rsplit(":", 1)[0]).resolve(), root)]
         report = lint(bank, ids)

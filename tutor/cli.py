@@ -135,7 +135,8 @@ def _lint(args: argparse.Namespace) -> int:
             print(finding)
         summaries.append(render(report, display_path(target)))
         failed = failed or report.failed
-    print("\n\n".join(summaries))
+    if summaries:
+        print("\n\n".join(summaries))
     return 1 if failed else 0
 
 

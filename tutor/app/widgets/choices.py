@@ -133,24 +133,25 @@ class Choices(VerticalGroup, can_focus=True):
         first = min((self.keys.index(k) for k in chosen), default=0)
         self.set_reactive(Choices.highlight, first)
 
-    def _rows(self) -> list[ChoiceRow]:
-        options = [self.question.option(k) for k in self.keys]
-        return [ChoiceRow(i, o.key, self.shown_letters[i], text(o.text, self.lang), self.multiple) for i, o in enumerate(options)]
+    def _shown(self) -> list[tuple[str, str, str]]:
+        """(key, letter, text) of each option, in displayed order."""
+        return [(k, self.shown_letters[i], text(self.question.option(k).text, self.lang)) for i, k in enumerate(self.keys)]
 
     def compose(self) -> ComposeResult:
-        yield from self._rows()
+        for index, (key, letter, label) in enumerate(self._shown()):
+            yield ChoiceRow(index, key, letter, label, self.multiple)
 
     def load(self, question: Question, chosen: frozenset[str] = frozenset(), order: tuple[str, ...] | None = None) -> None:
         """Show `question` instead, reusing the rows. Synchronous for the state, so a key pressed right
         after moving on applies to the new question even while extra rows are still mounting."""
         self._set_question(question, chosen, order)
         rows = list(self.query(ChoiceRow))
-        wanted = self._rows()
-        for row, new in zip(rows, wanted, strict=False):  # fewer or more rows than options
-            row.set_option(new.key, new.letter, new.label, self.multiple)
+        wanted = self._shown()
+        for row, (key, letter, label) in zip(rows, wanted, strict=False):  # fewer or more rows than options
+            row.set_option(key, letter, label, self.multiple)
         for row in rows[len(wanted) :]:
             row.remove()
-        extra = wanted[len(rows) :]
+        extra = [ChoiceRow(i, *wanted[i], self.multiple) for i in range(len(rows), len(wanted))]
         if extra:
             self.mount_all(extra)
             self.call_after_refresh(self._paint)

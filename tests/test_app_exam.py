@@ -28,10 +28,11 @@ async def test_exam_to_its_report(tiny_bank, store):
         assert "Question 1 / 4" in shown and "⏱ 14:5" in shown
 
         first, second, third = session.questions[:3]
-        await pilot.press(*keys_for(first, first.answers))  # right
-        await pilot.press("right", *keys_for(second, wrong_keys(second)))  # wrong
-        await pilot.press("f")  # flag the second
-        await pilot.press("right", *keys_for(third, third.answers))  # right; the fourth stays unanswered
+        orders = session.orders
+        await pilot.press(*keys_for(first, first.answers, orders[first.id]))  # right
+        await pilot.press("right", *keys_for(second, wrong_keys(second), orders[second.id]))  # wrong
+        await pilot.press("x")  # flag the second
+        await pilot.press("right", *keys_for(third, third.answers, orders[third.id]))  # right; the fourth stays unanswered
         await pilot.pause()
         assert session.answers == {first.id: first.answers, second.id: frozenset(wrong_keys(second)), third.id: third.answers}
         assert session.flags == {second.id}
@@ -144,9 +145,9 @@ async def test_fast_typing_lands_on_the_question_shown(tiny_bank, store):
         await pilot.press("e")
         await pilot.pause()
         session = app.screen.session
-        await pilot.press("1", "right", "2", "right", "f")  # no pauses: as fast as keys can come
+        await pilot.press("1", "right", "2", "right", "x")  # no pauses: as fast as keys can come
         await pilot.pause()
         first, second, third = session.questions[:3]
-        assert session.answers[first.id] == {first.options[0].key}
-        assert session.answers[second.id] == {second.options[1].key}
+        assert session.answers[first.id] == {session.orders[first.id][0]}  # the first and second options shown
+        assert session.answers[second.id] == {session.orders[second.id][1]}
         assert session.flags == {third.id}

@@ -68,7 +68,7 @@ async def open_lab_from_feedback(app, pilot) -> LabScreen:
         screen.session.advance()
         await screen.show_current()
     question = screen.session.current
-    await pilot.press(*keys_for(question, question.answers), "enter")
+    await pilot.press(*keys_for(question, question.answers, screen.session.shown), "enter")
     await pilot.pause()
     assert "press l to open the lab" in content_text(screen.query_one("#feedback"))
     await pilot.press("l")

@@ -26,7 +26,7 @@ async def test_right_answer_shows_feedback_and_is_recorded(tiny_bank, store):
         screen = await start_practice(app, pilot)
         assert "1 / 4" in screen_text(app)
         question = screen.session.current
-        await pilot.press(*keys_for(question, question.answers), "enter")
+        await pilot.press(*keys_for(question, question.answers, screen.session.shown), "enter")
         await pilot.pause()
         feedback = content_text(screen.query_one(FeedbackView))
         assert "✓ Correct" in feedback
@@ -47,7 +47,7 @@ async def test_wrong_answer_shows_why_explanation_concepts_and_lab(tiny_bank, st
             screen.session.advance()
             await screen.show_current()
         question = screen.session.current
-        await pilot.press("a", "enter")  # A (Apple) is wrong
+        await pilot.press(*keys_for(question, {"A"}, screen.session.shown), "enter")  # A (Apple) is wrong
         await pilot.pause()
         feedback = content_text(screen.query_one(FeedbackView))
         assert "✗ Incorrect" in feedback
@@ -91,14 +91,19 @@ async def test_multiple_answer_with_arrows_space_and_mouse(tiny_bank, store):
         await pilot.pause()
         choices = screen.query_one(Choices)
         assert "Choose 2 answers" in screen_text(app)
-        await pilot.press("space")  # toggles A (highlighted first)
-        await pilot.press("down", "down", "space")  # toggles C
-        await pilot.press("down", "space", "space")  # D on and off again
+        shown = list(screen.session.shown)  # option keys in displayed order
+        await pilot.press("space")  # toggles the first shown (highlighted first)
+        await pilot.press("down", "down", "space")  # toggles the third shown
+        await pilot.press("down", "space", "space")  # the fourth on and off again
+        assert choices.chosen == {shown[0], shown[2]}
+        choices.chosen = frozenset()
+        for key in ("A", "C"):
+            await pilot.press(str(shown.index(key) + 1))
         assert choices.chosen == {"A", "C"}
         rows = list(screen.query(ChoiceRow))
-        await pilot.click(rows[1])  # B with the mouse
+        await pilot.click(rows[shown.index("B")])  # B with the mouse
         assert choices.chosen == {"A", "B", "C"}
-        await pilot.click(rows[1])
+        await pilot.click(rows[shown.index("B")])
         assert choices.chosen == {"A", "C"}
         await pilot.press("enter")
         await pilot.pause()

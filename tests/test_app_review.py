@@ -25,7 +25,7 @@ async def test_a_due_question_is_reviewed(tiny_bank, store):
         shown = screen_text(app)
         assert "Review" in shown and "1 due" in shown and "Pick C in beta." in shown
         question = screen.session.current
-        await pilot.press(*keys_for(question, question.answers), "enter")
+        await pilot.press(*keys_for(question, question.answers, screen.session.shown), "enter")
         await pilot.pause()
         feedback = content_text(screen.query_one(FeedbackView))
         assert "✓ Correct" in feedback and "EXPLAIN-BETA" in feedback and "WHY-BA" in feedback
@@ -43,7 +43,8 @@ async def test_a_wrong_review_answer_is_recorded_and_comes_back(tiny_bank, store
     app = build(tiny_bank, store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_review(app, pilot)
-        await pilot.press("c", "enter")
+        question = screen.session.current
+        await pilot.press(*keys_for(question, {"C"}, screen.session.shown), "enter")  # C (Cherry) is wrong
         await pilot.pause()
         assert "✗ Incorrect" in content_text(screen.query_one(FeedbackView))
         last = store.attempts()[-1]

@@ -121,8 +121,12 @@ def store_fixture(tutor_home):
 
 
 def build(bank, store, **kwargs):
+    """The app on `bank`, with a seeded rng unless the test passes its own: orders are reproducible."""
+    import random
+
     from tutor.app import make_app
 
+    kwargs.setdefault("rng", random.Random(0))
     return make_app(bank=bank, store=store, labs=LABS, **kwargs)
 
 
@@ -153,9 +157,10 @@ def content_text(widget, width: int = 200) -> str:
     return console.export_text()
 
 
-def keys_for(question, chosen) -> list[str]:
-    """The digit keys that choose `chosen` (option keys) of `question`."""
-    keys = [o.key for o in question.options]
+def keys_for(question, chosen, order=None) -> list[str]:
+    """The digit keys that choose `chosen` (option keys) of `question` shown in `order` (option keys as
+    displayed; default file order)."""
+    keys = list(order or [o.key for o in question.options])
     return [str(keys.index(k) + 1) for k in sorted(chosen, key=keys.index)]
 
 

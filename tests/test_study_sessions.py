@@ -18,7 +18,7 @@ from tutor.study import (
     render_stats,
     summary,
 )
-from tutor.study.sessions import allocate
+from tutor.study.sessions import ChoiceCountError, allocate, display_order
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -122,11 +122,53 @@ def test_practice_records_right_and_wrong_answers(bank, store):
         session.submit(["B"])
 
 
+def test_options_are_shown_in_a_fresh_order_and_stored_as_seen(bank, store):
+    import random
+
+    rng = random.Random(5)
+    a1 = bank.questions["a1"]
+    orders = {display_order(a1, rng) for _ in range(20)}
+    assert len(orders) > 1 and all(sorted(o) == ["A", "B", "C"] for o in orders)
+    assert {display_order(bank.questions["g1"], rng) for _ in range(10)} == {("T", "F")}  # True, False always
+    fixed = bank.questions["a2"].model_copy(update={"shuffle": False})
+    assert {display_order(fixed, rng) for _ in range(10)} == {("A", "B", "C")}  # the order carries meaning
+
+    session = PracticeSession(bank, store, topic="alpha", rng=random.Random(1))
+    shown = session.shown
+    assert sorted(shown) == ["A", "B", "C"]
+    feedback = session.submit(["B"])  # by identity, wherever B was shown
+    assert feedback.correct and feedback.shown == shown
+    assert store.attempts()[0].shown == shown
+
+
+def test_retry_the_missed_ones_starts_a_round_with_only_those(bank, store):
+    session = PracticeSession(bank, store, topic="alpha", seed=2)
+    missed = []
+    while not session.done:
+        if session.position % 2 == 0:
+            missed.append(session.current.id)
+            session.submit(["A"])
+        else:
+            session.submit(["B"])
+        session.advance()
+    assert [q.id for q in session.missed] == missed
+    assert session.retry_missed() == 2
+    assert session.round == 2 and session.total == 2 and session.answered == 0 and not session.missed
+    assert sorted(q.id for q in session.order) == sorted(missed)
+    while not session.done:
+        session.submit(["B"])
+        session.advance()
+    assert session.retry_missed() == 0 and session.done  # nothing missed: nothing to retry
+
+
 def test_practice_multiple_answer_needs_every_right_option(bank, store):
     session = PracticeSession(bank, store, topic="beta", seed=3)
     while session.current.id != "b-multi":
         session.advance()
-    assert not session.submit(["A"]).correct
+    with pytest.raises(ChoiceCountError) as refused:  # "choose 2" answered with one: not graded, N named
+        session.submit(["A"])
+    assert (refused.value.needed, refused.value.got) == (2, 1) and not store.attempts()
+    assert not session.submit(["A", "B"]).correct
     session.advance()
     with pytest.raises(ValueError, match="no option 'Z'"):
         PracticeSession(bank, store, topic="beta").submit(["Z"])
@@ -217,6 +259,9 @@ def test_exam_to_its_report(bank, store):
     assert data == summary_row.report
     assert data["per_topic"]["alpha"] == [1, 4]
     assert next(i for i in data["items"] if i["question_id"] == "b-multi")["chosen"] == ["A", "C"]
+    # what the learner saw: each question's option order, drawn once for the exam, in the report and history
+    assert all(item["shown"] == list(exam.orders[item["question_id"]]) for item in data["items"])
+    assert all(a.shown == exam.orders[a.question_id] for a in attempts)
 
     assert exam.finish() is report and len(store.exams()) == 1  # finishing twice records once
     with pytest.raises(RuntimeError):

@@ -77,6 +77,23 @@ def test_migrates_a_version_1_store_and_keeps_its_data(tmp_path):
     assert "exams" in tables(path)
 
 
+def test_migrates_a_version_3_store_to_keep_the_displayed_order(tmp_path):
+    path = tmp_path / "v3.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, MIGRATIONS[:3])  # before options were shuffled
+    conn.execute(
+        "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ("old-q", '["A"]', 1, "practice", 3.5, T0.isoformat(timespec="microseconds")),
+    )
+    conn.close()
+    with Store(path) as store:
+        assert store.found_version == 3
+        store.record_answer("new-q", ["B"], False, mode="exam", now=T0, shown=["C", "B", "A"])
+        old, new = store.attempts()
+        assert old.shown is None  # not known for answers stored before
+        assert new.shown == ("C", "B", "A") and new.chosen == {"B"}
+
+
 def test_refuses_a_store_from_a_newer_tutor(tmp_path):
     path = tmp_path / "new.sqlite3"
     Store(path).close()

@@ -43,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH", help="bank directories or YAML files")
     _bank_option(validate)
     validate.set_defaults(handler=_validate)
+    lint = qsub.add_parser(
+        "lint",
+        help="report cues that give answers away (FILE:LINE: message), then a summary per bank",
+        description="Report the cues that let a learner answer without knowing the subject: per question "
+        "(warnings) and per bank (thresholds: exit 1 when one is missed). With no PATH: the shipped bank "
+        "plus any configured extra banks, each summarised on its own.",
+    )
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="bank directories or YAML files, each linted as one bank")
+    _bank_option(lint)
+    lint.set_defaults(handler=_lint)
     _interchange(qsub)
 
     stats = sub.add_parser("stats", help="print your progress per topic")
@@ -169,6 +179,41 @@ def capped(problems: list, per_file: int = PROBLEMS_PER_FILE) -> list[str]:
         if len(found) > per_file:
             lines.append(f"{one_line(file)}: ... and {len(found) - per_file} more problem(s) in this file")
     return lines
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tutor import paths
+    from tutor.bank.lint import lint, render
+    from tutor.bank.loader import default_dirs, display_path, load_bank
+
+    shipped = paths.questions_dir()
+    targets = [Path(p) for p in args.paths] or default_dirs(args.bank)
+    # Load each bank with the shipped one (its topics and glossary), then lint only that bank's questions.
+    bank = load_bank([shipped, *[t for t in targets if t.resolve() != shipped.resolve()]])
+    if bank.problems:
+        print(f"{len(bank.problems)} problem(s) left out of the lint: run `tutor questions validate`", file=sys.stderr)
+    missing = [t for t in targets if not t.exists()]
+    for target in missing:
+        print(f"{display_path(target)}:0: no such file or directory", file=sys.stderr)
+    failed = bool(missing)
+    summaries = []
+    for target in [t for t in targets if t.exists()]:
+        root = target.resolve()
+        ids = [qid for qid, where in bank.origin.items() if _under(Path(where.rsplit(":", 1)[0]).resolve(), root)]
+        report = lint(bank, ids)
+        for finding in report.findings:
+            print(finding)
+        summaries.append(render(report, display_path(target)))
+        failed = failed or report.failed
+    if summaries:
+        print("\n\n".join(summaries))
+    return 1 if failed else 0
+
+
+def _under(path, root) -> bool:
+    return path == root or root in path.parents
 
 
 def _stats(args: argparse.Namespace) -> int:

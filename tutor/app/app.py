@@ -7,6 +7,7 @@ when first shown so that the first frame does not wait for modules it does not d
 
 from __future__ import annotations
 
+import random
 import time
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -46,8 +47,11 @@ class TutorApp(App):
         labs: dict[str, LabRef] | None = None,
         started_at: float | None = None,
         exit_when_ready: bool = False,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
+        self.rng = rng if rng is not None else random.Random()
+        """Draws question and option orders for every session (tests pass a seeded one)."""
         if labs is not None:
             self.__dict__["labs"] = labs  # preset the cached property (tests, other lab directories)
         if lang not in LANGUAGES:
@@ -143,8 +147,9 @@ class TutorApp(App):
         from tutor.study.sessions import PracticeSession
         from tutor.study.store import StoreError
 
+        rng = random.Random(seed) if seed is not None else self.rng
         try:
-            session = PracticeSession(self.bank, self.store, topic=topic, seed=seed)
+            session = PracticeSession(self.bank, self.store, topic=topic, rng=rng)
         except StoreError as exc:
             self.store_trouble(exc)
             return
@@ -156,7 +161,7 @@ class TutorApp(App):
         from tutor.study.store import StoreError
 
         try:
-            session = ReviewSession(self.bank, self.store)
+            session = ReviewSession(self.bank, self.store, rng=self.rng)
         except StoreError as exc:
             self.store_trouble(exc)
             return
@@ -170,7 +175,8 @@ class TutorApp(App):
             self.notify(self.t("exam.empty"), severity="warning")
             return
         count, minutes = EXAM_PRESETS[preset]
-        session = ExamSession(self.bank, self.store, count, minutes, topic=topic, seed=seed)
+        rng = random.Random(seed) if seed is not None else self.rng
+        session = ExamSession(self.bank, self.store, count, minutes, topic=topic, rng=rng)
         self.push_screen(ExamScreen(session, lang=self.lang))
 
     def open_lab(self, lab_id: str, question_id: str | None = None) -> None:
@@ -205,13 +211,14 @@ def make_app(
     labs: dict[str, LabRef] | None = None,
     started_at: float | None = None,
     exit_when_ready: bool = False,
+    rng: random.Random | None = None,
 ) -> TutorApp:
     """Build the quiz app: `bank` defaults to the shipped bank plus configured extra banks, `store` to
     the learner's progress database (closed when the app exits), `problems` to the bank's own problems.
     `start` opens a mode straight away (`home`, `practice`, `review`, `exam`, `mock`); `labs` replaces
     the catalogue of linked labs (default: the shipped `labs/`, read on first feedback).
     `exit_when_ready` quits as soon as the first screen is drawn (for start-up benchmarks; the app's
-    return value is then `startup_ms`)."""
+    return value is then `startup_ms`). `rng` draws the question and option orders (seeded in tests)."""
     if bank is None:
         from tutor.bank import load_bank
 
@@ -231,4 +238,5 @@ def make_app(
         labs=labs,
         started_at=started_at,
         exit_when_ready=exit_when_ready,
+        rng=rng,
     )

@@ -29,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.problems_more": "… and {more} more",
         "home.empty": "The question bank is empty: add questions, then run `tutor questions validate`.",
         "home.hint": "Enter on a topic practises it; the first row practises everything.",
+        "home.practice_target": "p / Enter practises {topic} ({count})",
         # key and button labels
         "key.practice": "Practice",
         "key.exam_short": "Short exam",
@@ -50,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # question view
         "q.choose_one": "Choose one answer",
         "q.choose_many": "Choose {count} answers",
+        "q.choose_count": "Choose {needed} answers: you chose {got}. Change your choice, then press Enter.",
         "q.true_false": "True or false?",
         "q.keys_hint": "keys 1-{n} / {letters}, ↑↓ and space, or click",
         "q.enter_submits": "Enter submits",
@@ -74,6 +76,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "practice.done": "Done: {right} of {answered} right.",
         "practice.done_hint": "Press Escape to go back home.",
         "practice.empty": "No questions in this topic yet.",
+        "practice.missed": "Missed ({count}):",
+        "practice.retry_hint": "Press r to retry the missed ones, or Escape to go back home.",
+        "practice.retry_round": "retry {round}",
+        "key.retry_missed": "Retry missed",
         # review
         "review.title": "Review",
         "review.due": "{due} due",
@@ -92,6 +98,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "exam.legend": "• answered\n⚑ flagged",
         "exam.confirm_finish": "Finish the exam and see your score?",
         "exam.confirm_unanswered": "{count} question(s) unanswered.",
+        "exam.confirm_miscounted": "{count} question(s) with another number of choices than asked (counted wrong).",
         "exam.confirm_leave": "Leave the exam? It will not be scored.",
         "exam.empty": "No questions to build an exam from.",
         # report
@@ -193,6 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.problems_more": "… 외 {more}건",
         "home.empty": "문제 은행이 비었습니다: 문제를 추가한 뒤 `tutor questions validate`를 실행하세요.",
         "home.hint": "주제에서 Enter를 누르면 그 주제를 연습합니다. 첫 줄은 전체 연습입니다.",
+        "home.practice_target": "p / Enter로 연습: {topic} ({count}문항)",
         "key.practice": "연습",
         "key.exam_short": "짧은 시험",
         "key.exam_full": "실전 모의고사",
@@ -212,6 +220,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "key.no": "아니요",
         "q.choose_one": "답을 하나 고르세요",
         "q.choose_many": "답을 {count}개 고르세요",
+        "q.choose_count": "답을 {needed}개 골라야 합니다: 지금 {got}개를 골랐습니다. 선택을 고친 뒤 Enter를 누르세요.",
         "q.true_false": "참인가 거짓인가?",
         "q.keys_hint": "1-{n} / {letters} 키, ↑↓와 스페이스, 또는 클릭",
         "q.enter_submits": "Enter로 제출",
@@ -234,6 +243,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "practice.done": "완료: {answered}문제 중 {right}문제 정답.",
         "practice.done_hint": "Escape를 누르면 처음 화면으로 돌아갑니다.",
         "practice.empty": "이 주제에는 아직 문제가 없습니다.",
+        "practice.missed": "틀린 문제 ({count}):",
+        "practice.retry_hint": "r을 누르면 틀린 문제만 다시 풉니다. Escape를 누르면 처음 화면으로 돌아갑니다.",
+        "practice.retry_round": "다시 풀기 {round}",
+        "key.retry_missed": "틀린 문제 다시",
         "review.title": "복습",
         "review.due": "{due}개 복습 예정",
         "review.nothing_due": "지금 복습할 문제가 없습니다.",
@@ -250,6 +263,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "exam.legend": "• 답함\n⚑ 표시",
         "exam.confirm_finish": "시험을 끝내고 점수를 볼까요?",
         "exam.confirm_unanswered": "답하지 않은 문제 {count}개.",
+        "exam.confirm_miscounted": "요구한 개수와 다르게 고른 문제 {count}개(오답 처리).",
         "exam.confirm_leave": "시험을 그만둘까요? 채점되지 않습니다.",
         "exam.empty": "시험을 만들 문제가 없습니다.",
         "report.title": "시험 결과",
@@ -373,3 +387,62 @@ def localize_bindings(node: Any, lang: str) -> None:
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [replace(b, description=t(lang, b.description)) if b.description else b for b in bindings]
+
+
+# Concept tags (question `concepts:`) in Korean, with the glossary's terms; an unknown tag shows as written.
+CONCEPTS_KO: dict[str, str] = {
+    "activation-function": "활성화 함수", "adamw": "AdamW", "affine-transform": "아핀 변환",
+    "annotator-agreement": "레이블러 간 일치도", "back-translation": "역번역", "backbone": "백본",
+    "backpropagation": "역전파", "batch-independence": "배치 독립성", "batch-normalisation": "배치 정규화",
+    "bias": "편향", "bias-variance-tradeoff": "편향-분산 트레이드오프", "catastrophic-forgetting": "파국적 망각",
+    "checklist": "점검 목록", "class-imbalance": "클래스 불균형", "class-weights": "클래스 가중치", "clip": "CLIP",
+    "colour-jitter": "색상 지터", "confusion-matrix": "혼동 행렬", "constant-initialisation": "상수 초기화",
+    "convolution": "합성곱", "correlated-features": "상관된 특징", "covariate-shift": "공변량 변화",
+    "cross-entropy": "교차 엔트로피", "cutmix": "CutMix", "cutout": "Cutout", "data-augmentation": "데이터 증강",
+    "data-leakage": "데이터 누수", "data-size": "데이터 크기", "dataset-bias": "데이터셋 편향",
+    "deep-networks": "깊은 신경망", "defect-detection": "결함 검출", "deletion": "삭제", "densenet": "DenseNet",
+    "deployment-testing": "배포 전 테스트", "distribution-mismatch": "분포 불일치", "domain-adaptation": "도메인 적응",
+    "domain-shift": "도메인 변화", "domain-similarity": "도메인 유사성", "downsampling": "다운샘플링",
+    "dropout": "드롭아웃", "early-layers": "앞쪽 층", "early-stopping": "조기 종료", "efficientnet": "EfficientNet",
+    "elastic-net": "엘라스틱 넷", "exploding-gradients": "기울기 폭발", "exponential-moving-average": "지수 이동 평균",
+    "fairness": "공정성", "fan-in": "팬인", "feature-extraction": "특징 추출", "feature-hierarchy": "특징 계층",
+    "feature-scaling": "특징 스케일링", "fine-tuning": "미세 조정", "flatten": "평탄화", "flip": "뒤집기",
+    "freezing": "동결", "gamma-beta": "감마·베타", "gaussian-noise": "가우스 잡음",
+    "global-average-pooling": "전역 평균 풀링", "gradient-clipping": "기울기 클리핑", "gradient-flow": "기울기 흐름",
+    "gradual-unfreezing": "점진적 동결 해제", "group-normalisation": "그룹 정규화", "group-split": "그룹 단위 분할",
+    "he-initialisation": "He 초기화", "head-size": "헤드 크기", "homography": "호모그래피",
+    "include-top": "include_top", "inductive-transfer": "귀납적 전이", "inference-mode": "추론 모드",
+    "input-normalisation": "입력 정규화", "input-size": "입력 크기", "instance-normalisation": "인스턴스 정규화",
+    "internal-covariate-shift": "내부 공변량 변화", "inverted-dropout": "역 드롭아웃", "l1": "L1", "l2": "L2",
+    "label-mixing": "레이블 혼합", "label-noise": "레이블 잡음", "label-preserving": "레이블 보존",
+    "label-smoothing": "레이블 스무딩", "lasso": "라쏘", "layer-normalisation": "층 정규화",
+    "learning-curves": "학습 곡선", "learning-rate": "학습률", "linear-probe": "선형 프로브", "logits": "로짓",
+    "majority-baseline": "다수 클래스 기준선", "max-norm": "최대 노름", "max-pooling": "최대 풀링",
+    "metric-learning": "거리 학습", "mixup": "mixup", "model-capacity": "모델 용량", "model-complexity": "모델 복잡도",
+    "model-size": "모델 크기", "momentum": "모멘텀", "more-data": "더 많은 데이터", "multi-task-learning": "다중 작업 학습",
+    "negative-transfer": "부정적 전이", "noise": "잡음", "number-of-classes": "클래스 수", "occlusion": "가림",
+    "one-shot": "원샷", "optimisation": "최적화", "orthogonal-initialisation": "직교 초기화", "output-layer": "출력층",
+    "output-shape": "출력 형태", "over-augmentation": "과도한 증강", "overfitting": "과대적합", "padding": "패딩",
+    "parameter-count": "매개변수 수", "parameter-groups": "매개변수 그룹", "paraphrasing": "바꿔 쓰기",
+    "partial-freezing": "부분 동결", "per-class-recall": "클래스별 재현율", "perspective-transform": "원근 변환",
+    "pooling": "풀링", "preprocessing": "전처리", "pretrained-weights": "사전 학습 가중치", "pretraining": "사전 학습",
+    "pytorch": "PyTorch", "query-set": "쿼리 세트", "random-crop": "무작위 자르기", "random-erasing": "무작위 지우기",
+    "random-initialisation": "무작위 초기화", "random-swap": "무작위 교환", "regularisation-strength": "정칙화 강도",
+    "ridge": "릿지", "rnn": "RNN", "rotation": "회전", "running-statistics": "이동 통계", "sam": "SAM",
+    "self-taught-learning": "자기 주도 학습", "sgd": "SGD", "shared-layers": "공유 층", "small-batch": "작은 배치",
+    "small-data": "적은 데이터", "softmax": "소프트맥스", "sparsity": "희소성", "stratified-evaluation": "층화 평가",
+    "subgradient": "서브그래디언트", "support-set": "서포트 세트", "symmetry-breaking": "대칭 깨기",
+    "synonym-replacement": "동의어 치환", "test-time-augmentation": "테스트 시 증강", "text-augmentation": "텍스트 증강",
+    "train-validation-gap": "훈련-검증 격차", "training-loop": "훈련 루프", "training-set-size": "훈련 세트 크기",
+    "training-speed": "훈련 속도", "transductive-transfer": "변환적 전이", "transfer-learning": "전이 학습",
+    "transferability": "전이 가능성", "transformer": "트랜스포머", "translation-invariance": "이동 불변성",
+    "underfitting": "과소적합", "unfreezing": "동결 해제", "unsupervised-transfer": "비지도 전이",
+    "validation-set": "검증 세트", "validation-split": "검증 분할", "vanishing-gradients": "기울기 소실",
+    "variance": "분산", "variance-shift": "분산 변화", "vgg": "VGG", "vision-language": "비전-언어",
+    "vit": "ViT", "weight-decay": "가중치 감쇠", "xavier-initialisation": "Xavier 초기화", "zero-shot": "제로샷",
+}
+
+
+def concept(lang: str, tag: str) -> str:
+    """A question's concept tag as the learner reads it: Korean under `ko`, the tag itself otherwise."""
+    return CONCEPTS_KO.get(tag, tag) if lang == "ko" else tag

@@ -5,6 +5,7 @@ from tutor.study.progress import Progress, TopicProgress, render_stats, summary
 from tutor.study.sessions import (
     EXAM_PRESETS,
     LEECH_MISSES,
+    ChoiceCountError,
     ExamItem,
     ExamReport,
     ExamSession,
@@ -18,6 +19,7 @@ __all__ = [
     "EXAM_PRESETS",
     "LEECH_MISSES",
     "Attempt",
+    "ChoiceCountError",
     "ExamItem",
     "ExamReport",
     "ExamSession",

@@ -11,6 +11,11 @@ refuses a write (locked, disk full, read-only), `Store.save` keeps it in memory 
 feedback or report says `saved=False`, so the app can tell the learner. "now"
 parameters are timezone-aware UTC datetimes and default to the current time; they exist so tests (and
 the app's pilot tests) can drive time.
+
+Options are shown in a fresh random order each time a question is presented (`display_order`), so the
+position of the key tells nothing; answers are option keys (identity), never positions. Each session
+takes an injectable `rng` (or a `seed`) so tests can reproduce the orders. The order the learner saw
+is stored with every answer.
 """
 
 from __future__ import annotations
@@ -40,10 +45,37 @@ class Feedback:
     correct: bool
     seconds: float | None = None
     saved: bool = True  # False: the store refused it for now; it waits in `store.pending` to be retried
+    shown: tuple[str, ...] = ()  # option keys in the order the learner saw them
 
     @property
     def answers(self) -> frozenset[str]:
         return self.question.answers
+
+
+class ChoiceCountError(ValueError):
+    """A "choose N" question answered with another number of choices: not graded, the learner is told N."""
+
+    def __init__(self, needed: int, got: int) -> None:
+        super().__init__(f"choose {needed} (got {got})")
+        self.needed = needed
+        self.got = got
+
+
+def display_order(question: Question, rng: random.Random) -> tuple[str, ...]:
+    """The option keys in the order to show them: freshly shuffled, except true/false (always True,
+    False) and questions whose order carries meaning (`shuffle: false`, file order)."""
+    keys = [o.key for o in question.options]
+    if question.type == "true_false":
+        return tuple(sorted(keys, key=lambda k: k != "T"))
+    if not question.shuffle:
+        return tuple(keys)
+    return tuple(rng.sample(keys, len(keys)))
+
+
+def check_count(question: Question, keys: frozenset[str]) -> None:
+    """Refuse a multiple-answer choice with the wrong number of options (the stem says how many)."""
+    if question.type == "multiple" and len(keys) != len(question.answers):
+        raise ChoiceCountError(len(question.answers), len(keys))
 
 
 def chosen_keys(question: Question, chosen: Iterable[str]) -> frozenset[str]:
@@ -74,14 +106,22 @@ class _QueueSession:
 
     mode = "practice"
 
-    def __init__(self, bank: Bank, store: Store, order: list[Question]) -> None:
+    def __init__(self, bank: Bank, store: Store, order: list[Question], rng: random.Random | None = None) -> None:
         self.bank = bank
         self.store = store
+        self.rng = rng if rng is not None else random.Random()
         self.order = order
         self.position = 0  # index into `order` of the current question (0-based)
         self.feedback: Feedback | None = None  # feedback on the current question once submitted
         self.answered = 0
         self.correct_count = 0
+        self.missed: list[Question] = []  # answered wrong in this round, in the order answered
+        self._present()
+
+    def _present(self) -> None:
+        """A new question is up: draw its option order and restart the answer timer."""
+        question = self.current
+        self.shown: tuple[str, ...] = display_order(question, self.rng) if question is not None else ()
         self.mark_shown()
 
     @property
@@ -110,13 +150,18 @@ class _QueueSession:
         if self.feedback is not None:
             return self.feedback
         keys = chosen_keys(question, chosen)
+        check_count(question, keys)
         correct = question.is_correct(keys)
         seconds = round(time.monotonic() - self._shown_at, 3)
         now = utc(now)  # fixed now: a retried write keeps the moment of answering
-        saved = self.store.save(lambda: self.store.record_answer(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now))
+        shown = self.shown
+        saved = self.store.save(lambda: self.store.record_answer(question.id, keys, correct, mode=self.mode,
+                                                                 seconds=seconds, now=now, shown=shown))
         self.answered += 1
         self.correct_count += int(correct)
-        self.feedback = Feedback(question, keys, correct, seconds, saved)
+        if not correct:
+            self.missed.append(question)
+        self.feedback = Feedback(question, keys, correct, seconds, saved=saved, shown=shown)
         return self.feedback
 
     def advance(self) -> Question | None:
@@ -124,7 +169,7 @@ class _QueueSession:
         if self.position < len(self.order):
             self.position += 1
         self.feedback = None
-        self.mark_shown()
+        self._present()
         return self.current
 
 
@@ -134,8 +179,15 @@ class PracticeSession(_QueueSession):
 
     mode = "practice"
 
-    def __init__(self, bank: Bank, store: Store, topic: str | None = None, seed: int | None = None) -> None:
-        rng = random.Random(seed)
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        topic: str | None = None,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        rng = rng if rng is not None else random.Random(seed)
         pool = _topic_pool(bank, topic)
         seen = store.seen_ids()
         unseen = [q for q in pool if q.id not in seen]
@@ -143,7 +195,24 @@ class PracticeSession(_QueueSession):
         rng.shuffle(unseen)
         rng.shuffle(rest)
         self.topic = topic
-        super().__init__(bank, store, unseen + rest)
+        self.round = 1  # 2, 3, ... after "retry the missed ones"
+        super().__init__(bank, store, unseen + rest, rng)
+
+    def retry_missed(self) -> int:
+        """Start a new round with the questions missed in this one (shuffled, options reshuffled);
+        returns how many. Does nothing (0) when none was missed."""
+        missed = list({q.id: q for q in self.missed}.values())
+        if not missed:
+            return 0
+        self.rng.shuffle(missed)
+        self.order = missed
+        self.position = 0
+        self.feedback = None
+        self.answered = self.correct_count = 0
+        self.missed = []
+        self.round += 1
+        self._present()
+        return len(missed)
 
 
 class ReviewSession(_QueueSession):
@@ -153,8 +222,8 @@ class ReviewSession(_QueueSession):
 
     mode = "review"
 
-    def __init__(self, bank: Bank, store: Store, now: datetime | None = None) -> None:
-        super().__init__(bank, store, self._due(bank, store, now))
+    def __init__(self, bank: Bank, store: Store, now: datetime | None = None, rng: random.Random | None = None) -> None:
+        super().__init__(bank, store, self._due(bank, store, now), rng)
 
     @staticmethod
     def _due(bank: Bank, store: Store, now: datetime | None) -> list[Question]:
@@ -165,7 +234,7 @@ class ReviewSession(_QueueSession):
         self.order = self._due(self.bank, self.store, now)
         self.position = 0
         self.feedback = None
-        self.mark_shown()
+        self._present()
         return len(self.order)
 
     @property
@@ -188,6 +257,7 @@ class ExamItem(NamedTuple):
     chosen: frozenset[str]  # empty: not answered
     correct: bool
     flagged: bool
+    shown: tuple[str, ...] = ()  # option keys in the order the learner saw them
 
 
 @dataclass
@@ -227,6 +297,7 @@ class ExamReport:
                     "answer": sorted(item.question.answers),
                     "correct": item.correct,
                     "flagged": item.flagged,
+                    "shown": list(item.shown),
                 }
                 for item in self.items
             ],
@@ -258,6 +329,8 @@ def allocate(sizes: dict[str, int], count: int) -> dict[str, int]:
 class ExamSession:
     """`count` questions (all, if the bank or topic has fewer) in `minutes`, drawn across topics in
     proportion to their size with at least one per topic when `count` allows, in shuffled order.
+    Each question's option order (`orders`) is drawn once, so it stays put while the learner moves
+    between questions.
 
     The session keeps time but does not enforce it: the app watches `expired()` and calls `finish()`.
     Answers can be changed and cleared (`choose(qid, [])`) until `finish()`."""
@@ -271,6 +344,7 @@ class ExamSession:
         topic: str | None = None,
         seed: int | None = None,
         now: datetime | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         if count < 1:
             raise ValueError("an exam needs at least one question")
@@ -283,7 +357,7 @@ class ExamSession:
         self.minutes = float(minutes)
         self.started_at = utc(now)
         self.deadline = self.started_at + timedelta(minutes=self.minutes)
-        rng = random.Random(seed)
+        rng = rng if rng is not None else random.Random(seed)
         pool = _topic_pool(bank, topic)
         by_topic: dict[str, list[Question]] = {}
         for q in pool:
@@ -295,6 +369,7 @@ class ExamSession:
         picked = [q for t in topics for q in rng.sample(by_topic[t], alloc[t])]
         rng.shuffle(picked)
         self.questions: list[Question] = picked
+        self.orders: dict[str, tuple[str, ...]] = {q.id: display_order(q, rng) for q in picked}
         self._ids = {q.id: q for q in picked}
         self.answers: dict[str, frozenset[str]] = {}
         self.flags: set[str] = set()
@@ -336,6 +411,10 @@ class ExamSession:
     def unanswered(self) -> list[str]:
         return [q.id for q in self.questions if q.id not in self.answers]
 
+    def miscounted(self) -> list[str]:
+        """Multiple-answer questions answered with another number of choices than they ask for."""
+        return [q.id for q in self.questions if q.id in self.answers and q.type == "multiple" and len(self.answers[q.id]) != len(q.answers)]
+
     def remaining(self, now: datetime | None = None) -> timedelta:
         return max(timedelta(0), self.deadline - utc(now))
 
@@ -354,7 +433,7 @@ class ExamSession:
         for q in self.questions:
             chosen = self.answers.get(q.id, frozenset())
             correct = bool(chosen) and q.is_correct(chosen)
-            items.append(ExamItem(q, chosen, correct, q.id in self.flags))
+            items.append(ExamItem(q, chosen, correct, q.id in self.flags, self.orders[q.id]))
             per_topic[q.topic][0] += int(correct)
             per_topic[q.topic][1] += 1
         score = sum(item.correct for item in items)
@@ -374,7 +453,7 @@ class ExamSession:
         def write() -> None:
             for item in items:
                 if item.chosen:
-                    self.store.record_answer(item.question.id, item.chosen, item.correct, mode="exam", now=finished_at)
+                    self.store.record_answer(item.question.id, item.chosen, item.correct, mode="exam", now=finished_at, shown=item.shown)
             report.exam_id = self.store.record_exam(report)
 
         report.saved = self.store.save(write, "exam")

@@ -115,6 +115,11 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX lab_runs_lab ON lab_runs (lab_id, status, finished_at)",
     ],
+    # 4: the order the options were shown in (options are shuffled at each presentation).
+    [
+        # JSON list of option keys in the order the learner saw them; NULL for answers stored before v4.
+        "ALTER TABLE attempts ADD COLUMN shown TEXT",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -169,6 +174,7 @@ class Attempt:
     mode: str
     seconds: float | None
     answered_at: datetime
+    shown: tuple[str, ...] | None = None  # option keys in displayed order (None: stored before it was kept)
 
 
 @dataclass(frozen=True)
@@ -414,18 +420,21 @@ class Store:
         mode: str,
         seconds: float | None = None,
         now: datetime | None = None,
+        shown: Iterable[str] | None = None,
     ) -> None:
-        """Store one answer and move the question's FSRS card (Good if right, Again if wrong), atomically."""
+        """Store one answer and move the question's FSRS card (Good if right, Again if wrong), atomically.
+        `shown` is the option keys in the order the learner saw them, so history shows what they saw."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         now = utc(now)
         keys = json.dumps(sorted({str(k) for k in chosen}))
+        order = None if shown is None else json.dumps([str(k) for k in shown])
         with self.batch():
             row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (question_id,)).fetchone()
             card = scheduler.review(Card.from_json(row[0]) if row else None, bool(correct), now)
             self._conn.execute(
-                "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (question_id, keys, int(bool(correct)), mode, None if seconds is None else float(seconds), iso(now)),
+                "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (question_id, keys, int(bool(correct)), mode, None if seconds is None else float(seconds), iso(now), order),
             )
             self._conn.execute(
                 "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
@@ -435,10 +444,13 @@ class Store:
 
     def attempts(self, question_id: str | None = None) -> list[Attempt]:
         """Every answer (of one question, or all), oldest first."""
-        sql = "SELECT id, question_id, chosen, correct, mode, seconds, answered_at FROM attempts"
+        sql = "SELECT id, question_id, chosen, correct, mode, seconds, answered_at, shown FROM attempts"
         rows = self._query(sql + " WHERE question_id = ? ORDER BY id", (question_id,)) if question_id is not None else self._query(sql + " ORDER BY id")
         return [
-            Attempt(id=r[0], question_id=r[1], chosen=frozenset(json.loads(r[2])), correct=bool(r[3]), mode=r[4], seconds=r[5], answered_at=_parse(r[6]))
+            Attempt(
+                id=r[0], question_id=r[1], chosen=frozenset(json.loads(r[2])), correct=bool(r[3]), mode=r[4], seconds=r[5],
+                answered_at=_parse(r[6]), shown=None if r[7] is None else tuple(json.loads(r[7])),
+            )
             for r in rows
         ]
 

@@ -1,15 +1,20 @@
-"""What every tutor screen shares: the app's language for its own labels and key descriptions."""
+"""What every tutor screen shares: the app's language for its own labels and key descriptions, and a
+footer that tightens below 80 columns so every key stays on screen."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 
 from tutor.app.strings import localize_bindings, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutor.app.app import TutorApp
+
+NARROW = 80  # below this many columns the footer drops the padding between keys
 
 
 class TutorScreen(Screen):
@@ -26,6 +31,10 @@ class TutorScreen(Screen):
 
     def t(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)
+
+    def on_resize(self, event: events.Resize) -> None:
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < NARROW
 
 
 class TutorModal(ModalScreen):

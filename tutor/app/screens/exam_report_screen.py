@@ -53,6 +53,7 @@ class ExamReportScreen(TutorScreen):
                         labs=self.tutor.labs,
                         heading=heading,
                         show_stem=True,
+                        shown=item.shown,
                     ),
                     classes="report-item " + ("-correct" if item.correct else "-incorrect"),
                     id=f"report-item-{n}",
@@ -77,7 +78,7 @@ class ExamReportScreen(TutorScreen):
         )
         table.add_column(self.t("home.col.topic"), ratio=1, overflow="ellipsis", no_wrap=True)
         table.add_column("✓", justify="right", no_wrap=True)
-        table.add_column("%", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)  # over the percentage, not over the bar
         for topic, (right, total) in self.report.per_topic.items():
             table.add_row(self._topic_title(topic), f"{right}/{total}", mastery_bar(right / total if total else 0.0))
         return table

@@ -19,7 +19,8 @@ from tutor.app.widgets.question_view import QuestionView
 from tutor.study.sessions import ExamSession
 from tutor.study.store import StoreError
 
-RESERVED = frozenset({"f", "s"})  # exam keys that option letters must not take (digits always work)
+FLAG_KEY = "x"  # not f: f answers False on a true/false question
+RESERVED = frozenset({FLAG_KEY, "s"})  # exam keys that option letters must not take (letters go A-H, T/F)
 LOW_TIME = timedelta(minutes=5)
 
 
@@ -35,7 +36,7 @@ class ExamScreen(TutorScreen):
         Binding("escape", "leave", "key.back"),
         Binding("left", "previous", "key.prev_q", key_display="←"),
         Binding("right,enter", "next", "key.next_q", key_display="→"),
-        Binding("f", "flag", "key.flag"),
+        Binding(FLAG_KEY, "flag", "key.flag"),
         Binding("s", "finish", "key.finish"),
     ]
 
@@ -79,18 +80,26 @@ class ExamScreen(TutorScreen):
         self.index = max(0, min(index, self.session.total - 1))
         question = self.question
         chosen = self.session.answers.get(question.id, frozenset())
+        order = self.session.orders[question.id]  # drawn once per exam: stable while moving ← →
         main = self.query_one("#exam-main", QuestionPane)
         views = self.query(QuestionView)
         if views:
             view = views.first()
-            view.load(question, chosen)  # in place: a key typed right after moving lands on this question
+            view.load(question, chosen, order)  # in place: a key typed right after moving lands on this question
         else:
             view = QuestionView(
-                question, self.lang, bank=self.tutor.bank, chosen=chosen, reserved=RESERVED, enter="q.enter_next", id="question"
+                question,
+                self.lang,
+                bank=self.tutor.bank,
+                chosen=chosen,
+                order=order,
+                reserved=RESERVED,
+                enter="q.enter_next",
+                id="question",
             )
             await main.mount(view, before="#exam-flag")
+        view.choices.focus(scroll_visible=False)  # open on the stem, not scrolled down to the options
         main.scroll_home(animate=False)
-        view.choices.focus()
         self.update_status()
 
     def update_status(self) -> None:
@@ -168,6 +177,9 @@ class ExamScreen(TutorScreen):
         message = self.t("exam.confirm_finish")
         if unanswered:
             message += "\n" + self.t("exam.confirm_unanswered", count=unanswered)
+        miscounted = len(self.session.miscounted())
+        if miscounted:
+            message += "\n" + self.t("exam.confirm_miscounted", count=miscounted)
 
         def done(yes: bool | None) -> None:
             if yes:

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.topic_table import ALL, TopicTable
+from tutor.bank import text
 from tutor.safetext import one_line
 from tutor.study.progress import summary
 
@@ -49,6 +50,7 @@ class HomeScreen(TutorScreen):
             yield Static(self.t("home.empty"), id="home-empty", markup=False)
         yield TopicTable(self.lang, id="topics")
         yield Static("", id="home-status", markup=False)
+        yield Static("", id="home-practice", markup=False)
         with HorizontalGroup(id="home-actions", classes="actions"):
             yield Button(self.t("key.practice"), id="btn-practice", variant="primary", compact=True)
             yield Button(self.t("key.exam_short"), id="btn-exam-short", compact=True)
@@ -88,6 +90,22 @@ class HomeScreen(TutorScreen):
         status = self.query_one("#home-status", Static)
         status.update("  ·  ".join(parts))
         status.set_class(progress.due > 0, "-due")
+        self.show_practice_target()
+
+    def show_practice_target(self) -> None:
+        """Name the set `p` (and Enter) starts: the highlighted row, so it never starts silently."""
+        bank = self.tutor.bank
+        topic = self._topic()
+        if topic is None:
+            title, count = self.t("home.all_topics"), len(bank)
+        else:
+            found = bank.topics.get(topic)
+            title, count = (text(found.title, self.lang) if found is not None else topic), len(bank.by_topic(topic))
+        self.query_one("#home-practice", Static).update(self.t("home.practice_target", topic=title, count=count))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_practice_target()
 
     def _topic(self) -> str | None:
         key = self.query_one(TopicTable).topic_key

@@ -4,6 +4,7 @@ question's feedback opens)."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
@@ -23,27 +24,36 @@ class LabsScreen(TutorScreen):
         yield Static(self.t("labs.hint") if self.tutor.labs else self.t("labs.empty"), id="labs-hint", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(self.t("labs.col.lab"), key="lab")
-        table.add_column(self.t("labs.col.last"), key="last")
-        table.add_column(self.t("labs.col.title"), key="title")
-
     def on_screen_resume(self) -> None:
         self.fill()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.fill()
+
     def fill(self) -> None:
+        """(Re)draw the rows; the title column takes the width left and ends in … when cut."""
+        from rich.cells import cell_len
+
         from tutor.study.labruns import last_runs
 
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
         last = last_runs(self.tutor.store)
+        rows = []
         for lab_id, ref in sorted(self.tutor.labs.items()):
             run = last.get(lab_id)
             when = f"{self.t(f'lab.verdict.{run.verdict}')} {run.finished_at.astimezone():%m-%d}" if run else self.t("labs.never")
-            # cells as Text: a str cell would be read as markup, and file text is never markup
-            table.add_row(Text(one_line(lab_id)), Text(when), Text(one_line(shown(ref.title, self.lang))), key=lab_id)
+            rows.append((lab_id, when, shown(ref.title, self.lang)))
+        widths = [max([cell_len(self.t(h)), *(cell_len(r[i]) for r in rows)]) for i, h in enumerate(("labs.col.lab", "labs.col.last"))]
+        title_width = max(12, (table.size.width or self.size.width or 80) - sum(widths) - 3 * 2 - 2)  # cell padding, scrollbar
+        table.add_column(self.t("labs.col.lab"), key="lab", width=widths[0])
+        table.add_column(self.t("labs.col.last"), key="last", width=widths[1])
+        table.add_column(self.t("labs.col.title"), key="title", width=title_width)
+        for lab_id, when, title in rows:
+            cell = Text(title, no_wrap=True, overflow="ellipsis")
+            cell.truncate(title_width, overflow="ellipsis")
+            table.add_row(Text(one_line(lab_id)), Text(when), cell, key=lab_id)  # Text: file text is never markup
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

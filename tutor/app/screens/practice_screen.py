@@ -1,13 +1,29 @@
-"""Practice: every question of a topic (or of all), feedback after each answer."""
+"""Practice: every question of a topic (or of all), feedback after each answer; at the end, the missed
+questions and a key to practise just those again."""
 
 from __future__ import annotations
 
-from tutor.app.screens.study_screen import StudyScreen
+from rich.text import Text
+from textual.binding import Binding
+
+from tutor.app.screens.study_screen import DONE, StudyScreen
+from tutor.bank import text
 from tutor.app.strings import shown
 from tutor.study.sessions import PracticeSession
 
+MISSED_LISTED = 12  # the end of a round names at most this many missed questions
+
+
+def first_line(value: str, cells: int) -> str:
+    """The first line of `value`, cut to `cells` terminal cells (Korean takes two) with an ellipsis."""
+    line = Text(value.strip().splitlines()[0] if value.strip() else "")
+    line.truncate(max(10, cells), overflow="ellipsis")
+    return line.plain
+
 
 class PracticeScreen(StudyScreen):
+    BINDINGS = [Binding("r", "retry_missed", "key.retry_missed")]
+
     session: PracticeSession
 
     def bar_text(self) -> str:
@@ -15,6 +31,8 @@ class PracticeScreen(StudyScreen):
         topic = s.bank.topics.get(s.topic) if s.topic else None
         where = shown(topic.title, self.lang) if topic is not None else (s.topic or self.t("home.all_topics"))
         parts = [self.t("practice.title"), where]
+        if s.round > 1:
+            parts.append(self.t("practice.retry_round", round=s.round))
         if s.total:
             parts.append(self.t("practice.progress", pos=min(s.position + 1, s.total), total=s.total))
         if s.answered:
@@ -25,4 +43,24 @@ class PracticeScreen(StudyScreen):
         s = self.session
         if not s.total:
             return self.t("practice.empty")
-        return f"{self.t('practice.done', right=s.correct_count, answered=s.answered)}\n\n{self.t('practice.done_hint')}"
+        lines = [self.t("practice.done", right=s.correct_count, answered=s.answered)]
+        missed = list({q.id: q for q in s.missed}.values())
+        if missed:
+            lines += ["", self.t("practice.missed", count=len(missed))]
+            cells = (self.size.width or 80) - 10  # the message's padding and the bullet
+            lines += [f"  • {first_line(text(q.stem, self.lang), cells)}" for q in missed[:MISSED_LISTED]]
+            if len(missed) > MISSED_LISTED:
+                lines.append("  " + self.t("home.problems_more", more=len(missed) - MISSED_LISTED))
+            lines += ["", self.t("practice.retry_hint")]
+        else:
+            lines += ["", self.t("practice.done_hint")]
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry_missed":
+            return self.state == DONE and bool(self.session.missed)
+        return super().check_action(action, parameters)
+
+    async def action_retry_missed(self) -> None:
+        if self.state == DONE and self.session.retry_missed():
+            await self.show_current()

@@ -19,6 +19,7 @@ from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.feedback_view import FeedbackView, feedback_renderable
 from tutor.app.widgets.question_view import QuestionView
+from tutor.study.sessions import ChoiceCountError
 from tutor.study.store import StoreError
 
 ANSWERING, FEEDBACK, DONE = "answering", "feedback", "done"
@@ -89,17 +90,19 @@ class StudyScreen(TutorScreen):
         else:
             self.state = ANSWERING
             message.display = False
+            order = self.session.shown
             if views:
                 view = views.first()
-                view.load(question)
+                view.load(question, order=order)
                 view.display = True
                 view.choices.display = True
                 view.query_one(".question-hint").display = True
+                view.query_one(".question-hint").remove_class("-warning")
             else:
-                view = QuestionView(question, self.lang, bank=self.tutor.bank, id="question")
+                view = QuestionView(question, self.lang, bank=self.tutor.bank, order=order, id="question")
                 await body.mount(view, before=feedback)
+            view.choices.focus(scroll_visible=False)  # open on the stem, not scrolled down to the options
             body.scroll_home(animate=False)
-            view.choices.focus()
             self.session.mark_shown()
         self._update_chrome()
 
@@ -119,7 +122,13 @@ class StudyScreen(TutorScreen):
             return
         try:
             feedback = self.session.submit(choices.chosen)
-        except StoreError as exc:  # not one save() keeps for later (rare): keep the answer on screen
+        except ChoiceCountError as exc:  # "choose 2" with one chosen: say so, grade nothing
+            hint = self.query_one("#question", QuestionView).query_one(".question-hint", Static)
+            hint.update(self.t("q.choose_count", needed=exc.needed, got=exc.got))
+            hint.add_class("-warning")
+            hint.scroll_visible(animate=False)
+            return
+        except StoreError as exc:  # e.g. another tutor held the database for too long: keep the answer on screen
             self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return
         if not feedback.saved:
@@ -136,6 +145,7 @@ class StudyScreen(TutorScreen):
                 self.lang,
                 labs=self.tutor.labs,
                 leech=self.is_leech(question.id),
+                shown=feedback.shown,
             )
         )
         view.display = True

@@ -1,5 +1,8 @@
 """The options of one question, chosen by key (1-8, or the option's letter), arrows + space, or mouse.
 
+Options appear in the order the session drew (`order`, option keys); letters and digits follow what is
+displayed (A, B, C, ... by position, T/F for true/false), whatever the keys in the file, while
+`chosen` holds option keys, so the session grades by identity, never by position.
 Single-answer and true/false questions behave like radio buttons, multiple-answer ones like check
 boxes. The widget only keeps the selection and reports it (`Choices.Changed`); grading is the
 session's business.
@@ -22,15 +25,23 @@ from tutor.app.strings import localize_bindings, shown
 from tutor.bank import Question
 
 
-def key_letters(question: Question, reserved: frozenset[str] = frozenset()) -> dict[str, int]:
-    """Keyboard letter -> option index: the option's own key when it is one letter (A-D, T/F), else
-    its position (a, b, c, ...); letters the screen uses for itself (`reserved`) are left out."""
+def file_order(question: Question) -> tuple[str, ...]:
+    return tuple(o.key for o in question.options)
+
+
+def display_letters(question: Question, order: tuple[str, ...]) -> list[str]:
+    """The letter shown before each displayed option: A, B, C, ... by position (T/F for true/false)."""
+    if question.type == "true_false":
+        return ["T" if key == "T" else "F" for key in order]
+    return [chr(ord("A") + i) for i in range(len(order))]
+
+
+def key_letters(question: Question, order: tuple[str, ...] | None = None, reserved: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Keyboard letter -> displayed position; letters the screen uses for itself (`reserved`) are left out."""
     letters: dict[str, int] = {}
-    for index, option in enumerate(question.options):
-        own = option.key.lower()
-        letter = own if len(own) == 1 and own.isalpha() else chr(ord("a") + index)
-        if letter not in reserved and letter not in letters:
-            letters[letter] = index
+    for index, letter in enumerate(display_letters(question, order or file_order(question))):
+        if letter.lower() not in reserved:
+            letters[letter.lower()] = index
     return letters
 
 
@@ -41,20 +52,21 @@ class ChoiceRow(HorizontalGroup):
     class Pressed(Message):
         index: int
 
-    def __init__(self, index: int, key: str, label: str, multiple: bool) -> None:
+    def __init__(self, index: int, key: str, letter: str, label: str, multiple: bool) -> None:
         super().__init__(classes="choice-row")
         self.index = index
-        self.key = key
+        self.key = key  # the option's identity
+        self.letter = letter  # what the learner sees and types
         self.label = label
         self.multiple = multiple
 
     def compose(self) -> ComposeResult:
-        yield Static(self._mark(False), classes="choice-mark")
+        yield Static(self._mark(False), classes="choice-mark", markup=False)  # "[x]" is not a style tag
         yield Static(self.label, classes="choice-text", markup=False)
 
-    def set_option(self, key: str, label: str, multiple: bool) -> None:
+    def set_option(self, key: str, letter: str, label: str, multiple: bool) -> None:
         """Show another option in this row (the next question reuses the rows it can)."""
-        self.key, self.label, self.multiple = key, label, multiple
+        self.key, self.letter, self.label, self.multiple = key, letter, label, multiple
         self.query_one(".choice-text", Static).update(label)
 
     def _mark(self, selected: bool) -> str:
@@ -62,7 +74,7 @@ class ChoiceRow(HorizontalGroup):
             box = "[x]" if selected else "[ ]"
         else:
             box = "(•)" if selected else "( )"
-        return f"{box} {self.key}"
+        return f"{box} {self.letter}"
 
     def show(self, selected: bool, highlighted: bool) -> None:
         self.set_class(selected, "-selected")
@@ -101,6 +113,7 @@ class Choices(VerticalGroup, can_focus=True):
         lang: str = "en",
         *,
         chosen: frozenset[str] = frozenset(),
+        order: tuple[str, ...] | None = None,
         reserved: frozenset[str] = frozenset(),
         id: str | None = None,
     ) -> None:
@@ -108,32 +121,37 @@ class Choices(VerticalGroup, can_focus=True):
         self.lang = lang
         self.reserved = reserved
         localize_bindings(self, lang)
-        self._set_question(question, chosen)
+        self._set_question(question, chosen, order)
 
-    def _set_question(self, question: Question, chosen: frozenset[str]) -> None:
+    def _set_question(self, question: Question, chosen: frozenset[str], order: tuple[str, ...] | None) -> None:
         self.question = question
         self.multiple = question.type == "multiple"
-        self.keys = [o.key for o in question.options]
-        self.letters = key_letters(question, self.reserved)
+        self.keys = list(order or file_order(question))  # option keys, in displayed order
+        self.shown_letters = display_letters(question, tuple(self.keys))
+        self.letters = key_letters(question, tuple(self.keys), self.reserved)
         self.chosen: frozenset[str] = frozenset(chosen)
         first = min((self.keys.index(k) for k in chosen), default=0)
         self.set_reactive(Choices.highlight, first)
 
-    def compose(self) -> ComposeResult:
-        for index, option in enumerate(self.question.options):
-            yield ChoiceRow(index, option.key, shown(option.text, self.lang), self.multiple)
+    def _shown(self) -> list[tuple[str, str, str]]:
+        """(key, letter, text) of each option, in displayed order."""
+        return [(k, self.shown_letters[i], shown(self.question.option(k).text, self.lang)) for i, k in enumerate(self.keys)]
 
-    def load(self, question: Question, chosen: frozenset[str] = frozenset()) -> None:
+    def compose(self) -> ComposeResult:
+        for index, (key, letter, label) in enumerate(self._shown()):
+            yield ChoiceRow(index, key, letter, label, self.multiple)
+
+    def load(self, question: Question, chosen: frozenset[str] = frozenset(), order: tuple[str, ...] | None = None) -> None:
         """Show `question` instead, reusing the rows. Synchronous for the state, so a key pressed right
         after moving on applies to the new question even while extra rows are still mounting."""
-        self._set_question(question, chosen)
+        self._set_question(question, chosen, order)
         rows = list(self.query(ChoiceRow))
-        options = question.options
-        for row, option in zip(rows, options, strict=False):  # fewer or more rows than options
-            row.set_option(option.key, shown(option.text, self.lang), self.multiple)
-        for row in rows[len(options) :]:
+        wanted = self._shown()
+        for row, (key, letter, label) in zip(rows, wanted, strict=False):  # fewer or more rows than options
+            row.set_option(key, letter, label, self.multiple)
+        for row in rows[len(wanted) :]:
             row.remove()
-        extra = [ChoiceRow(i, o.key, shown(o.text, self.lang), self.multiple) for i, o in enumerate(options) if i >= len(rows)]
+        extra = [ChoiceRow(i, *wanted[i], self.multiple) for i in range(len(rows), len(wanted))]
         if extra:
             self.mount_all(extra)
             self.call_after_refresh(self._paint)

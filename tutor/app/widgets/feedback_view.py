@@ -15,7 +15,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.app.strings import shown, t
+from tutor.app.strings import concept, t
+from tutor.app.strings import shown as shown_text
+from tutor.app.widgets.choices import display_letters, file_order
 from tutor.bank import Question
 from tutor.safetext import clean
 
@@ -29,19 +31,22 @@ def verdict(correct: bool, lang: str, answered: bool = True) -> Text:
     return Text(t(lang, "fb.correct"), style=RIGHT) if correct else Text(t(lang, "fb.incorrect"), style=WRONG)
 
 
-def _option_lines(question: Question, chosen: frozenset[str], lang: str) -> list[RenderableType]:
-    """One grid row per option: marks and key on the left, text and its why wrapping under themselves."""
+def _option_lines(question: Question, chosen: frozenset[str], lang: str, shown: tuple[str, ...]) -> list[RenderableType]:
+    """One grid row per option, in the order the learner saw them and with the letters they saw:
+    marks and letter on the left, text and its why wrapping under themselves."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, width=6)
     grid.add_column(ratio=1)
-    for option in question.options:
+    order = shown if sorted(shown) == sorted(file_order(question)) else file_order(question)
+    for letter, key in zip(display_letters(question, order), order, strict=True):
+        option = question.option(key)
         right = option.key in question.answers
         picked = option.key in chosen
         marks = Text()
         marks.append("✓" if right else " ", style=RIGHT)
         marks.append("▶" if picked else " ", style="bold green" if right else WRONG)
-        marks.append(f" {option.key}", style="bold")
-        body = Text(shown(option.text, lang), style="bold" if right else "")
+        marks.append(f" {letter}", style="bold")
+        body = Text(shown_text(option.text, lang), style="bold" if right else "")
         tags = []
         if right:
             tags.append(Text(t(lang, "fb.right_answer"), style="green"))
@@ -52,7 +57,7 @@ def _option_lines(question: Question, chosen: frozenset[str], lang: str) -> list
             body.append(Text(", ").join(tags))
             body.append(")")
         body.append("\n")
-        body.append(shown(option.why, lang), style="italic")
+        body.append(shown_text(option.why, lang), style="italic")
         body.append("\n")
         grid.add_row(marks, body)
     return [grid]
@@ -66,9 +71,9 @@ def lab_lines(question: Question, lang: str, labs: Mapping[str, object]) -> list
     if lab is None:
         heading.append(question.lab.id)
         return [heading, Padding(Text(t(lang, "fb.lab_missing", id=question.lab.id), style="dim"), (0, 0, 0, 2))]
-    heading.append(shown(getattr(lab, "title", {}), lang) or question.lab.id, style="bold")
+    heading.append(shown_text(getattr(lab, "title", {}), lang) or question.lab.id, style="bold")
     parts: list[RenderableType] = [heading]
-    summary = shown(getattr(lab, "summary", {}), lang)
+    summary = shown_text(getattr(lab, "summary", {}), lang)
     if summary:
         parts.append(Padding(Text(summary), (0, 0, 0, 2)))
     parts.append(Padding(Text(t(lang, "fb.lab_open"), style="dim"), (0, 0, 0, 2)))
@@ -85,21 +90,23 @@ def feedback_renderable(
     heading: Text | None = None,
     show_stem: bool = False,
     leech: bool = False,
+    shown: tuple[str, ...] = (),
 ) -> RenderableType:
-    """The whole feedback for one answer, as a single renderable."""
+    """The whole feedback for one answer, as a single renderable; `shown` is the option order the
+    learner saw (file order when empty or no longer matching the question)."""
     top = heading if heading is not None else verdict(correct, lang, answered=bool(chosen))
     parts: list[RenderableType] = [top]
     if leech:
         parts.append(Text(t(lang, "fb.leech"), style="bold yellow"))
     if show_stem:
-        parts.append(Padding(Text(shown(question.stem, lang)), (1, 0, 0, 0)))
+        parts.append(Padding(Text(shown_text(question.stem, lang)), (1, 0, 0, 0)))
     parts.append(Text(""))
-    parts += _option_lines(question, chosen, lang)
+    parts += _option_lines(question, chosen, lang, shown)
     parts.append(Text(t(lang, "fb.explanation"), style="bold underline"))
-    parts.append(Padding(Text(shown(question.explanation, lang)), (0, 0, 1, 2)))
+    parts.append(Padding(Text(shown_text(question.explanation, lang)), (0, 0, 1, 2)))
     if question.concepts:
         line = Text(f"{t(lang, 'fb.concepts')}: ", style="bold")
-        line.append(clean(" · ".join(question.concepts)), style="cyan")
+        line.append(clean(" · ".join(concept(lang, c) for c in question.concepts)), style="cyan")
         parts.append(line)
     parts += lab_lines(question, lang, labs or {})
     return Group(*parts)

@@ -18,7 +18,13 @@ def question_meta(bank: Bank | None, question: Question, lang: str) -> str:
     return f"{title} · {t(lang, f'q.difficulty.{question.difficulty}')}"
 
 
-def instruction(question: Question, lang: str, reserved: frozenset[str] = frozenset(), enter: str = "q.enter_submits") -> str:
+def instruction(
+    question: Question,
+    lang: str,
+    reserved: frozenset[str] = frozenset(),
+    enter: str = "q.enter_submits",
+    order: tuple[str, ...] | None = None,
+) -> str:
     """'Choose one answer · keys 1-4 / A-D, ↑↓ and space, or click · Enter submits'."""
     if question.type == "multiple":
         what = t(lang, "q.choose_many", count=len(question.answers))
@@ -26,7 +32,7 @@ def instruction(question: Question, lang: str, reserved: frozenset[str] = frozen
         what = t(lang, "q.true_false")
     else:
         what = t(lang, "q.choose_one")
-    letters = letter_range(list(key_letters(question, reserved)))
+    letters = letter_range(list(key_letters(question, order, reserved)))
     return f"{what} · {t(lang, 'q.keys_hint', n=len(question.options), letters=letters)} · {t(lang, enter)}"
 
 
@@ -48,12 +54,14 @@ class QuestionView(VerticalGroup):
         *,
         bank: Bank | None = None,
         chosen: frozenset[str] = frozenset(),
+        order: tuple[str, ...] | None = None,
         reserved: frozenset[str] = frozenset(),
         enter: str = "q.enter_submits",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="question-view")
         self.enter = enter
+        self.order = order
         self.question = question
         self.lang = lang
         self.bank = bank
@@ -63,17 +71,20 @@ class QuestionView(VerticalGroup):
     def compose(self) -> ComposeResult:
         yield Static(question_meta(self.bank, self.question, self.lang), classes="question-meta", markup=False)
         yield Static(shown(self.question.stem, self.lang), classes="question-stem", markup=False)
-        yield Static(instruction(self.question, self.lang, self.reserved, self.enter), classes="question-hint", markup=False)
-        yield Choices(self.question, self.lang, chosen=self.chosen, reserved=self.reserved)
+        yield Static(self.hint(), classes="question-hint", markup=False)
+        yield Choices(self.question, self.lang, chosen=self.chosen, order=self.order, reserved=self.reserved)
+
+    def hint(self) -> str:
+        return instruction(self.question, self.lang, self.reserved, self.enter, self.order)
 
     @property
     def choices(self) -> Choices:
         return self.query_one(Choices)
 
-    def load(self, question: Question, chosen: frozenset[str] = frozenset()) -> None:
+    def load(self, question: Question, chosen: frozenset[str] = frozenset(), order: tuple[str, ...] | None = None) -> None:
         """Show another question in place (no remount: keys keep working while it redraws)."""
-        self.question, self.chosen = question, chosen
+        self.question, self.chosen, self.order = question, chosen, order
         self.query_one(".question-meta", Static).update(question_meta(self.bank, question, self.lang))
         self.query_one(".question-stem", Static).update(shown(question.stem, self.lang))
-        self.query_one(".question-hint", Static).update(instruction(question, self.lang, self.reserved, self.enter))
-        self.choices.load(question, chosen)
+        self.query_one(".question-hint", Static).update(self.hint())
+        self.choices.load(question, chosen, order)

@@ -33,8 +33,9 @@ class TopicTable(DataTable):
         title_width = max(16, (self.size.width or 80) - FIXED)
         self._filled_width = self.size.width
         self.add_column(t(lang, "home.col.topic"), key="topic", width=title_width)
-        self.add_column(t(lang, "home.col.questions"), key="count", width=4)
-        self.add_column(t(lang, "home.col.seen"), key="seen", width=6)
+        # numbers are right-aligned, so their headers are too (else they sit two columns to the left)
+        self.add_column(Text(t(lang, "home.col.questions"), justify="right"), key="count", width=4)
+        self.add_column(Text(t(lang, "home.col.seen"), justify="right"), key="seen", width=6)
         self.add_column(t(lang, "home.col.mastery"), key="mastery", width=15)
 
         def title(value: str, style: str = "") -> Text:

@@ -1,0 +1,234 @@
+"""`tutor questions lint`: the cues that let a test-taker answer without knowing the subject.
+
+The checks follow the item-writing guidelines (Haladyna, Downing & Rodriguez 2002): a key that is much
+the longest option, absolutes ("always") only in distractors and hedges ("usually") only in keys, "all
+of the above", text a learner cannot use ("the notes say"), and Korean that is missing or uses a term
+the glossary says to avoid. They are per-question *findings* (warnings: a single item may have a reason)
+and per-bank *checks* with thresholds (a pattern across the bank is a give-away, so missing one fails):
+
+* key strictly longest in at most 25 % of single and multiple-answer questions;
+* key position in file order, per option count k with at least 10 single-answer questions: every
+  position's share within 1/k ± 15 points (4 options: 10-40 %);
+* true/false keys 40-60 % true (with at least 5 true/false questions);
+* multiple-answer key counts vary: both 2 and 3 keys present (with at least 4 such questions);
+* the share of questions with Korean is reported, not judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tutor.bank.loader import Bank
+from tutor.bank.schema import Question, Term
+
+LONGEST_FACTOR = 1.5  # a key at least this many times the longest distractor is "much the longest"
+MAX_KEY_LONGEST = 0.25  # share of single/multiple questions whose key is strictly the longest option
+POSITION_BAND = 0.15  # each key position within 1/k +- this, in file order
+POSITION_MIN_QUESTIONS = 10  # per option count, below this the position shares are only reported
+TRUE_SHARE = (0.40, 0.60)
+TRUE_FALSE_MIN_QUESTIONS = 5
+MULTIPLE_MIN_QUESTIONS = 4
+
+ABSOLUTES_EN = {"always", "never", "all", "none", "only", "must", "every", "cannot", "completely", "entirely", "guarantees", "guaranteed"}
+HEDGES_EN = {"usually", "may", "often", "can", "might", "typically", "generally", "sometimes", "likely", "tends", "could", "mostly"}
+ABSOLUTES_KO = ("항상", "절대", "반드시", "결코", "모든", "전혀", "오직")
+HEDGES_KO = ("보통", "대개", "수 있", "흔히", "일반적으로", "경우가 많")
+ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b|모두 정답|위의 모든|위의 것 모두|모두 맞|모두 틀", re.IGNORECASE)
+NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트|강의 자료", re.IGNORECASE)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+@dataclass(frozen=True)
+class Finding:
+    where: str  # "file:line" of the question
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    value: str
+    limit: str
+    ok: bool | None  # None: reported, not judged (too few questions, or no threshold)
+
+
+@dataclass
+class LintReport:
+    questions: int
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(c.ok is False for c in self.checks)
+
+
+def _words(value: str) -> set[str]:
+    return set(WORD.findall(value.lower()))
+
+
+def _cues(value: str, english: set[str], korean: tuple[str, ...]) -> list[str]:
+    found = sorted(_words(value) & english)
+    return found + [k for k in korean if k in value]
+
+
+def _texts(q: Question, lang: str) -> Iterator[str]:
+    """Everything a learner reads in `lang` (when written in it)."""
+    fields = [q.stem, q.explanation, *[o.text for o in q.options], *[o.why for o in q.options]]
+    yield from (f[lang] for f in fields if lang in f)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.0f} %)" if whole else "none"
+
+
+# -- per question ---------------------------------------------------------------------------------
+
+
+def key_is_longest(q: Question) -> bool:
+    """The longest keyed option (English) is strictly longer than every distractor."""
+    keys = [len(o.text["en"]) for o in q.options if o.key in q.answers]
+    others = [len(o.text["en"]) for o in q.options if o.key not in q.answers]
+    return bool(keys and others) and max(keys) > max(others)
+
+
+def question_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
+    if q.type in ("single", "multiple"):
+        yield from _length_and_cue_findings(q)
+    elif q.type == "true_false":
+        cues = _cues(q.stem["en"], ABSOLUTES_EN, ()) + [k for k in ABSOLUTES_KO if k in q.stem.get("ko", "")]
+        if "F" in q.answers and cues:
+            yield f"a false statement carrying an absolute ({', '.join(cues)}): make it false for a reason worth learning"
+    for o in q.options:
+        if ABOVE.search(o.text["en"]) or ABOVE.search(o.text.get("ko", "")):
+            yield f"option {o.key} is an 'all/none of the above' option: write a real alternative"
+    refs = sorted({m.group(0) for lang in ("en", "ko") for value in _texts(q, lang) for m in NOTES.finditer(value)})
+    if refs:
+        quoted = ", ".join(f"'{r}'" for r in refs)
+        yield f"refers to {quoted}, which the learner cannot see: state the fact (and where it was measured)"
+    yield from _korean_findings(q, glossary)
+
+
+def _length_and_cue_findings(q: Question) -> Iterator[str]:
+    keys = [o for o in q.options if o.key in q.answers]
+    others = [o for o in q.options if o.key not in q.answers]
+    if not keys or not others:
+        return
+    key_len = max(len(o.text["en"]) for o in keys)
+    other_len = max(len(o.text["en"]) for o in others)
+    if key_is_longest(q) and key_len >= LONGEST_FACTOR * other_len:
+        yield f"the key is much the longest option ({key_len} characters vs at most {other_len}): shorten it or lengthen the distractors"
+    absolutes = _one_sided(others, keys, ABSOLUTES_EN, ABSOLUTES_KO)
+    if absolutes:
+        yield f"absolutes only in distractors ({', '.join(absolutes)}): a test-wise learner rules those out"
+    hedges = _one_sided(keys, others, HEDGES_EN, HEDGES_KO)
+    if hedges:
+        yield f"hedges only in the key ({', '.join(hedges)}): a test-wise learner picks the qualified option"
+
+
+def _one_sided(side: list, other_side: list, english: set[str], korean: tuple[str, ...]) -> list[str]:
+    """The cue words found in `side`'s option texts, per language, when `other_side` has none in that language."""
+    found: list[str] = []
+    for lang, words, ko in (("en", english, ()), ("ko", set(), korean)):
+        here = {c for o in side for c in _cues(o.text.get(lang, ""), words, ko)}
+        there = {c for o in other_side for c in _cues(o.text.get(lang, ""), words, ko)}
+        if here and not there:
+            found += sorted(here)
+    return found
+
+
+def _korean_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
+    if "ko" not in q.stem:
+        return
+    fields = [("the stem", q.stem), ("the explanation", q.explanation)]
+    fields += [(f"option {o.key}", o.text) for o in q.options] + [(f"option {o.key}'s why", o.why) for o in q.options]
+    for name, value in fields:
+        ko, en = value.get("ko", ""), value["en"]
+        if not HANGUL.search(ko) and len(en.split()) >= 4:  # short names (SAM, CutMix) stay as they are
+            yield f"{name} is marked Korean but is not translated"
+            break
+    reported: set[str] = set()
+    for value in _texts(q, "ko"):
+        for term in glossary:
+            rest = value.replace(term.ko, "")  # a variant inside the preferred word is not a variant
+            for variant in term.avoid:
+                if variant in rest and variant not in reported:
+                    reported.add(variant)
+                    yield f"Korean uses '{variant}': the glossary says '{term.ko}' ({term.en})"
+
+
+# -- per bank -------------------------------------------------------------------------------------
+
+
+def bank_checks(questions: list[Question]) -> list[Check]:
+    checks: list[Check] = []
+    choice = [q for q in questions if q.type in ("single", "multiple")]
+    longest = sum(key_is_longest(q) for q in choice)
+    checks.append(
+        Check(
+            "key strictly the longest option",
+            _pct(longest, len(choice)),
+            f"<= {MAX_KEY_LONGEST:.0%}",
+            None if not choice else longest <= MAX_KEY_LONGEST * len(choice),
+        )
+    )
+    checks += _position_checks([q for q in questions if q.type == "single"])
+    tf = [q for q in questions if q.type == "true_false"]
+    true = sum("T" in q.answers for q in tf)
+    low, high = TRUE_SHARE
+    judged = len(tf) >= TRUE_FALSE_MIN_QUESTIONS
+    checks.append(Check("true/false keys that are true", _pct(true, len(tf)), f"{low:.0%}-{high:.0%}", (low <= true / len(tf) <= high) if judged else None))
+    multi = [q for q in questions if q.type == "multiple"]
+    counts = Counter(len(q.answers) for q in multi)
+    value = ", ".join(f"{n} keys: {c}" for n, c in sorted(counts.items())) or "none"
+    judged = len(multi) >= MULTIPLE_MIN_QUESTIONS
+    checks.append(Check("multiple-answer key counts", value, "both 2 and 3", (2 in counts and 3 in counts) if judged else None))
+    korean = sum("ko" in q.stem for q in questions)
+    checks.append(Check("questions with Korean", _pct(korean, len(questions)), "reported", None))
+    return checks
+
+
+def _position_checks(single: list[Question]) -> list[Check]:
+    """Key position in file order, per option count (the app shuffles, but the file should not tell)."""
+    checks = []
+    by_size: dict[int, list[int]] = {}
+    for q in single:
+        by_size.setdefault(len(q.options), []).append([o.key for o in q.options].index(q.answer))
+    for size, positions in sorted(by_size.items()):
+        counts = Counter(positions)
+        n = len(positions)
+        shares = [counts.get(i, 0) / n for i in range(size)]
+        low, high = max(0.0, 1 / size - POSITION_BAND), 1 / size + POSITION_BAND
+        value = " ".join(f"{chr(65 + i)} {s:.0%}" for i, s in enumerate(shares))
+        ok = all(low <= s <= high for s in shares) if n >= POSITION_MIN_QUESTIONS else None
+        checks.append(Check(f"key position, {size} options ({n} single)", value, f"each {low:.0%}-{high:.0%}", ok))
+    return checks
+
+
+def lint(bank: Bank, ids: Iterable[str] | None = None) -> LintReport:
+    """Lint the questions `ids` of `bank` (default: all), in file order."""
+    chosen = list(bank.questions) if ids is None else [i for i in ids if i in bank.questions]
+    questions = [bank.questions[i] for i in chosen]
+    report = LintReport(questions=len(questions))
+    for q in questions:
+        report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary)]
+    report.checks = bank_checks(questions)
+    return report
+
+
+def render(report: LintReport, name: str) -> str:
+    """The bank summary: one line per check, `ok`, `FAIL` or `-` (reported only)."""
+    rows = [(c.name, c.value, c.limit, "-" if c.ok is None else "ok" if c.ok else "FAIL") for c in report.checks]
+    rows.insert(0, ("questions", str(report.questions), "", ""))
+    rows.append(("per-question findings (warnings)", str(len(report.findings)), "", ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"bank {name}"]
+    lines += [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}".rstrip() for a, b, c, d in rows]
+    return "\n".join(lines)

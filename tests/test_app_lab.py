@@ -7,6 +7,7 @@ ones run the real `tutor lab` on tests/data/tiny-lab.yaml in a child process.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -83,7 +84,7 @@ async def test_open_from_feedback_predict_run_and_store(tiny_bank, store, demo_l
         lab = await open_lab_from_feedback(app, pilot)
         intro = content_text(lab.query_one("#lab-intro"))
         assert "2 images per class" in intro and "20 images per class" in intro  # the arms, one line each
-        assert "not measured yet on this device" in intro and "never run" in intro
+        assert "no measurement yet on this machine" in intro and "never run" in intro
         # predict: arm "few" (first radio), claims "contradicted" (third)
         await pilot.press("enter")  # the focused arm radio set: press its first button
         lab.query_one("#predict-verdict").focus()
@@ -119,7 +120,8 @@ async def test_reopen_shows_the_stored_result_and_measured_time(tiny_bank, store
         intro = content_text(app.screen.query_one("#lab-intro"))
         assert "reproduced ·" in intro and "quick profile · device cpu · seeds 0,1" in intro
         assert "torch fake" in intro  # the versions of the stored run
-        assert "quick: about" in intro and "full: not measured yet" in intro
+        assert re.search(r"quick: about \d+ s on this machine \(measured", intro), intro
+        assert re.search(r"full: about \d+ s on this machine \(from the quick run of", intro)  # scaled to the full profile
 
 
 async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs):

@@ -102,20 +102,24 @@ def test_time_left_never_goes_up_and_never_shows_zero_with_work_left():
             assert all(abs(s - tl) <= 2.0 + 2.0 + 1e-9 for _, s, tl in readings)
 
 
-def test_time_left_with_no_measurement_waits_for_this_runs_pace():
-    epochs = {"a": 5, "b": 5}
-    left = labtime.TimeLeft(epochs, 2, {"a": None, "b": None}, None, now=0.0)
+def test_time_left_with_no_measurement_waits_for_a_finished_seed():
+    """Without a measurement the pace is this run's own, over whole seeds: epochs arriving in a burst
+    (the screen was busy) cannot make it promise ~0 s."""
+    left = labtime.TimeLeft({"a": 5, "b": 5}, 2, {"a": None, "b": None}, None, now=0.0)
     assert left.left(1.0) is None
-    left.epoch_done("a", 3.0)  # the first epoch also paid the startup: not a pace yet
-    assert left.left(3.0) is None
-    left.epoch_done("a", 4.0)
-    assert left.left(4.0) == 18.0  # 18 epochs left at this run's 1 s per epoch
-    assert left.left(4.5) == 17.5 and left.left(9.0) == 17.0  # counts down, but not past the epoch in progress
+    left.epoch_done("a", 3.0)  # the first epoch also paid the startup
+    for i in range(4):
+        left.epoch_done("a", 3.001 + i * 0.001)  # a burst: no pace from these gaps
+    assert left.left(3.01) is None
+    left.seed_done("a", 7.0)  # the seed's last 4 epochs took 4 s
+    assert left.left(7.0) == 14.0  # 15 epochs left at 1 s, the one in progress (since 3.004) counted down
     rng = random.Random(0)
-    now, shown = 4.0, [left.left(4.0)]
-    for arm in ["a"] * 8 + ["b"] * 10:
+    now, shown = 7.0, [14.0]
+    for arm in ["a"] * 5 + ["b"] * 10:
         now += rng.uniform(0.5, 3.0)
         left.epoch_done(arm, now)
+        if left.done[arm] % 5 == 0:
+            left.seed_done(arm, now)
         shown.append(left.left(now))
     assert all(b <= a for a, b in zip(shown, shown[1:]))
     assert shown[-1] == 0.0

@@ -192,6 +192,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lab.files_open": "Written to {out} (o opens the folder)",
         "lab.folder_path": "No file manager on this machine: the files are in {out}",
         "lab.keys_after": "PgDn / End scroll the result; r / f runs it again; Escape goes back.",
+        "lab.last_line_named": "{date} · {profile} profile · device {device} · seeds {seeds}",
     },
     "ko": {
         "app.title": "tutor: 이미지 분류를 위한 전이 학습",
@@ -362,6 +363,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "lab.files_open": "저장 위치 {out} (o로 폴더 열기)",
         "lab.folder_path": "이 기기에는 파일 관리자가 없습니다: 파일 위치 {out}",
         "lab.keys_after": "PgDn / End로 결과를 스크롤; r / f로 다시 실행; Escape로 돌아갑니다.",
+        "lab.last_line_named": "{date} · {profile} · 장치 {device} · 시드 {seeds}",
         "lab.col.train_acc": "훈련 %",
         "lab.col.val_acc": "검증 %",
         "lab.col.gap": "차이",

@@ -107,8 +107,9 @@ class TimeLeft:
     """The time left of a running lab, from per-epoch costs; monotone non-increasing by construction.
 
     `costs` maps arm -> measured seconds per epoch (None: not measured; then this run's own pace for that
-    arm, or the mean of the arms seen so far). Arms run in the order given. `startup_s` is the fixed cost
-    before the first epoch (None: unknown, counted as 0)."""
+    arm once one of its seeds has finished, or the mean pace of the arms that have). A pace is taken over
+    whole seeds because the epochs of one seed can reach the screen in a burst. Arms run in the order
+    given. `startup_s` is the fixed cost before the first epoch (None: unknown, counted as 0)."""
 
     def __init__(self, epochs: dict[str, int], seeds: int, costs: dict[str, float | None], startup_s: float | None,
                  now: float) -> None:
@@ -118,20 +119,25 @@ class TimeLeft:
         self.startup_s = startup_s or 0.0
         self.started = False  # the first epoch has ended (the startup is behind)
         self.last_event = now
-        self.observed = {a: 0.0 for a in epochs}  # seconds spent on each arm's epochs in this run
-        self.observed_n = {a: 0 for a in epochs}  # ... over this many epochs (the run's first epoch carries the startup: not counted)
+        self.begin: dict[str, tuple[float, int]] = {}  # arm -> (when its pace starts, epochs done by then)
+        self.pace: dict[str, float] = {}  # arm -> seconds per epoch in this run, over its finished seeds
         self.shown: float | None = None
 
     def epoch_done(self, arm: str, now: float, count: int = 1) -> None:
         if arm not in self.done:
             return
-        gap = now - self.last_event
-        if self.started:
-            self.observed[arm] += gap
-            self.observed_n[arm] += count
+        if arm not in self.begin:  # the run's first epoch also paid the startup: that arm's pace starts after it
+            self.begin[arm] = (now, count) if not self.started else (self.last_event, 0)
         self.started = True
         self.done[arm] = min(self.total[arm], self.done[arm] + count)
         self.last_event = now
+
+    def seed_done(self, arm: str, now: float) -> None:
+        """One seed of `arm` finished: the arm's pace so far (used where the machine has no measurement)."""
+        if arm in self.begin:
+            since, offset = self.begin[arm]
+            if self.done[arm] > offset and now > since:
+                self.pace[arm] = (now - since) / (self.done[arm] - offset)
 
     def arm_done(self, arm: str, now: float) -> None:
         """An arm finished (early stopping may have skipped epochs): none of its work is left."""
@@ -142,11 +148,9 @@ class TimeLeft:
     def _cost(self, arm: str) -> float | None:
         if self.costs.get(arm) is not None:
             return self.costs[arm]
-        if self.observed_n[arm]:
-            return self.observed[arm] / self.observed_n[arm]
-        seen = [self.observed[a] / self.observed_n[a] for a in self.done if self.observed_n[a]]
-        known = [c for c in self.costs.values() if c is not None]
-        pool = seen or known
+        if arm in self.pace:
+            return self.pace[arm]
+        pool = list(self.pace.values()) or [c for c in self.costs.values() if c is not None]
         return sum(pool) / len(pool) if pool else None
 
     def work_left(self) -> tuple[float, float] | None:

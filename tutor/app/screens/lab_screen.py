@@ -151,6 +151,7 @@ class LabScreen(TutorScreen):
                 yield Static("", id="lab-status", markup=False)
                 yield Vertical(id="lab-bars")
                 yield Static(self.t("lab.curves"), classes="lab-hint", markup=False)
+                yield Static("", id="lab-legend")
                 yield _chart(self.t)
             with Vertical(id="lab-result"):
                 yield Static("", id="lab-verdict")
@@ -271,8 +272,8 @@ class LabScreen(TutorScreen):
             return [Text("  " + self.t("lab.last_none"), style="dim")]
         line = Text("  ")
         line.append(self.t(f"lab.verdict.{run.verdict}"), style=VERDICT_STYLE.get(run.verdict, "bold"))
-        line.append(" · " + self.t("lab.last_line", date=f"{run.finished_at.astimezone():%Y-%m-%d %H:%M}",
-                                   profile=run.profile, device=run.device, seeds=",".join(map(str, run.seeds))))
+        line.append(" · " + self.t("lab.last_line_named", date=f"{run.finished_at.astimezone():%Y-%m-%d %H:%M}",
+                                   profile=self._profile_name(run.profile), device=run.device, seeds=",".join(map(str, run.seeds))))
         versions = ", ".join(f"{k} {v}" for k, v in sorted(run.versions.items()))
         out = [line, Text("  " + self.t("lab.versions", versions=versions), style="dim")]
         try:
@@ -334,6 +335,7 @@ class LabScreen(TutorScreen):
         self.query_one("#lab-bars").remove_children()
         self.totals, self.done_epochs, self.out_dir = {}, {}, None
         self.query_one("#lab-plot").reset(self._run_epochs(profile))  # the last run's curves go now, not at the first epoch
+        self._draw_plot()
         self.stage = self.t("lab.starting")
         self.estimate = self._estimate(profile)
         self.time_left = None
@@ -419,6 +421,9 @@ class LabScreen(TutorScreen):
             self.plot_dirty = True
             if self.time_left is not None:
                 self.time_left.epoch_done(event.arm, now)
+        elif kind == "seed_finished":
+            if self.time_left is not None:
+                self.time_left.seed_done(event.arm, now)
         elif kind == "arm_finished":
             self.done_epochs[event.arm] = self.totals.get(event.arm, 0)
             self._advance(event.arm)
@@ -465,7 +470,9 @@ class LabScreen(TutorScreen):
             self._draw_plot()
 
     def _draw_plot(self) -> None:
-        self.query_one("#lab-plot").redraw()
+        chart = self.query_one("#lab-plot")
+        chart.redraw()
+        self.query_one("#lab-legend", Static).update(chart.legend())
 
     def action_cancel_run(self) -> None:
         if self.state == RUNNING and self.proc is not None and not self.proc.cancelling:

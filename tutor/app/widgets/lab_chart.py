@@ -4,13 +4,19 @@ Each arm shows its latest seed. A search arm trains several trials one after ano
 they would stretch the x-axis to every trial's epochs and squeeze the other arms into its left edge, so
 its best trial so far (highest validation accuracy) is drawn instead, on the same axis. The axis ends at
 the longest arm's epochs per trial, known before the first epoch, so it never jumps while a run goes.
+The legend is a line of text of its own (`legend()`): plotext's legend covers the curves, and fails
+outright when there are more arms than rows.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual_plotext import PlotextPlot
 
 Points = list[tuple[float, float]]  # (train_acc, val_acc) per epoch
+# plotext colour -> the same colour in rich, for the legend line; arms take them in order
+COLOURS = {"cyan": "cyan", "orange": "dark_orange", "green": "green", "magenta": "magenta", "red": "red",
+           "blue": "blue", "yellow": "yellow", "white": "white"}
 
 
 class LabChart(PlotextPlot):
@@ -51,6 +57,23 @@ class LabChart(PlotextPlot):
                 out[arm] = (best, True)
         return out
 
+    def colour(self, arm: str) -> str:
+        arms = list(self.epochs) or list(self.curves)
+        index = arms.index(arm) if arm in arms else len(arms)
+        return list(COLOURS)[index % len(COLOURS)]
+
+    def legend(self) -> Text:
+        """One line: each arm drawn so far in its colour (⣿ validation; · training, the running arm only)."""
+        line = Text()
+        for arm, (_, best) in self.series().items():
+            line.append("⣿ ", style=COLOURS[self.colour(arm)])
+            line.append(f"{arm} ({self.labels['best']})" if best else arm)
+            if arm == self.current:
+                line.append(f" {self.labels['tr']} ", style="dim")
+                line.append("•", style=COLOURS[self.colour(arm)])
+            line.append("   ")
+        return line
+
     def redraw(self) -> None:
         plt = self.plt
         plt.clear_data()
@@ -59,11 +82,17 @@ class LabChart(PlotextPlot):
         plt.xlim(1, max(2, self.x_max()))
         plt.xlabel("epoch")
         limit = self.x_max()
-        for arm, (points, best) in self.series().items():
+        for arm, (points, _) in self.series().items():
             points = points[:limit]
             xs = list(range(1, len(points) + 1))
-            name = f"{arm} ({self.labels['best']})" if best else arm
-            plt.plot(xs, [v for _, v in points], label=f"{name} {self.labels['val']}", marker="braille")
+            colour = self.colour(arm)
+            plt.plot(xs, [v for _, v in points], marker="braille", color=colour)
             if arm == self.current:
-                plt.plot(xs, [tr for tr, _ in points], label=f"{name} {self.labels['tr']}", marker="dot")
+                plt.plot(xs, [tr for tr, _ in points], marker="dot", color=colour)
         self.refresh()
+
+    def render(self):
+        try:
+            return super().render()
+        except (IndexError, ValueError, ZeroDivisionError):  # plotext at a size too small to draw: nothing, never a crash
+            return ""

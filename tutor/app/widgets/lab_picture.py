@@ -22,6 +22,7 @@ from textual.widgets import Static
 PREFERENCE = ("confusion.png", "learning_curve.png", "unfreezing.png", "params.png", "loss.png", "layers.png",
               "accuracy.png", "curves.png")
 MAX_WIDTH = 100  # cells; wider adds no detail a half-cell picture can show
+MAX_ROWS = 16  # cells; the verdict and the claims stay within reach
 
 
 def main_picture(files: list[str], look_at: str = "") -> Path | None:
@@ -36,21 +37,26 @@ def main_picture(files: list[str], look_at: str = "") -> Path | None:
     return pngs[ranked[0]]
 
 
-def render(path: Path, width: int):
-    """A rich renderable of the picture `width` cells wide (two pixels per cell, one above the other)."""
+def scaled(path: Path, width: int, max_rows: int = MAX_ROWS):
+    """The picture as a Pillow image at most `width` x 2*`max_rows` pixels (one cell holds two), strokes kept."""
     from PIL import Image, ImageFilter
-    from rich_pixels import Pixels
 
     with Image.open(path) as image:
         image = image.convert("RGB")
-        w, h = image.size
-        width = max(10, min(width, MAX_WIDTH))
-        rows = max(2, round(width * h / w / 2) * 2)
-        thicken = max(1, (w // width) | 1)  # odd size: strokes about one cell wide after scaling
-        if thicken > 1:
-            image = image.filter(ImageFilter.MinFilter(min(thicken, 9)))
-        image = image.resize((width, rows), Image.Resampling.BOX)
-        return Pixels.from_image(image)
+    w, h = image.size
+    width = max(10, min(width, MAX_WIDTH, round(2 * max_rows * w / h)))
+    rows = max(2, round(width * h / w / 2) * 2)
+    thicken = max(1, (w // width) | 1)  # odd size: strokes about one cell wide after scaling
+    if thicken > 1:
+        image = image.filter(ImageFilter.MinFilter(min(thicken, 9)))
+    return image.resize((width, rows), Image.Resampling.BOX)
+
+
+def render(path: Path, width: int, max_rows: int = MAX_ROWS):
+    """A rich renderable of the picture, at most `width` cells wide and `max_rows` high."""
+    from rich_pixels import Pixels
+
+    return Pixels.from_image(scaled(path, width, max_rows))
 
 
 def open_folder(folder: Path) -> bool:
@@ -89,7 +95,7 @@ class LabPicture(Static):
             return
         self._drawn_width = width
         try:
-            picture = render(self.path, width)
+            picture = render(self.path, width, max(8, min(MAX_ROWS, self.app.size.height // 2)))
         except (OSError, ValueError) as exc:  # a missing or unreadable file: say so, never crash the page
             self.update(Text(f"{self.path.name}: {exc}", style="dim"))
             return

@@ -131,3 +131,14 @@ def test_an_arm_that_stops_early_gives_its_epochs_back():
     assert left.left(1.0) == 19.0
     left.arm_done("a", 1.5)
     assert left.left(1.5) == 10.0
+
+
+def test_the_fixed_cost_the_start_did_not_use_is_kept_for_the_end():
+    """Judging the claims and writing the plots come after the last epoch: the measured fixed cost that the
+    start did not use stays in the time left until then."""
+    left = labtime.TimeLeft({"a": 2}, 1, {"a": 1.0}, 10.0, now=0.0)
+    assert left.left(0.0) == 12.0  # 10 s fixed + 2 epochs of 1 s
+    left.epoch_done("a", 4.0)  # started after 3 s: 7 s of the fixed cost are still to come
+    assert left.left(4.0) == 8.0
+    left.epoch_done("a", 5.0)
+    assert left.left(5.0) == 7.0 and left.left(9.0) == 3.0 and left.left(20.0) == 0.0

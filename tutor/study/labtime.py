@@ -109,7 +109,8 @@ class TimeLeft:
     `costs` maps arm -> measured seconds per epoch (None: not measured; then this run's own pace for that
     arm once one of its seeds has finished, or the mean pace of the arms that have). A pace is taken over
     whole seeds because the epochs of one seed can reach the screen in a burst. Arms run in the order
-    given. `startup_s` is the fixed cost before the first epoch (None: unknown, counted as 0)."""
+    given. `startup_s` is the measured run's fixed cost (None: unknown, counted as 0): whatever of it the
+    time before the first epoch did not use is kept for the end (judging the claims, writing the plots)."""
 
     def __init__(self, epochs: dict[str, int], seeds: int, costs: dict[str, float | None], startup_s: float | None,
                  now: float) -> None:
@@ -118,6 +119,8 @@ class TimeLeft:
         self.costs = dict(costs)
         self.startup_s = startup_s or 0.0
         self.started = False  # the first epoch has ended (the startup is behind)
+        self.t0 = now
+        self.tail = 0.0  # seconds kept for after the last epoch
         self.last_event = now
         self.begin: dict[str, tuple[float, int]] = {}  # arm -> (when its pace starts, epochs done by then)
         self.pace: dict[str, float] = {}  # arm -> seconds per epoch in this run, over its finished seeds
@@ -128,6 +131,9 @@ class TimeLeft:
             return
         if arm not in self.begin:  # the run's first epoch also paid the startup: that arm's pace starts after it
             self.begin[arm] = (now, count) if not self.started else (self.last_event, 0)
+        if not self.started:
+            first_cost = self._cost(arm) or 0.0
+            self.tail = max(0.0, self.startup_s - (now - self.t0 - first_cost))
         self.started = True
         self.done[arm] = min(self.total[arm], self.done[arm] + count)
         self.last_event = now
@@ -166,8 +172,9 @@ class TimeLeft:
             left += todo * cost
             if current is None:
                 current = cost
-        startup = 0.0 if self.started else self.startup_s
-        return left + startup, (current or 0.0) + startup
+        if not self.started:
+            return left + self.startup_s, (current or 0.0) + self.startup_s
+        return left + self.tail, current if current is not None else self.tail
 
     def left(self, now: float) -> float | None:
         """Seconds left, never more than last shown; None until a first cost is known; 0 once every epoch ran."""

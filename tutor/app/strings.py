@@ -193,6 +193,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lab.folder_path": "No file manager on this machine: the files are in {out}",
         "lab.keys_after": "PgDn / End scroll the result; r / f runs it again; Escape goes back.",
         "lab.last_line_named": "{date} · {profile} profile · device {device} · seeds {seeds}",
+        "labs.col.arms": "arms",
+        "labs.cli_hint": "Run one with: tutor lab NAME  (--full for the long version)",
     },
     "ko": {
         "app.title": "tutor: 이미지 분류를 위한 전이 학습",
@@ -364,6 +366,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lab.folder_path": "이 기기에는 파일 관리자가 없습니다: 파일 위치 {out}",
         "lab.keys_after": "PgDn / End로 결과를 스크롤; r / f로 다시 실행; Escape로 돌아갑니다.",
         "lab.last_line_named": "{date} · {profile} · 장치 {device} · 시드 {seeds}",
+        "labs.col.arms": "비교 방법",
+        "labs.cli_hint": "실행: tutor lab 이름  (--full은 전체 프로필)",
         "lab.col.train_acc": "훈련 %",
         "lab.col.val_acc": "검증 %",
         "lab.col.gap": "차이",

@@ -397,6 +397,15 @@ async def test_the_main_picture_and_the_folder_key(tiny_bank, store, tmp_path, m
         await pilot.press("o")
         await pilot.pause()
         assert any(str(out) in str(n.message) for n in app._notifications)
+        app.clear_notifications()
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_lab("demo-lab")  # before a run, o opens the last stored run's folder
+        await pilot.pause()
+        assert "o Open folder" in screen_text(app).splitlines()[-1]
+        await pilot.press("o")
+        await pilot.pause()
+        assert any(str(out) in str(n.message) for n in app._notifications)
 
 
 async def test_the_page_frame_in_korean(tiny_bank, store, demo_labs):

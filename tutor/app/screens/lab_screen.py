@@ -89,7 +89,8 @@ class LabScreen(TutorScreen):
         self.time_left: Any = None  # labtime.TimeLeft while a run goes
         self.totals: dict[str, int] = {}
         self.done_epochs: dict[str, int] = {}
-        self.out_dir: str | None = None
+        self.out_dir: str | None = None  # this run's folder
+        self.last_out: str | None = None  # the last stored run's folder (o opens it before a run)
         self.stage = ""
         self.plot_dirty = False
         self.result: dict[str, Any] | None = None
@@ -268,6 +269,7 @@ class LabScreen(TutorScreen):
         from tutor.study.labruns import last_run, spec_hash
 
         run = last_run(self.tutor.store, self.lab_id)
+        self.last_out = run.out_dir if run is not None else None
         if run is None:
             return [Text("  " + self.t("lab.last_none"), style="dim")]
         line = Text("  ")
@@ -315,7 +317,7 @@ class LabScreen(TutorScreen):
         if action == "back":
             return self.state != RUNNING
         if action == "open_folder":
-            return self.state == DONE and bool(self.out_dir)
+            return self.state != RUNNING and bool(self._folder())
         return True
 
     def action_run(self, profile: str) -> None:
@@ -625,12 +627,15 @@ class LabScreen(TutorScreen):
         if self.state != RUNNING:
             self.dismiss()
 
+    def _folder(self) -> str | None:
+        folder = self.out_dir or self.last_out
+        return folder if folder and Path(folder).is_dir() else None
+
     def action_open_folder(self) -> None:
         """The run's folder in the file manager; on a machine without one, its path (never an error)."""
-        if not self.out_dir:
-            return
-        if not open_folder(Path(self.out_dir)):
-            self.notify(self.t("lab.folder_path", out=self.out_dir), timeout=10)
+        folder = self._folder()
+        if folder and not open_folder(Path(folder)):
+            self.notify(self.t("lab.folder_path", out=folder), timeout=10)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

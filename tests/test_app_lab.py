@@ -7,6 +7,7 @@ ones run the real `tutor lab` on tests/data/tiny-lab.yaml in a child process.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -83,7 +84,7 @@ async def test_open_from_feedback_predict_run_and_store(tiny_bank, store, demo_l
         lab = await open_lab_from_feedback(app, pilot)
         intro = content_text(lab.query_one("#lab-intro"))
         assert "2 images per class" in intro and "20 images per class" in intro  # the arms, one line each
-        assert "not measured yet on this device" in intro and "never run" in intro
+        assert "no measurement yet on this machine" in intro and "never run" in intro
         # predict: arm "few" (first radio), claims "contradicted" (third)
         await pilot.press("enter")  # the focused arm radio set: press its first button
         lab.query_one("#predict-verdict").focus()
@@ -119,7 +120,8 @@ async def test_reopen_shows_the_stored_result_and_measured_time(tiny_bank, store
         intro = content_text(app.screen.query_one("#lab-intro"))
         assert "reproduced ·" in intro and "quick profile · device cpu · seeds 0,1" in intro
         assert "torch fake" in intro  # the versions of the stored run
-        assert "quick: about" in intro and "full: not measured yet" in intro
+        assert re.search(r"quick: about \d+ s on this machine \(measured", intro), intro
+        assert re.search(r"full: about \d+ s on this machine \(from the quick run of", intro)  # scaled to the full profile
 
 
 async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs):
@@ -267,3 +269,156 @@ def test_the_lab_screen_never_imports_torch_in_the_app_process(tutor_home):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert (out.stdout.strip().splitlines() or [""])[-1] == ""
+
+
+# -- the lab page a learner can read (issue 13) ------------------------------------------------------
+
+
+def lab_file(tmp_path, extra_arms: str = "", questions: str = "[]", look_at: str | None = None) -> dict:
+    """The tiny lab under the demo id, with more arms, linked questions or another look-at text."""
+    text_ = TINY.read_text(encoding="utf-8").replace("id: tiny-lab", "id: demo-lab").replace("questions: []", f"questions: {questions}")
+    if look_at is not None:
+        text_ = "\n".join(f"look_at: {look_at}" if line.startswith("look_at:") else line for line in text_.splitlines()) + "\n"
+    text_ = text_.replace("claims:\n", f"{extra_arms}claims:\n") if extra_arms else text_
+    path = tmp_path / "labs" / "demo-lab.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text_, encoding="utf-8")
+    return {"demo-lab": LabRef(id="demo-lab", title={"en": "Demo lab title"}, summary={"en": "Shows the demo claim."},
+                               arms=frozenset({"few", "many"}), path=path)}
+
+
+def with_files(app, out, delay: float = 0.0):
+    """The fake lab, writing result.json and two PNGs to `out`."""
+    app.lab_command = lambda path, profile: [sys.executable, str(FAKE), str(path), profile, str(delay), str(out)]
+
+
+async def run_to_the_end(app, pilot, key: str = "r") -> LabScreen:
+    lab = app.screen
+    await pilot.press(key)
+    await wait_for(pilot, lambda: lab.state == "done")
+    await pilot.pause()
+    await pilot.pause()
+    return lab
+
+
+async def test_the_finished_result_scrolls_with_pagedown_at_once(tiny_bank, store, demo_labs, tmp_path):
+    app = build(tiny_bank, store, demo_labs)
+    with_files(app, tmp_path / "run")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = await run_to_the_end(app, pilot)
+        body = lab.query_one("#lab-body")
+        assert app.focused is body  # no Tab needed
+        assert "PgDn/End" in screen_text(app).splitlines()[-1]  # the footer says which keys scroll
+        assert body.max_scroll_y > body.scroll_y  # the end of the result is below the screen
+        before = body.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > before
+        await pilot.press("end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y
+        assert "r / f runs it again" in screen_text(app)  # the last line of the result is on screen
+
+
+async def test_a_second_run_starts_with_an_empty_chart(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = await run_to_the_end(app, pilot)
+        chart = lab.query_one("#lab-plot")
+        assert set(chart.series()) == {"few", "many"}
+        app.lab_command = lambda path, profile: [sys.executable, str(FAKE), str(path), profile, "0.5"]
+        await pilot.press("r")
+        await pilot.pause()
+        assert lab.state == "running" and chart.series() == {}  # before the new run's first epoch
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: lab.state == "done")
+
+
+SEARCH_ARM = """  tuned:
+    label: "a search over 3 learning rates"
+    per_class: 5
+    search: {trials: 3, space: {lr: [0.001, 0.01, 0.1]}}
+"""
+
+
+async def test_the_chart_axis_never_exceeds_the_longest_arms_epochs(tiny_bank, store, tmp_path):
+    """A search's trials are not drawn end to end: its best trial shares the other arms' axis (2 epochs here)."""
+    labs = lab_file(tmp_path, SEARCH_ARM)
+    app = build(tiny_bank, store, labs, delay=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = app.screen
+        await pilot.press("r")
+        chart = lab.query_one("#lab-plot")
+        seen = set()
+        while lab.state != "done":
+            assert chart.x_max() == 2
+            assert all(len(points) <= 2 for points, _ in chart.series().values())
+            seen |= set(chart.series())
+            await pilot.pause(0.02)
+        assert lab.outcome == "finished" and "tuned" in seen
+        assert lab.totals["tuned"] == 3 * 2 * 2  # its progress bar still counts every trial's epochs (2 seeds)
+        points, best = chart.series()["tuned"]
+        assert best and len(points) == 2
+
+
+async def test_option_letters_are_named_as_the_questions_options(tiny_bank, store, tmp_path):
+    labs = lab_file(tmp_path, '  lettered: {label: "(A) retrain everything", per_class: 3}\n', questions="[alpha-single]")
+    app = build(tiny_bank, store, labs)
+    async with app.run_test(size=SIZE) as pilot:
+        lab = await open_lab_from_feedback(app, pilot)
+        assert "lettered: option A of the question: retrain everything" in content_text(lab.query_one("#lab-intro"))
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_lab("demo-lab")  # from the labs list: which question the letters belong to
+        await pilot.pause()
+        assert "option A of the question alpha-single: retrain everything" in content_text(app.screen.query_one("#lab-intro"))
+
+
+async def test_the_main_picture_and_the_folder_key(tiny_bank, store, tmp_path, monkeypatch):
+    """The PNG the look-at text names is drawn; o on a machine without a file manager shows the path."""
+    labs = lab_file(tmp_path, look_at='"loss.png: the loss falls faster with momentum."')
+    monkeypatch.setattr("tutor.app.widgets.lab_picture.shutil.which", lambda name: None)
+    app = build(tiny_bank, store, labs)
+    out = tmp_path / "run"
+    with_files(app, out)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = await run_to_the_end(app, pilot)
+        picture = lab.query_one("#lab-picture")
+        assert picture.display and picture.path == out / "loss.png"
+        assert "loss.png, scaled down" in content_text(picture)
+        await pilot.press("o")
+        await pilot.pause()
+        assert any(str(out) in str(n.message) for n in app._notifications)
+        app.clear_notifications()
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_lab("demo-lab")  # before a run, o opens the last stored run's folder
+        await pilot.pause()
+        assert "o Open folder" in screen_text(app).splitlines()[-1]
+        await pilot.press("o")
+        await pilot.pause()
+        assert any(str(out) in str(n.message) for n in app._notifications)
+
+
+async def test_the_page_frame_in_korean(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        intro = content_text(app.screen.query_one("#lab-intro"))
+        assert "빠른 프로필: 이 기기에서 아직 측정하지 않음" in intro and "전체 프로필:" in intro
+        assert "quick:" not in intro and "full:" not in intro
+        lab = await run_to_the_end(app, pilot)
+        shown = content_text(lab.query_one("#lab-verdict")) + content_text(lab.query_one("#lab-claims"))
+        assert "판정: 재현됨" in shown and "성립" in shown and "Verdict" not in shown and "holds" not in shown
+        headers = [str(c.label) for c in lab.query_one("#lab-table").columns.values()]
+        assert headers[:3] == ["방법", "훈련 %", "검증 %"]
+        assert "이 기기에서 약" in content_text(lab.query_one("#lab-intro"))

@@ -27,7 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    quiz = sub.add_parser("quiz", help="study in the terminal app (practice, timed exam, spaced review)")
+    quiz = sub.add_parser(
+        "quiz", help="study in the terminal app (practice, timed exam, spaced review)",
+        description="Open the study app: practise by topic, take a timed mock exam, review what is due, open the labs.",
+    )
     quiz.add_argument("--lang", choices=LANGS, default="en", help="language of the questions and the app (default: en)")
     quiz.add_argument("--mode", choices=("home", "practice", "exam", "review"), default="home", help="screen to start on")
     _bank_option(quiz)
@@ -55,8 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint.set_defaults(handler=_lint)
     _interchange(qsub)
 
-    stats = sub.add_parser("stats", help="print your progress per topic")
-    stats.add_argument("--lang", choices=LANGS, default="en")
+    stats = sub.add_parser(
+        "stats", help="print your progress per topic",
+        description="Print your progress per topic: questions seen, answered right, and reviews due.",
+    )
+    stats.add_argument("--lang", choices=LANGS, default="en", help="language of the topic names and headings (default: en)")
     _bank_option(stats)
     stats.set_defaults(handler=_stats)
 
@@ -228,6 +234,21 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _closed_pipe() -> int:
+    """The reader went away (`tutor labs | head`): stop quietly, like other Unix tools.
+
+    Python would report the broken pipe again when it flushes stdout at exit, so stdout is pointed at
+    /dev/null first (the recipe in the `signal` module's documentation)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a command killed by a closed pipe
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -236,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

@@ -1,16 +1,19 @@
 """One lab: what it tests, a prediction, a live run, and the verdict.
 
-Three states. Before a run: the lab's summary, its arms, the expected run time on this device (from
-the last finished runs stored for this lab), the last stored result, and two optional guesses. Running:
-`tutor lab --json` in a child process (`LabProcess`), read by an async worker, so the UI never waits
-on training; a progress bar per arm, the accuracy curves, elapsed and remaining time; Escape cancels.
-After: the per-arm table, each claim with its numbers, the verdict, whether the guesses were right,
-where the files went. The run is recorded in the store with the guesses (a cancelled one with status
-`cancelled`, never as finished).
+Three states. Before a run: the lab's summary, its arms, the expected run time on this machine (the
+one place that states it, from the per-arm costs of the last finished run stored for this lab, see
+tutor.study.labtime), the last stored result, and two optional guesses. Running: `tutor lab --json`
+in a child process (`LabProcess`), read by an async worker, so the UI never waits on training; a
+progress bar per arm, the accuracy curves (LabChart), elapsed time and a time left that only counts
+down; Escape cancels. After: the verdict, the per-arm table, the run's main picture, each claim with
+its numbers, whether the guesses were right, where the files went; the page has the focus, so PageDown
+and End scroll it at once. The run is recorded in the store with the guesses (a cancelled one with
+status `cancelled`, never as finished).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,9 @@ from textual.containers import HorizontalGroup, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Label, ProgressBar, RadioButton, RadioSet, Static
 
 from tutor.app.screens.base import TutorScreen
-from tutor.app.strings import shown
+from tutor.app.strings import localize_bindings, shown
+from tutor.app.widgets.lab_picture import LabPicture, main_picture, open_folder
+from tutor.bank import text
 from tutor.lab.units import column_name, fmt_metric, margin_text
 from tutor.safetext import clean, one_line
 
@@ -34,6 +39,7 @@ VERDICTS = ("reproduced", "inconclusive", "contradicted")
 VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconclusive": "bold yellow", "cancelled": "bold magenta"}
 COLUMNS = ("train_acc", "val_acc", "gap", "test_acc", "seconds")
 REDRAW_S = 0.5
+OPTION_LABEL = re.compile(r"^\(([A-H])\)\s*")  # an arm labelled "(A) ..." stands for an exam item's option A
 
 
 def clock(seconds: float) -> str:
@@ -48,6 +54,17 @@ def indented(line: Any) -> Any:
     return line
 
 
+class LabBody(VerticalScroll):
+    """The page: it holds the focus after a run, and its footer entry says which keys scroll it (a focused
+    scroll view's own bindings would otherwise hide the screen's)."""
+
+    BINDINGS = [Binding("pagedown", "page_down", "key.scroll_page", key_display="PgDn/End")]
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self, lang)
+
+
 class LabScreen(TutorScreen):
     AUTO_FOCUS = None  # focus goes to the first guess without scrolling away from what the lab tests
     BINDINGS = [
@@ -55,6 +72,7 @@ class LabScreen(TutorScreen):
         Binding("f", "run('full')", "key.run_full"),
         Binding("escape", "cancel_run", "key.cancel_run"),
         Binding("escape", "back", "key.back_question"),
+        Binding("o", "open_folder", "key.open_folder"),
     ]
 
     def __init__(self, lab_id: str, lab_path: Path, *, question_id: str | None = None, lang: str = "en") -> None:
@@ -68,11 +86,12 @@ class LabScreen(TutorScreen):
         self.proc: Any = None
         self.profile = "quick"
         self.started = 0.0
-        self.estimate: float | None = None
+        self.estimate: Any = None  # labtime.Estimate of the running profile (None: not measured here)
+        self.time_left: Any = None  # labtime.TimeLeft while a run goes
         self.totals: dict[str, int] = {}
         self.done_epochs: dict[str, int] = {}
-        self.curves: dict[str, dict[int, list[tuple[float, float]]]] = {}
-        self.current_arm: str | None = None
+        self.out_dir: str | None = None  # this run's folder
+        self.last_out: str | None = None  # the last stored run's folder (o opens it before a run)
         self.stage = ""
         self.plot_dirty = False
         self.result: dict[str, Any] | None = None
@@ -110,7 +129,7 @@ class LabScreen(TutorScreen):
     def compose(self) -> ComposeResult:
         title = self.lab.title(self.lang) if self.lab is not None else self.lab_id
         yield Static(self.t("lab.title", title=one_line(title)), id="lab-bar", classes="bar", markup=False)
-        with VerticalScroll(id="lab-body"):
+        with LabBody(id="lab-body", lang=self.lang):
             yield Static(self._intro(), id="lab-intro")
             if self.lab is not None:
                 with Vertical(id="lab-predict"):
@@ -134,10 +153,12 @@ class LabScreen(TutorScreen):
                 yield Static("", id="lab-status", markup=False)
                 yield Vertical(id="lab-bars")
                 yield Static(self.t("lab.curves"), classes="lab-hint", markup=False)
-                yield _plot()
+                yield Static("", id="lab-legend")
+                yield _chart(self.t)
             with Vertical(id="lab-result"):
                 yield Static("", id="lab-verdict")
                 yield DataTable(id="lab-table", show_cursor=False, zebra_stripes=True)
+                yield LabPicture(id="lab-picture")
                 yield Static("", id="lab-claims")
         with HorizontalGroup(id="lab-actions", classes="actions"):
             yield Button(self.t("key.run_quick"), id="btn-run-quick", variant="primary", compact=True)
@@ -186,7 +207,7 @@ class LabScreen(TutorScreen):
         parts += [Text(""), Text(self.t("lab.arms", count=len(configs)), style="bold")]
         for name, cfg in configs.items():
             line = Text(f"  {name}", style="cyan")
-            line.append(f": {cfg.describe(lang)}")
+            line.append(f": {self._arm_text(cfg.describe(lang))}")
             parts.append(line)
         parts += [Text(""), Text(self.t("lab.claims"), style="bold")]
         for claim, says in zip(lab.claims, lab.claim_says):
@@ -194,34 +215,68 @@ class LabScreen(TutorScreen):
             if says:
                 line.append(f"  ({shown(says, lang)})", style="italic")
             parts.append(line)
-        parts += [Text(""), Text(self.t("lab.time"), style="bold")]
+        parts += [Text(""), Text(self.t("lab.time_here"), style="bold")]
         for profile in ("quick", "full"):
-            parts.append(Text(f"  {profile}: {self._expected(profile)}"))
+            parts.append(Text(f"  {self._profile_name(profile)}: {self._expected(profile)}"))
         parts += [Text(""), Text(self.t("lab.last"), style="bold")]
         parts += self._last_lines()
         return Group(*[indented(p) for p in parts])
 
-    def _expected(self, profile: str) -> str:
-        from tutor.app.strings import duration
-        from tutor.study.labruns import timed_run
+    def _arm_text(self, label: str) -> str:
+        """An arm's label; "(A) ..." becomes "option A of the question: ..." where the letters are the
+        options of the lab's first linked question (the page names that question when it came from another)."""
+        match = OPTION_LABEL.match(label)
+        questions = list(self.lab.file.questions) if self.lab is not None else []
+        if match is None or not questions:
+            return label
+        rest = label[match.end():]
+        if self.question_id == questions[0]:
+            return self.t("lab.option_of_question", letter=match.group(1), label=rest)
+        return self.t("lab.option_of_named_question", letter=match.group(1), label=rest, question=questions[0])
 
-        run = timed_run(self.tutor.store, self.lab_id, profile)
-        if run is None:
-            return self.t("lab.time_unknown_quick" if profile == "quick" else "lab.time_unknown")
-        secs = run.duration_s
-        when = f"{secs:.0f} s" if secs < 90 else duration(self.lang, secs)
-        return self.t("lab.time_measured", duration=when, date=f"{run.finished_at.astimezone():%Y-%m-%d}", device=run.device)
+    def _estimate(self, profile: str) -> Any:
+        """This machine's expected cost of a run of `profile`, from the last finished run of this lab here."""
+        from tutor.study import labtime
+        from tutor.study.labruns import host, last_run
+
+        try:
+            measured = labtime.measure(last_run(self.tutor.store, self.lab_id, profile=profile, host_name=host())
+                                       or last_run(self.tutor.store, self.lab_id, host_name=host()))
+            if measured is None:
+                return None
+            now = {n: labtime.epochs_per_seed(c) for n, c in self.lab.arm_configs(profile).items()}
+            then = {n: labtime.epochs_per_seed(c) for n, c in self.lab.arm_configs(measured.profile).items()}
+            return labtime.estimate(measured, self.lab.profile(profile).seeds, now, then, profile=profile)
+        except Exception:  # noqa: BLE001 - an estimate is never worth a broken page (edited lab, odd store row)
+            return None
+
+    def _profile_name(self, profile: str) -> str:
+        key = f"lab.profile.{profile}"
+        name = self.t(key)
+        return profile if name == key else name
+
+    def _expected(self, profile: str) -> str:
+        est = self._estimate(profile)
+        if est is None:
+            return self.t("lab.time_none")
+        run = est.measured.run
+        date = f"{run.finished_at.astimezone():%Y-%m-%d}"
+        if est.scaled:
+            return self.t("lab.time_scaled", seconds=f"{est.total_s:.0f}", profile=self._profile_name(run.profile), date=date,
+                          seeds=self.lab.profile(profile).seeds)
+        return self.t("lab.time_about", seconds=f"{est.total_s:.0f}", date=date, device=run.device)
 
     def _last_lines(self) -> list[Text]:
         from tutor.study.labruns import last_run, spec_hash
 
         run = last_run(self.tutor.store, self.lab_id)
+        self.last_out = run.out_dir if run is not None else None
         if run is None:
             return [Text("  " + self.t("lab.last_none"), style="dim")]
         line = Text("  ")
         line.append(self.t(f"lab.verdict.{run.verdict}"), style=VERDICT_STYLE.get(run.verdict, "bold"))
-        line.append(" · " + self.t("lab.last_line", date=f"{run.finished_at.astimezone():%Y-%m-%d %H:%M}",
-                                   profile=run.profile, device=run.device, seeds=",".join(map(str, run.seeds))))
+        line.append(" · " + self.t("lab.last_line_named", date=f"{run.finished_at.astimezone():%Y-%m-%d %H:%M}",
+                                   profile=self._profile_name(run.profile), device=run.device, seeds=",".join(map(str, run.seeds))))
         versions = ", ".join(f"{k} {v}" for k, v in sorted(run.versions.items()))
         out = [line, Text("  " + self.t("lab.versions", versions=versions), style="dim")]
         try:
@@ -262,6 +317,8 @@ class LabScreen(TutorScreen):
             return self.state == RUNNING
         if action == "back":
             return self.state != RUNNING
+        if action == "open_folder":
+            return self.state != RUNNING and bool(self._folder())
         return True
 
     def action_run(self, profile: str) -> None:
@@ -279,12 +336,12 @@ class LabScreen(TutorScreen):
         self.query_one("#lab-result").display = False
         self.query_one("#lab-run").display = True
         self.query_one("#lab-bars").remove_children()
-        self.curves, self.totals, self.done_epochs = {}, {}, {}
+        self.totals, self.done_epochs, self.out_dir = {}, {}, None
+        self.query_one("#lab-plot").reset(self._run_epochs(profile))  # the last run's curves go now, not at the first epoch
+        self._draw_plot()
         self.stage = self.t("lab.starting")
-        from tutor.study.labruns import timed_run
-
-        timed = timed_run(self.tutor.store, self.lab_id, profile)
-        self.estimate = timed.duration_s if timed is not None else None
+        self.estimate = self._estimate(profile)
+        self.time_left = None
         self.started = time.perf_counter()
         self._chrome()
         self._status()
@@ -321,8 +378,31 @@ class LabScreen(TutorScreen):
         widget = self.query_one(selector)
         self.call_after_refresh(lambda: widget.scroll_visible(animate=False, top=True))
 
+    def _describe(self, arm: str, default: str) -> str:
+        """An arm's label in the learner's language (the engine's events are in English)."""
+        try:
+            return self.lab.arm_configs(self.profile)[arm].describe(self.lang)
+        except Exception:  # noqa: BLE001 - an arm the lab file no longer has
+            return default
+
+    def _run_epochs(self, profile: str) -> dict[str, int]:
+        """Arm -> epochs of one training run (one trial of a search): the live chart's x-axis."""
+        try:
+            return {name: int(cfg.epochs) for name, cfg in self.lab.arm_configs(profile).items()}
+        except Exception:  # noqa: BLE001 - the chart then sizes itself from the curves
+            return {}
+
+    def _start_clock(self, event: Any) -> None:
+        """The time left of this run: measured costs per epoch where this machine has them."""
+        from tutor.study.labtime import TimeLeft
+
+        per_seed = self.estimate.per_seed_s if self.estimate is not None else {}
+        costs = {arm: (per_seed[arm] / max(1, int(n)) if arm in per_seed else None) for arm, n in event.epochs.items()}
+        startup = self.estimate.overhead_s if self.estimate is not None else None
+        self.time_left = TimeLeft(dict(event.epochs), len(event.seeds), costs, startup, now=self.started)
+
     def on_lab_event(self, event: Any) -> None:
-        kind = event.kind
+        kind, now = event.kind, time.perf_counter()
         if kind == "lab_started":
             bars = self.query_one("#lab-bars")
             for arm in event.arms:
@@ -331,20 +411,27 @@ class LabScreen(TutorScreen):
                 row = HorizontalGroup(Label(arm, classes="lab-arm"), ProgressBar(total=self.totals[arm], show_eta=False, id=f"bar-{arm}"),
                                       classes="lab-bar-row")
                 bars.mount(row)
-            self.stage = f"{event.profile} · {event.device} · seeds {','.join(map(str, event.seeds))}"
+            self.stage = f"{self._profile_name(event.profile)} · {event.device} · {self.t('lab.seeds', seeds=','.join(map(str, event.seeds)))}"
+            self._start_clock(event)
         elif kind == "stage":
             self.stage = event.text
         elif kind == "arm_started":
-            self.current_arm = event.arm
-            self.stage = f"{event.arm}: {event.description}"
+            self.stage = f"{event.arm}: {self._arm_text(self._describe(event.arm, event.description))}"
         elif kind == "epoch_end":
             self.done_epochs[event.arm] = self.done_epochs.get(event.arm, 0) + 1
             self._advance(event.arm)
-            self.curves.setdefault(event.arm, {}).setdefault(event.seed, []).append((event.train_acc, event.val_acc))
+            self.query_one("#lab-plot").add(event.arm, event.seed, event.trial, event.train_acc, event.val_acc)
             self.plot_dirty = True
+            if self.time_left is not None:
+                self.time_left.epoch_done(event.arm, now)
+        elif kind == "seed_finished":
+            if self.time_left is not None:
+                self.time_left.seed_done(event.arm, now)
         elif kind == "arm_finished":
             self.done_epochs[event.arm] = self.totals.get(event.arm, 0)
             self._advance(event.arm)
+            if self.time_left is not None:
+                self.time_left.arm_done(event.arm, now)
         self._status()
 
     def _advance(self, arm: str) -> None:
@@ -354,26 +441,28 @@ class LabScreen(TutorScreen):
             return
         bar.update(progress=self.done_epochs.get(arm, 0))
 
-    def _fraction(self) -> float:
-        total = sum(self.totals.values())
-        return sum(self.done_epochs.values()) / total if total else 0.0
+    def _left_text(self) -> str:
+        """The time left: measured on this machine, counted down, never up; "finishing" once every epoch ran."""
+        now = time.perf_counter()
+        if self.time_left is None:
+            return self.t("lab.remaining_unknown" if self.estimate is None else "lab.remaining",
+                          remaining=clock(max(0.0, self.estimate.total_s - (now - self.started))) if self.estimate else "")
+        left = self.time_left.left(now)
+        if left is None:
+            return self.t("lab.remaining_unknown")
+        if left < 1 and sum(self.done_epochs.values()) >= sum(self.totals.values()):
+            return self.t("lab.finishing")
+        return self.t("lab.remaining", remaining=clock(max(1.0, left)))
 
     def _status(self) -> None:
         if self.state != RUNNING:
             return
         elapsed = time.perf_counter() - self.started
         parts = [self.t("lab.elapsed", elapsed=clock(elapsed))]
-        f = self._fraction()
         if self.proc is not None and self.proc.cancelling:
             parts.append(self.t("lab.cancelling"))
         else:
-            if f >= 0.1:
-                parts.append(self.t("lab.remaining", remaining=clock(elapsed * (1 - f) / f)))
-            elif self.estimate is not None:
-                parts.append(self.t("lab.remaining", remaining=clock(max(0.0, self.estimate - elapsed))))
-            else:
-                parts.append(self.t("lab.remaining_unknown"))
-            parts.append(self.stage)
+            parts += [self._left_text(), self.stage]
         self.query_one("#lab-status", Static).update("  ·  ".join(parts))
 
     def _tick(self) -> None:
@@ -384,21 +473,9 @@ class LabScreen(TutorScreen):
             self._draw_plot()
 
     def _draw_plot(self) -> None:
-        plot = self.query_one("#lab-plot")
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.ylim(0, 1)
-        plt.xlabel("epoch")
-        for arm, seeds in self.curves.items():
-            if not seeds:
-                continue
-            points = seeds[max(seeds)]
-            xs = list(range(1, len(points) + 1))
-            plt.plot(xs, [v for _, v in points], label=f"{arm} val", marker="braille")
-            if arm == self.current_arm:
-                plt.plot(xs, [tr for tr, _ in points], label=f"{arm} tr", marker="dot")
-        plot.refresh()
+        chart = self.query_one("#lab-plot")
+        chart.redraw()
+        self.query_one("#lab-legend", Static).update(chart.legend())
 
     def action_cancel_run(self) -> None:
         if self.state == RUNNING and self.proc is not None and not self.proc.cancelling:
@@ -411,8 +488,10 @@ class LabScreen(TutorScreen):
     def finish(self, final: Any, proc: Any) -> None:
         self.state = DONE
         self.proc = None
+        self.time_left = None
         self.plot_dirty = False
         self._draw_plot()
+        self.out_dir = getattr(final, "out", None)
         verdict_w = self.query_one("#lab-verdict", Static)
         claims_w = self.query_one("#lab-claims", Static)
         table = self.query_one("#lab-table", DataTable)
@@ -438,13 +517,21 @@ class LabScreen(TutorScreen):
             verdict_w.update(self._verdict_text(result))
             self.stored_id = self._store(result, final)
             claims_w.update(self._claims_text(result, final))
+        self._show_picture(final)
         self.query_one("#lab-result").display = True
         self.query_one("#lab-intro").update(self._intro())  # now with this run as the last result
         self.query_one("#lab-intro").display = True
         self.query_one("#lab-predict").display = self.lab is not None
         self._chrome()
         self.query_one("#lab-status", Static).update(self.t("lab.elapsed", elapsed=clock(time.perf_counter() - self.started)))
+        self.query_one("#lab-body").focus(scroll_visible=False)  # PageDown, Down and End scroll the result at once
         self._show_top("#lab-result")
+
+    def _show_picture(self, final: Any) -> None:
+        look_at = text(self.lab.file.look_at, "en") if self.lab is not None and self.lab.file.look_at else ""
+        path = main_picture(list(getattr(final, "files", None) or []), look_at)
+        caption = self.t("lab.picture", name=path.name) if path is not None else ""
+        self.query_one("#lab-picture", LabPicture).show(path, caption)
 
     def _verdict_text(self, result: dict[str, Any] | None) -> Text:
         if self.outcome == "cancelled":
@@ -457,7 +544,8 @@ class LabScreen(TutorScreen):
         cols = [*COLUMNS, *extra]
         table.add_column(self.t("lab.col.arm"), key="arm")
         for c in cols:
-            table.add_column(column_name(c), key=c)
+            key = f"lab.col.{c}"
+            table.add_column(column_name(c) if self.t(key) == key else self.t(key), key=c)
         for arm, metrics in result.get("arms", {}).items():
             row = [arm]
             for c in cols:
@@ -505,12 +593,12 @@ class LabScreen(TutorScreen):
                                   style="bold green" if ok else "bold red"))
         out = getattr(final, "out", None)
         if out:
-            parts.append(Text(self.t("lab.files", out=out)))
+            parts.append(Text(self.t("lab.files_open", out=out)))
             for f in getattr(final, "files", []) or []:
                 parts.append(Text(f"  {Path(f).name}", style="cyan"))
         if self.stored_id is not None:
             parts.append(Text(self.t("lab.stored", status=self.t("lab.verdict.cancelled") if self.outcome == "cancelled" else self.outcome), style="dim"))
-        parts.append(Text(self.t("lab.again" if self.question_id else "lab.again_list"), style="dim"))
+        parts.append(Text(self.t("lab.keys_after"), style="dim"))
         return Group(*[indented(p) for p in parts])
 
     def _store(self, result: dict[str, Any] | None, final: Any) -> int | None:
@@ -549,6 +637,16 @@ class LabScreen(TutorScreen):
         if self.state != RUNNING:
             self.dismiss()
 
+    def _folder(self) -> str | None:
+        folder = self.out_dir or self.last_out
+        return folder if folder and Path(folder).is_dir() else None
+
+    def action_open_folder(self) -> None:
+        """The run's folder in the file manager; on a machine without one, its path (never an error)."""
+        folder = self._folder()
+        if folder and not open_folder(Path(folder)):
+            self.notify(self.t("lab.folder_path", out=folder), timeout=10)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         actions = {
@@ -565,8 +663,11 @@ class LabScreen(TutorScreen):
             self.proc.proc.kill()  # the screen is going away (the app quits): never leave training behind
 
 
-def _plot():
-    from textual_plotext import PlotextPlot
+def _chart(t: Any):
+    """The live chart (imported here: plotext loads only when a lab page opens, never on the way to a question)."""
+    from tutor.app.widgets.lab_chart import LabChart
 
-    return PlotextPlot(id="lab-plot")
+    chart = LabChart(id="lab-plot")
+    chart.labels = {"val": "val", "tr": "tr", "best": t("lab.best_trial")}
+    return chart
 

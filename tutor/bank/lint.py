@@ -37,7 +37,7 @@ HEDGES_EN = {"usually", "may", "often", "can", "might", "typically", "generally"
 ABSOLUTES_KO = ("항상", "절대", "반드시", "결코", "모든", "전혀", "오직")
 HEDGES_KO = ("보통", "대개", "수 있", "흔히", "일반적으로", "경우가 많")
 ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b|모두 정답|위의 모든|위의 것 모두|모두 맞|모두 틀", re.IGNORECASE)
-NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트|강의 자료", re.IGNORECASE)
+NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트(?!북)|강의 자료", re.IGNORECASE)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 

@@ -68,3 +68,20 @@ def check_result(result: dict, verdict: str, expected: dict[str, str]) -> None:
     assert result["verdict"] in allowed_verdicts
     assert verdict in allowed_verdicts, (f"expected verdict {verdict!r}, this run allows {sorted(allowed_verdicts)}:\n"
                                          + "\n".join(describe(c) for c in result["claims"]))
+
+
+def inverted_verdict(result: dict) -> str:
+    """The verdict of the same run with every claim reversed (`>` <-> `<`), judged on its per-seed values.
+
+    A lab whose claims hold must not also be reproduced with their opposites: no retraining needed."""
+    import dataclasses
+
+    from tutor.lab.claims import parse_claim
+    from tutor.lab.verdict import judge_all, verdict
+
+    seeds = result["seeds"]
+    values = [{(arm, metric): m["per_seed"][i] for arm, ms in result["arms"].items() for metric, m in ms.items()
+               if isinstance(m, dict) and len(m.get("per_seed") or []) == len(seeds)} for i in range(len(seeds))]
+    flipped = [dataclasses.replace(c, op="<" if c.op == ">" else ">")
+               for c in (parse_claim(x["text"]) for x in result["claims"])]
+    return verdict(judge_all(flipped, values))

@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Footer, Label, ProgressBar, Radio
 
 from tutor.app.screens.base import TutorScreen
 from tutor.bank import text
-from tutor.lab.units import column_name, fmt_metric, margin_text
+from tutor.lab.report.units import column_name, fmt_metric, margin_text
 
 BEFORE, RUNNING, DONE = "before", "running", "done"
 VERDICTS = ("reproduced", "inconclusive", "contradicted")
@@ -94,7 +94,7 @@ class LabScreen(TutorScreen):
         return claim.get("says") or ""
     def _load(self) -> None:
         from tutor.lab.errors import LabError
-        from tutor.lab.spec import SpecError, load_lab
+        from tutor.lab.spec.lab import SpecError, load_lab
 
         try:
             self.lab = load_lab(self.lab_path)

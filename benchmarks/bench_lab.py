@@ -42,8 +42,8 @@ def main() -> int:
     from tutor.lab.runner.arm import train_arm
     from tutor.lab.spec.arm import ArmConfig
     from tutor.lab.training import arm as train
-    from tutor.lab.training.device import configure_threads, pick_device
-    from tutor.lab.training.threads import calibrate_threads
+    from tutor.lab.device import configure_threads, pick_device
+    from tutor.lab.threads import calibrate_threads
 
     dev = pick_device(args.device)
     configure_threads()

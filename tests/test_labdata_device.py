@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tutor.lab.training import device
+from tutor.lab import device
 from tutor.lab.errors import LabError
 
 
@@ -46,7 +46,7 @@ def test_configure_threads_uses_available_cores(monkeypatch):
 
 
 def test_tutor_threads_pins_the_count(monkeypatch):
-    from tutor.lab.training.threads import calibrate_threads
+    from tutor.lab.threads import calibrate_threads
 
     monkeypatch.setenv("TUTOR_THREADS", "1")
     before = torch.get_num_threads()

@@ -63,16 +63,55 @@ def _accuracy(net, head, x, y, device, batch: int = 512) -> float:
     return correct / max(1, len(y))
 
 
+def _train_epochs(args: argparse.Namespace, net, head, opt, sched, train: tuple, gen, ds, device, console, say) -> list[dict]:
+    """The pretraining epochs (one progress bar per epoch); returns one row of numbers per epoch."""
+    import torch
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    xtr_dev, ytr_dev = train
+    steps_per_epoch = (len(ytr_dev) + args.batch_size - 1) // args.batch_size
+    history = []
+    columns = [TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+               TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=console, transient=True) as progress:
+        for epoch in range(1, args.epochs + 1):
+            task = progress.add_task("train", total=steps_per_epoch, epoch=f"{epoch}/{args.epochs}", info="")
+            net.train()
+            head.train()
+            order = torch.randperm(len(ytr_dev), generator=gen).to(device)
+            total_loss, correct, seen = 0.0, 0, 0
+            te = time.perf_counter()
+            for step in range(steps_per_epoch):
+                idx = order[step * args.batch_size : (step + 1) * args.batch_size]
+                xb, yb = xtr_dev[idx], ytr_dev[idx]
+                logits = head(net(xb))
+                loss = torch.nn.functional.cross_entropy(logits, yb)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                sched.step()
+                total_loss += float(loss.detach()) * len(yb)
+                correct += int((logits.argmax(1) == yb).sum())
+                seen += len(yb)
+                progress.update(task, advance=1, info=f"loss {total_loss / seen:.3f} acc {correct / seen:.3f}")
+            progress.remove_task(task)
+            val_acc = _accuracy(net, head, *ds.subset("val"), device)
+            row = {"epoch": epoch, "loss": total_loss / seen, "train_acc": correct / seen, "val_acc": val_acc, "seconds": time.perf_counter() - te}
+            history.append(row)
+            say(f"epoch {epoch}/{args.epochs}: loss {row['loss']:.3f}  train {100 * row['train_acc']:.1f} %  "
+                f"val {100 * val_acc:.1f} %  ({row['seconds']:.1f} s, {seen / row['seconds']:.0f} img/s)")
+    return history
+
+
 def train_source(args: argparse.Namespace, console=None) -> dict:
     """Generate the source and pretrain; returns the checkpoint dict plus a `report` (not saved)."""
     import numpy as np
     import torch
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from tutor import __version__
     from tutor.lab.data import datasets, fractals
     from tutor.lab.models import backbones
-    from tutor.lab.training.device import configure_threads, pick_device
+    from tutor.lab.device import configure_threads, pick_device
 
     from tutor.lab.errors import LabError
 
@@ -108,36 +147,7 @@ def train_source(args: argparse.Namespace, console=None) -> dict:
     xtr_dev, ytr_dev = xtr.to(device), ytr.to(device)
 
     t1 = time.perf_counter()
-    history = []
-    columns = [TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
-               TimeElapsedColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=console, transient=True) as progress:
-        for epoch in range(1, args.epochs + 1):
-            task = progress.add_task("train", total=steps_per_epoch, epoch=f"{epoch}/{args.epochs}", info="")
-            net.train()
-            head.train()
-            order = torch.randperm(len(ytr), generator=gen).to(device)
-            total_loss, correct, seen = 0.0, 0, 0
-            te = time.perf_counter()
-            for step in range(steps_per_epoch):
-                idx = order[step * args.batch_size : (step + 1) * args.batch_size]
-                xb, yb = xtr_dev[idx], ytr_dev[idx]
-                logits = head(net(xb))
-                loss = torch.nn.functional.cross_entropy(logits, yb)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-                total_loss += float(loss.detach()) * len(yb)
-                correct += int((logits.argmax(1) == yb).sum())
-                seen += len(yb)
-                progress.update(task, advance=1, info=f"loss {total_loss / seen:.3f} acc {correct / seen:.3f}")
-            progress.remove_task(task)
-            val_acc = _accuracy(net, head, *ds.subset("val"), device)
-            row = {"epoch": epoch, "loss": total_loss / seen, "train_acc": correct / seen, "val_acc": val_acc, "seconds": time.perf_counter() - te}
-            history.append(row)
-            say(f"epoch {epoch}/{args.epochs}: loss {row['loss']:.3f}  train {100 * row['train_acc']:.1f} %  "
-                f"val {100 * val_acc:.1f} %  ({row['seconds']:.1f} s, {seen / row['seconds']:.0f} img/s)")
+    history = _train_epochs(args, net, head, opt, sched, (xtr_dev, ytr_dev), gen, ds, device, console, say)
     t_train = time.perf_counter() - t1
     test_acc = _accuracy(net, head, *ds.subset("test"), device)
     say(f"held-out source accuracy (test split, {len(ds.splits['test'])} images): {100 * test_acc:.2f} %")

@@ -28,8 +28,8 @@ from tutor.lab.runner.prepare import Workbench
 from tutor.lab.runner.state import RunState
 from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab, find_lab
-from tutor.lab.training.device import configure_threads, pick_device
-from tutor.lab.training.threads import calibrate_threads
+from tutor.lab.device import configure_threads, pick_device
+from tutor.lab.threads import calibrate_threads
 from tutor.lab.verdict.rule import judge
 
 

@@ -223,80 +223,106 @@ def parse(doc: yamlsrc.Located) -> Lab:
         labfile = LabFile.model_validate(data)
     except ValidationError as exc:
         raise SpecError(yamlsrc.pydantic_problems(doc, exc)) from None
-    problems: list[Problem] = []
+    check = _Checker(doc, labfile)
+    check.arms()
+    for pname, prof in labfile.profiles.items():
+        check.profile(pname, prof)
+    claims, says = check.claims()
+    if not check.problems:  # merged configurations must also be valid for every profile
+        check.merged(Lab(labfile, data, doc.file, claims, says))
+    if check.problems:
+        raise SpecError(check.problems)
+    return Lab(labfile, data, doc.file, claims, says)
 
-    def fragment(loc: tuple, value: Any, what: str) -> None:
+
+class _Checker:
+    """The checks that need the whole file (fragments where they are written, references, merged layers);
+    every problem found is kept with its line."""
+
+    def __init__(self, doc: yamlsrc.Located, labfile: LabFile):
+        self.doc, self.data, self.labfile = doc, doc.data, labfile
+        self.problems: list[Problem] = []
+        self.dataset_names = list(labfile.datasets or {})
+
+    def add(self, loc: tuple, message: str) -> None:
+        self.problems.append(self.doc.problem(loc, message))
+
+    def fragment(self, loc: tuple, value: Any, what: str) -> None:
         if value is None:
             return
         if not isinstance(value, dict):
-            problems.append(doc.problem(loc, f"{what} must be a mapping of settings"))
+            self.add(loc, f"{what} must be a mapping of settings")
             return
         try:
             ArmConfig.model_validate(value)
         except ValidationError as exc:
-            problems.extend(_problems(doc, exc, base=loc))
+            self.problems.extend(_problems(self.doc, exc, base=loc))
 
-    dataset_names = list(labfile.datasets or {})
-
-    def dataset_ref(loc: tuple, value: Any) -> None:
+    def dataset_ref(self, loc: tuple, value: Any) -> None:
         ref = value.get("dataset") if isinstance(value, dict) else None
         if ref is None:
             return
-        if labfile.datasets is None:
-            problems.append(doc.problem(loc + ("dataset",), "this lab has one `dataset`; arms can pick one only from named `datasets`"))
-        elif ref not in dataset_names:
-            problems.append(doc.problem(loc + ("dataset",), f"unknown dataset '{ref}' (datasets: {', '.join(dataset_names)})"))
+        if self.labfile.datasets is None:
+            self.add(loc + ("dataset",), "this lab has one `dataset`; arms can pick one only from named `datasets`")
+        elif ref not in self.dataset_names:
+            self.add(loc + ("dataset",), f"unknown dataset '{ref}' (datasets: {', '.join(self.dataset_names)})")
 
-    fragment(("defaults",), data.get("defaults"), "defaults")
-    dataset_ref(("defaults",), data.get("defaults"))
-    for name, arm in labfile.arms.items():
-        loc = ("arms", name)
-        if not isinstance(name, str) or not re.match(ARM_NAME, name):
-            problems.append(doc.problem(loc, f"arm name '{name}' must be lower-case letters, digits and _ (it is used in claims)"))
-        fragment(loc, arm, f"arm '{name}'")
-        dataset_ref(loc, arm)
-    for pname, prof in labfile.profiles.items():
+    def arms(self) -> None:
+        self.fragment(("defaults",), self.data.get("defaults"), "defaults")
+        self.dataset_ref(("defaults",), self.data.get("defaults"))
+        for name, arm in self.labfile.arms.items():
+            loc = ("arms", name)
+            if not isinstance(name, str) or not re.match(ARM_NAME, name):
+                self.add(loc, f"arm name '{name}' must be lower-case letters, digits and _ (it is used in claims)")
+            self.fragment(loc, arm, f"arm '{name}'")
+            self.dataset_ref(loc, arm)
+
+    def profile(self, pname: str, prof: Profile) -> None:
         base = ("profiles", pname)
-        fragment(base + ("defaults",), prof.defaults, "profile defaults")
-        dataset_ref(base + ("defaults",), prof.defaults)
+        self.fragment(base + ("defaults",), prof.defaults, "profile defaults")
+        self.dataset_ref(base + ("defaults",), prof.defaults)
         if prof.dataset:
-            if labfile.dataset is None:
-                problems.append(doc.problem(base + ("dataset",), "this lab has named `datasets`: override them under `datasets: {NAME: ...}`"))
+            if self.labfile.dataset is None:
+                self.add(base + ("dataset",), "this lab has named `datasets`: override them under `datasets: {NAME: ...}`")
             else:
-                try:
-                    DatasetSpec.model_validate(_merge(data["dataset"], prof.dataset))
-                except ValidationError as exc:
-                    problems.extend(_problems(doc, exc, base=base + ("dataset",)))
+                self.dataset_override(base + ("dataset",), self.data["dataset"], prof.dataset)
         for dname, override in prof.datasets.items():
-            if dname not in dataset_names:
-                problems.append(doc.problem(base + ("datasets", dname), f"unknown dataset '{dname}' (datasets: {', '.join(dataset_names) or 'none'})"))
+            if dname not in self.dataset_names:
+                self.add(base + ("datasets", dname), f"unknown dataset '{dname}' (datasets: {', '.join(self.dataset_names) or 'none'})")
                 continue
-            try:
-                DatasetSpec.model_validate(_merge(data["datasets"][dname], override))
-            except ValidationError as exc:
-                problems.extend(_problems(doc, exc, base=base + ("datasets", dname)))
+            self.dataset_override(base + ("datasets", dname), self.data["datasets"][dname], override)
         for aname, arm in prof.arms.items():
-            if aname not in labfile.arms:
-                problems.append(doc.problem(base + ("arms", aname), f"profile '{pname}' overrides unknown arm '{aname}'"))
+            if aname not in self.labfile.arms:
+                self.add(base + ("arms", aname), f"profile '{pname}' overrides unknown arm '{aname}'")
             else:
-                fragment(base + ("arms", aname), arm, f"profile arm '{aname}'")
-                dataset_ref(base + ("arms", aname), arm)
-    claims, says = [], []
-    for i, spec in enumerate(labfile.claims):
-        loc = ("claims", i) if isinstance(data["claims"][i], str) else ("claims", i, "claim")
+                self.fragment(base + ("arms", aname), arm, f"profile arm '{aname}'")
+                self.dataset_ref(base + ("arms", aname), arm)
+
+    def dataset_override(self, loc: tuple, dataset: Any, override: dict[str, Any]) -> None:
         try:
-            claim = parse_claim(spec.claim)
-        except ClaimSyntaxError as exc:
-            problems.append(doc.problem(loc, f"claim '{spec.claim}': {exc}"))
-            continue
-        for msg in check_refs(claim, list(labfile.arms), list(METRICS)):
-            problems.append(doc.problem(loc, msg))
-        if not claim.refs():
-            problems.append(doc.problem(loc, f"claim '{spec.claim}' compares no arm metric"))
-        claims.append(claim)
-        says.append(spec.says)
-    if not problems:  # merged configurations must also be valid for every profile
-        lab = Lab(labfile, data, doc.file, claims, says)
+            DatasetSpec.model_validate(_merge(dataset, override))
+        except ValidationError as exc:
+            self.problems.extend(_problems(self.doc, exc, base=loc))
+
+    def claims(self) -> tuple[list[Claim], list[dict[str, str] | None]]:
+        claims, says = [], []
+        for i, spec in enumerate(self.labfile.claims):
+            loc = ("claims", i) if isinstance(self.data["claims"][i], str) else ("claims", i, "claim")
+            try:
+                claim = parse_claim(spec.claim)
+            except ClaimSyntaxError as exc:
+                self.add(loc, f"claim '{spec.claim}': {exc}")
+                continue
+            for msg in check_refs(claim, list(self.labfile.arms), list(METRICS)):
+                self.add(loc, msg)
+            if not claim.refs():
+                self.add(loc, f"claim '{spec.claim}' compares no arm metric")
+            claims.append(claim)
+            says.append(spec.says)
+        return claims, says
+
+    def merged(self, lab: Lab) -> None:
+        labfile = self.labfile
         for pname in lab.profile_names():
             for name in labfile.arms:
                 merged = _merge(labfile.defaults, lab.profile(pname).defaults, labfile.arms[name] or {},
@@ -305,12 +331,9 @@ def parse(doc: yamlsrc.Located) -> Lab:
                     merged_arm(merged)
                 except ValidationError as exc:
                     msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
-                    problems.append(doc.problem(("arms", name), f"arm '{name}' in profile '{pname}': {msg}"))
+                    self.add(("arms", name), f"arm '{name}' in profile '{pname}': {msg}")
                 except ValueError as exc:
-                    problems.append(doc.problem(("arms", name), f"arm '{name}' in profile '{pname}': {exc}"))
-    if problems:
-        raise SpecError(problems)
-    return Lab(labfile, data, doc.file, claims, says)
+                    self.add(("arms", name), f"arm '{name}' in profile '{pname}': {exc}")
 
 
 def load_lab(path: Path | str, display: str | None = None) -> Lab:

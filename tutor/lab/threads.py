@@ -15,7 +15,7 @@ import time
 import torch
 from torch import nn
 
-from tutor.lab.training.device import available_cores
+from tutor.lab.device import available_cores
 
 
 def _step_seconds(threads: int, net: nn.Module, x: torch.Tensor, reps: int = 3) -> float:

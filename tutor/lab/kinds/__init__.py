@@ -7,6 +7,8 @@ A kind module may define any of these (all optional):
                                       description parts follow this order (low first)
     class Settings(ArmSettings)       its arm settings: fields of the lab file's arms (pydantic, torch-free)
     METRICS = {name: help}            the metrics it adds (claims and `show:` may name them)
+    UNITS = {name: "%" | "count"}     how they read: percentages (fractions 0-1), whole numbers; else 3 figures
+    COLUMNS = {name: heading}         short table headings
     check(cfg) -> str | None          a rule on the merged settings: the message when it is broken
     describe(cfg) -> list[str]        its parts of the arm's one-line description
     describe_arm(cfg) -> str | None   the whole description, for an arm of another shape (a plain net)
@@ -56,6 +58,20 @@ def settings_classes() -> list[type]:
 def metrics() -> dict[str, str]:
     out: dict[str, str] = {}
     for table in _having("METRICS"):
+        out.update(table)
+    return out
+
+
+def units() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for table in _having("UNITS"):
+        out.update(table)
+    return out
+
+
+def columns() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for table in _having("COLUMNS"):
         out.update(table)
     return out
 

@@ -26,6 +26,7 @@ METRICS = {
     "params": "trainable parameters of the arm: what the optimiser updates (the head for a frozen backbone, plus "
               "the unfrozen stages when fine-tuning; every weight of a plain net)",
 }
+UNITS = {"params": "count"}
 
 
 def check(cfg: Any) -> str | None:

@@ -30,6 +30,8 @@ METRICS = {
     "test_balanced_acc": "balanced accuracy on the test split (reported only), 0-1",
     "test_minority_recall": "recall of the minority class on the test split (reported only), 0-1",
 }
+COLUMNS = {"balanced_acc": "bal. %", "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
+           "test_minority_recall": "test min. recall %"}
 
 
 class Settings(ArmSettings):

@@ -32,6 +32,7 @@ METRICS = {
                 "whose magnitude is below 0.001 at the end, 0-1",
     "stopped_epoch": "arms with early_stopping: the epoch training stopped at (= epochs when the patience never ran out)",
 }
+UNITS = {"stopped_epoch": "count"}
 
 
 class Settings(ArmSettings):

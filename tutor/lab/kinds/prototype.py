@@ -24,6 +24,7 @@ ORDER = 20
 METRICS = {
     "episode_sd": "prototype arms: standard deviation of the validation accuracy across one seed's episodes, 0-1",
 }
+UNITS = {"episode_sd": "%"}
 
 
 class Settings(ArmSettings):

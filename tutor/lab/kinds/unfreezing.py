@@ -33,6 +33,7 @@ METRICS = {
                            "batch loss of the last head-only epoch",
     "pre_unfreeze_val_acc": "arms with unfreeze_at: validation accuracy at the end of the last head-only epoch, 0-1",
 }
+UNITS = {"unfreeze_drop": "%"}
 
 
 class Settings(ArmSettings):

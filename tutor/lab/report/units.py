@@ -8,25 +8,32 @@ so both say the same thing; torch-free, so the app can import it.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 from tutor.lab.spec.claims import ClaimSyntaxError, parse_claim
+from tutor.lab.spec.settings import kinds
 
 # metrics that are fractions of images (or differences and spreads of accuracies): read as percentages
 _FRACTION_SUFFIXES = ("_acc", "_recall")
-_FRACTION_NAMES = {"gap", "unfreeze_drop", "episode_sd"}
+_FRACTION_NAMES = {"gap"}
 # short column headings (the metric's name with spaces otherwise)
 COLUMN_NAMES = {"train_acc": "train %", "val_acc": "val %", "gap": "gap", "train_loss": "train loss",
-                "val_loss": "val loss", "test_acc": "test %", "seconds": "s/seed", "balanced_acc": "bal. %",
-                "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
-                "test_minority_recall": "test min. recall %", "first_epoch_val_acc": "epoch-1 val %",
+                "val_loss": "val loss", "test_acc": "test %", "seconds": "s/seed", "first_epoch_val_acc": "epoch-1 val %",
                 "first_epoch_train_acc": "epoch-1 train %", "best_val_acc": "best val %"}
-COUNT_METRICS = {"images_seen", "train_images", "chosen_epoch", "stopped_epoch", "params"}
+COUNT_METRICS = {"images_seen", "train_images", "chosen_epoch"}
+
+
+@functools.cache
+def _kinds_units() -> tuple[dict[str, str], dict[str, str]]:
+    """What the kinds of experiment say of their metrics: unit ("%" or "count") and column heading."""
+    registry = kinds()
+    return registry.units(), registry.columns()
 
 
 def is_fraction_metric(metric: str) -> bool:
-    return metric in _FRACTION_NAMES or metric.endswith(_FRACTION_SUFFIXES)
+    return metric in _FRACTION_NAMES or metric.endswith(_FRACTION_SUFFIXES) or _kinds_units()[0].get(metric) == "%"
 
 
 def _missing(value: Any) -> bool:
@@ -34,7 +41,7 @@ def _missing(value: Any) -> bool:
 
 
 def column_name(metric: str) -> str:
-    return COLUMN_NAMES.get(metric, metric.replace("_", " "))
+    return COLUMN_NAMES.get(metric) or _kinds_units()[1].get(metric, metric.replace("_", " "))
 
 
 def fmt_metric(metric: str, value: float | None, sd: float | None = None) -> str:
@@ -47,7 +54,7 @@ def fmt_metric(metric: str, value: float | None, sd: float | None = None) -> str
         return s + (f"±{100 * sd:.1f}" if has_sd else "")
     if metric == "seconds":
         return f"{value:.1f}"
-    if metric in COUNT_METRICS:
+    if metric in COUNT_METRICS or _kinds_units()[0].get(metric) == "count":
         return f"{value:,.0f}"
     return f"{value:.3g}" + (f"±{sd:.2g}" if has_sd else "")
 

@@ -1,4 +1,4 @@
-"""Classification heads (tutor/lab/train.py Head/make_head): batch norm in the head (`head_norm`)."""
+"""Classification heads (tutor/lab/models/heads.py Head/make_head): batch norm in the head (`head_norm`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Class imbalance (tutor/lab/imbalance.py): class weights, the balanced sampler, the metrics, the confusion plot."""
+"""Class imbalance (tutor/lab/kinds/imbalance.py): class weights, the balanced sampler, the metrics, the confusion plot."""
 
 from __future__ import annotations
 

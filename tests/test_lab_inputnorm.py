@@ -1,4 +1,4 @@
-"""Overriding a backbone's input normalisation (tutor/lab/inputnorm.py, the `normalize` arm setting)."""
+"""Overriding a backbone's input normalisation (tutor/lab/kinds/input_norm.py, the `normalize` arm setting)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Explicit L1 / L2 / elastic-net penalties, weight sparsity and early stopping (tutor/lab/penalties.py)."""
+"""Explicit L1 / L2 / elastic-net penalties, weight sparsity and early stopping (tutor/lab/kinds/penalties.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Gradual unfreezing, batch-norm mode and discriminative learning rates (tutor/lab/schedules.py)."""
+"""Gradual unfreezing, batch-norm mode and discriminative learning rates (tutor/lab/kinds/unfreezing.py)."""
 
 from __future__ import annotations
 

@@ -35,11 +35,14 @@ def main() -> int:
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
-    from tutor.lab import backbones, datasets, train
+    from tutor.lab.data import datasets
+    from tutor.lab.data.features import cached_features, extract, state_hash
+    from tutor.lab.models import backbones
+    from tutor.lab.models.heads import Net, make_head
+    from tutor.lab.runner.arm import train_arm
+    from tutor.lab.spec.arm import ArmConfig
+    from tutor.lab.training import arm as train
     from tutor.lab.device import configure_threads, pick_device
-    from tutor.lab.features import cached_features, extract, state_hash
-    from tutor.lab.spec import ArmConfig
-
     from tutor.lab.threads import calibrate_threads
 
     dev = pick_device(args.device)
@@ -64,7 +67,7 @@ def main() -> int:
     def run(data: train.ArmData, make) -> float:
         parts = train.ModelParts(make_backbone=make, feature_dim=pre.feature_dim, source_head=None, image_size=args.size)
         t0 = time.perf_counter()
-        gen = train.train_arm(cfg, data, parts, seed=0, device=dev, arm="bench")
+        gen = train_arm(cfg, data, parts, seed=0, device=dev, arm="bench")
         try:
             while True:
                 next(gen)
@@ -115,7 +118,7 @@ def main() -> int:
     peak = 2 * n**3 * reps / (time.perf_counter() - t0)
 
     ft_cfg = ArmConfig(epochs=3, lr=0.001, batch_size=64, unfreeze="all")
-    net = train.Net(copy.deepcopy(pre), train.make_head(ft_cfg, pre.feature_dim, n_cls, None, None)).to(dev)
+    net = Net(copy.deepcopy(pre), make_head(ft_cfg, pre.feature_dim, n_cls, None, None)).to(dev)
     net = net.to(memory_format=torch.channels_last)
     xb = x[idx[:64]].contiguous(memory_format=torch.channels_last)
     yb = y[idx[:64]]
@@ -130,7 +133,7 @@ def main() -> int:
     parts = train.ModelParts(make_backbone=lambda: copy.deepcopy(pre), feature_dim=pre.feature_dim, source_head=None,
                              image_size=args.size)
     # time only the optimisation steps: epochs minus the (small) evaluation, measured per epoch
-    gen = train.train_arm(cfg_ft, ft_data, parts, seed=0, device=dev, arm="bench")
+    gen = train_arm(cfg_ft, ft_data, parts, seed=0, device=dev, arm="bench")
     t0 = time.perf_counter()
     steps_time = []
     try:

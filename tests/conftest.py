@@ -23,7 +23,7 @@ def tutor_home(tmp_path, monkeypatch):
 def tiny_weights(tmp_path_factory) -> Path:
     """A tutornet checkpoint made here (random weights, seed 0), so engine tests do not depend on the shipped one."""
     torch = pytest.importorskip("torch")
-    from tutor.lab import backbones
+    from tutor.lab.models import backbones
 
     torch.manual_seed(0)
     net = backbones.build_tutornet()

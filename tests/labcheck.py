@@ -76,7 +76,7 @@ def inverted_verdict(result: dict) -> str:
     A lab whose claims hold must not also be reproduced with their opposites: no retraining needed."""
     import dataclasses
 
-    from tutor.lab.claims import parse_claim
+    from tutor.lab.spec.claims import parse_claim
     from tutor.lab.verdict import judge_all, verdict
 
     seeds = result["seeds"]

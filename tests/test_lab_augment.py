@@ -1,5 +1,5 @@
 """The augmentation names of a lab file: noise, cutout, random erasing (per image) and mixup / cutmix (per
-batch, soft labels), built in tutor/lab/train.py from torchvision.transforms.v2."""
+batch, soft labels), built in tutor/lab/kinds/augmentation.py from torchvision.transforms.v2."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.nn import functional as F  # noqa: E402
 
-from tutor.lab import train  # noqa: E402
-from tutor.lab.spec import AUGMENTATIONS, ArmConfig  # noqa: E402
+from tutor.lab.kinds import augmentation  # noqa: E402
+from tutor.lab.kinds.augmentation import AUGMENTATIONS  # noqa: E402
+from tutor.lab.spec import ArmConfig  # noqa: E402
 
 
 def _cfg(*augment) -> ArmConfig:
@@ -28,8 +29,8 @@ def test_new_names_validate_with_defaults():
 
 
 def test_per_image_augment_skips_batch_mixers():
-    assert train.make_augment(_cfg("mixup", "cutmix"), 16) is None  # nothing per image to do
-    aug = train.make_augment(_cfg("noise", "mixup"), 16)
+    assert augmentation.make_augment(_cfg("mixup", "cutmix"), 16) is None  # nothing per image to do
+    aug = augmentation.make_augment(_cfg("noise", "mixup"), 16)
     assert aug is not None
     torch.manual_seed(0)
     x = torch.full((4, 1, 16, 16), 0.5)
@@ -43,14 +44,14 @@ def test_cutout_erases_one_fixed_square_at_the_mean():
     torch.manual_seed(1)
     img = torch.rand(1, 32, 32)
     for _ in range(20):
-        out = train.cutout(img, 0.25)
+        out = augmentation.cutout(img, 0.25)
         changed = (out != img)[0]
         rows, cols = changed.any(1).nonzero(), changed.any(0).nonzero()
         assert len(rows) <= 8 and len(cols) <= 8  # side 0.25 x 32 = 8 px, clipped at the border
         assert torch.allclose(out[0][changed], img.mean().expand(int(changed.sum())))
     centred = None
     for _ in range(200):  # somewhere inside: exactly an 8 x 8 square
-        out = train.cutout(img, 0.25)
+        out = augmentation.cutout(img, 0.25)
         if int((out != img).sum()) == 64:
             centred = out
             break
@@ -58,19 +59,19 @@ def test_cutout_erases_one_fixed_square_at_the_mean():
 
 
 def test_random_erasing_probability():
-    aug = train.make_augment(_cfg({"erasing": 1.0}), 16)
+    aug = augmentation.make_augment(_cfg({"erasing": 1.0}), 16)
     torch.manual_seed(0)
     x = torch.full((8, 1, 16, 16), 0.5)
     out = aug(x)
     assert all(bool((out[i] != x[i]).any()) for i in range(8))  # p = 1: every image has an erased patch
-    none = train.make_augment(_cfg({"erasing": 0.0}), 16)
+    none = augmentation.make_augment(_cfg({"erasing": 0.0}), 16)
     assert torch.equal(none(x), x)
 
 
 @pytest.mark.parametrize("name", ["mixup", "cutmix"])
 def test_mix_gives_soft_labels_of_two_classes(name):
     torch.manual_seed(0)
-    mix = train.make_batch_mix(_cfg(name), num_classes=3)
+    mix = augmentation.make_batch_mix(_cfg(name), num_classes=3)
     x = torch.cat([torch.zeros(4, 1, 16, 16), torch.ones(4, 1, 16, 16)])
     y = torch.tensor([0, 0, 0, 0, 2, 2, 2, 2])
     xm, ym = mix(x, y)
@@ -85,8 +86,8 @@ def test_mix_gives_soft_labels_of_two_classes(name):
 
 def test_both_mixers_and_soft_target_loss():
     torch.manual_seed(0)
-    mix = train.make_batch_mix(_cfg("mixup", "cutmix"), num_classes=2)
-    assert train.make_batch_mix(_cfg("hflip"), num_classes=2) is None
+    mix = augmentation.make_batch_mix(_cfg("mixup", "cutmix"), num_classes=2)
+    assert augmentation.make_batch_mix(_cfg("hflip"), num_classes=2) is None
     x, y = torch.rand(6, 1, 8, 8), torch.tensor([0, 1, 0, 1, 1, 0])
     xm, ym = mix(x, y)
     logits = torch.randn(6, 2, requires_grad=True)

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from tutor.lab import events
-from tutor.lab.claims import ClaimSyntaxError, check_refs, judge, mean_sd, parse_claim, verdict
+from tutor.lab.spec.claims import ClaimSyntaxError, check_refs, parse_claim
+from tutor.lab.verdict.rule import judge, mean_sd, verdict
 
 
 def per_seed(**arms: list[float]) -> list[dict[tuple[str, str], float]]:

@@ -131,7 +131,7 @@ def test_closing_the_generator_cancels_and_marks_the_result(weights, tmp_path):
 
 
 def test_interrupt_during_feature_extraction_leaves_no_cache_entry(weights, tmp_path, monkeypatch):
-    from tutor.lab import features
+    from tutor.lab.data import features
     from tutor.lab.runner import run_lab
 
     calls = {"n": 0}

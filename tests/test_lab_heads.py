@@ -1,4 +1,4 @@
-"""Classification heads (tutor/lab/train.py Head/make_head): batch norm in the head (`head_norm`)."""
+"""Classification heads (tutor/lab/models/heads.py Head/make_head): batch norm in the head (`head_norm`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from tutor.lab.spec import ArmConfig  # noqa: E402
-from tutor.lab.train import make_head  # noqa: E402
+from tutor.lab.models.heads import make_head  # noqa: E402
 
 
 def _bns(head):
@@ -40,7 +40,8 @@ def test_head_norm_is_off_by_default():
 
 
 def test_flatten_features_are_the_last_map_before_pooling():
-    from tutor.lab import backbones, features
+    from tutor.lab.data import features
+    from tutor.lab.models import backbones
 
     torch.manual_seed(0)
     net = backbones.build_tutornet()
@@ -55,7 +56,8 @@ def test_flatten_features_are_the_last_map_before_pooling():
 
 def test_cached_features_are_keyed_by_pool_mode():
     from tutor import paths
-    from tutor.lab import backbones, features
+    from tutor.lab.data import features
+    from tutor.lab.models import backbones
 
     torch.manual_seed(0)
     net = backbones.build_tutornet()
@@ -87,7 +89,7 @@ claims: [a.val_acc > 0]
 
 
 def test_params_counts_what_the_optimiser_trains():
-    from tutor.lab.train import count_params
+    from tutor.lab.training.arm import count_params
 
     linear = make_head(ArmConfig(), 2048, 40, None, None)
     assert count_params(list(linear.parameters())) == 2048 * 40 + 40
@@ -99,8 +101,8 @@ def test_params_counts_what_the_optimiser_trains():
 
 
 def test_params_plot_puts_each_arm_at_its_parameter_count(tmp_path):
-    from tutor.lab.headplots import write_params_plot
-    from tutor.lab.plots import _plt
+    from tutor.lab.kinds.heads import plot as write_params_plot
+    from tutor.lab.report.plots import _plt
 
     def arm(p, tr, va):
         return {"params": {"mean": p, "sd": 0.0}, "train_acc": {"mean": tr, "sd": 0.0}, "val_acc": {"mean": va, "sd": 0.01}}

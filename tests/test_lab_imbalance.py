@@ -1,4 +1,4 @@
-"""Class imbalance (tutor/lab/imbalance.py): class weights, the balanced sampler, the metrics, the confusion plot."""
+"""Class imbalance (tutor/lab/kinds/imbalance.py): class weights, the balanced sampler, the metrics, the confusion plot."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab import imbalance  # noqa: E402
+from tutor.lab.kinds import imbalance  # noqa: E402
 from tutor.lab.spec import ArmConfig  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def _drain(gen):
 
 
 def _imbalanced_data():
-    from tutor.lab.train import ArmData, Split
+    from tutor.lab.training.arm import ArmData, Split
 
     g = torch.Generator().manual_seed(0)
 
@@ -66,7 +66,8 @@ def _imbalanced_data():
 
 @pytest.mark.parametrize("setting", [{"class_weight": "balanced"}, {"sampler": "balanced"}])
 def test_weighting_or_resampling_raises_minority_recall(setting):
-    from tutor.lab.train import ModelParts, train_arm
+    from tutor.lab.runner.arm import train_arm
+    from tutor.lab.training.arm import ModelParts
 
     data = _imbalanced_data()
     parts = ModelParts(make_backbone=None, feature_dim=8, source_head=None)
@@ -83,8 +84,8 @@ def test_weighting_or_resampling_raises_minority_recall(setting):
 
 
 def test_confusion_plot_has_a_panel_per_arm(tmp_path):
-    from tutor.lab.confusionplots import summed_confusion, write_confusion_plot
-    from tutor.lab.plots import _plt
+    from tutor.lab.kinds.imbalance import plot as write_confusion_plot, summed_confusion
+    from tutor.lab.report.plots import _plt
 
     hist = {"0": {"val_confusion": [[50, 2], [20, 8]]}, "1": {"val_confusion": [[48, 4], [18, 10]]}}
     assert summed_confusion(hist).tolist() == [[98, 6], [38, 18]]

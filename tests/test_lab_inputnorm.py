@@ -1,4 +1,4 @@
-"""Overriding a backbone's input normalisation (tutor/lab/inputnorm.py, the `normalize` arm setting)."""
+"""Overriding a backbone's input normalisation (tutor/lab/kinds/input_norm.py, the `normalize` arm setting)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab import inputnorm  # noqa: E402
-from tutor.lab.backbones import IMAGENET_MEAN, build_tutornet  # noqa: E402
+from tutor.lab.kinds import input_norm as inputnorm  # noqa: E402
+from tutor.lab.models.backbones import IMAGENET_MEAN, build_tutornet  # noqa: E402
 from tutor.lab.spec import ArmConfig  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Explicit L1 / L2 / elastic-net penalties, weight sparsity and early stopping (tutor/lab/penalties.py)."""
+"""Explicit L1 / L2 / elastic-net penalties, weight sparsity and early stopping (tutor/lab/kinds/penalties.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
-from tutor.lab import penalties  # noqa: E402
-from tutor.lab.spec import ArmConfig, _merged_arm  # noqa: E402
+from tutor.lab.kinds import penalties  # noqa: E402
+from tutor.lab.spec import ArmConfig  # noqa: E402
+from tutor.lab.spec.arm import merged_arm as _merged_arm  # noqa: E402
 
 
 def _net() -> nn.Module:
@@ -112,7 +113,8 @@ def test_spec_fields_and_rules():
 
 def test_fit_with_penalty_and_early_stopping_reports_metrics():
     """A tiny head trained on separable features: penalties are applied, early stopping stops and restores."""
-    from tutor.lab import train
+    from tutor.lab.runner.arm import train_arm
+    from tutor.lab.training import arm as train
 
     torch.manual_seed(0)
     x = torch.randn(64, 8)
@@ -123,7 +125,7 @@ def test_fit_with_penalty_and_early_stopping_reports_metrics():
                          mode="head")
     parts = train.ModelParts(make_backbone=None, feature_dim=8, source_head=None)
     cfg = ArmConfig.model_validate({"epochs": 40, "lr": 0.05, "early_stopping": 2, "l1": 0.01})
-    gen = train.train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
+    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
     epochs = 0
     try:
         while True:

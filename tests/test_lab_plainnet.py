@@ -8,7 +8,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab import plainnet, probes, stability, train  # noqa: E402
+from tutor.lab.kinds import plain as probes, stability  # noqa: E402
+from tutor.lab.models import plainnet  # noqa: E402
+from tutor.lab.runner.arm import train_arm  # noqa: E402
+from tutor.lab.training import arm as train  # noqa: E402
 from tutor.lab.spec import ArmConfig  # noqa: E402
 
 
@@ -109,7 +112,7 @@ def _run(poison: bool = False, **settings):
     cfg = ArmConfig.model_validate({"model": "plain", "depth": 4, "width": 16, "init": "kaiming", "optimizer": "sgd",
                                     "batch_size": 16, "epochs": 3, **settings})
     parts = train.ModelParts(make_backbone=None, feature_dim=0, source_head=None, image_size=8)
-    gen = train.train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
+    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
     epochs = []
     while True:
         try:

@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab import prototypes  # noqa: E402
+from tutor.lab.kinds import prototype as prototypes  # noqa: E402
 
 
 def test_prototypes_are_class_means():

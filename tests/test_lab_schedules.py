@@ -1,4 +1,4 @@
-"""Gradual unfreezing, batch-norm mode and discriminative learning rates (tutor/lab/schedules.py)."""
+"""Gradual unfreezing, batch-norm mode and discriminative learning rates (tutor/lab/kinds/unfreezing.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
-from tutor.lab import schedules  # noqa: E402
-from tutor.lab.backbones import build_tutornet  # noqa: E402
+from tutor.lab.kinds import unfreezing as schedules  # noqa: E402
+from tutor.lab.models.backbones import build_tutornet  # noqa: E402
 from tutor.lab.spec import ArmConfig, loads_lab  # noqa: E402
-from tutor.lab.train import Head, Net  # noqa: E402
+from tutor.lab.models.heads import Head, Net  # noqa: E402
 
 
 def _net() -> Net:

@@ -1,6 +1,6 @@
 """Metrics read in %, claim margins in percentage points when the claim compares accuracies, in their own unit otherwise."""
 
-from tutor.lab.units import fmt_metric, in_points, margin_text
+from tutor.lab.report.units import fmt_metric, in_points, margin_text
 
 
 def _claim(text, mean, sd, per_seed, left=0.9, right=0.5):
@@ -51,7 +51,7 @@ def test_narrow_terminals_get_every_number_whole():
 
     from rich.console import Console
 
-    from tutor.lab.report import arms_tables, extra_metrics
+    from tutor.lab.report.console import arms_tables, extra_metrics
 
     many = ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall")
     assert extra_metrics(_result(many)) == [*many, "act_log_ratio"]  # "-0.5" is a number, not a metric
@@ -66,7 +66,7 @@ def test_narrow_terminals_get_every_number_whole():
 
 
 def test_claims_in_the_learners_language():
-    from tutor.lab.report import claim_lines
+    from tutor.lab.report.console import claim_lines
 
     claim = {**_claim("a.val_acc > b.val_acc", 0.1, 0.01, [0.1, 0.11, 0.09]), "holds": True, "opposite_holds": False,
              "says": "a beats b"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from labcheck import HOLDS, NOT_SHOWN, OPPOSITE, check_result, possible_statuses, possible_verdicts
-from tutor.lab.claims import parse_claim
+from tutor.lab.spec.claims import parse_claim
 from tutor.lab.verdict import judge_all, verdict
 
 

@@ -5,8 +5,8 @@ import urllib.error
 import pytest
 import torch
 
-from tutor.lab import backbones
-from tutor.lab.backbones import load_backbone
+from tutor.lab.models import backbones
+from tutor.lab.models.backbones import load_backbone
 from tutor.lab.errors import BackboneUnavailable, LabError
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tutor.lab import cache
+from tutor.lab.data import cache
 
 
 def _builder(counter, value=1.0):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tutor.lab import datasets
+from tutor.lab.data import datasets
 from tutor.lab.errors import DatasetUnavailable, LabError
 
 
@@ -101,7 +101,7 @@ def test_elpv_binary_labels_and_fixed_splits(elpv):
 
 def test_elpv_split_is_stable():
     # a pinned fingerprint: the documented split must never move between versions
-    from tutor.lab.datasets import stratified_split
+    from tutor.lab.data.datasets import stratified_split
 
     y = np.array([0] * 70 + [1] * 30)
     s = stratified_split(y, test=20, val=10)

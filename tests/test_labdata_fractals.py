@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tutor.lab import fractals
+from tutor.lab.data import fractals
 
 
 def test_classes_and_images_are_deterministic_for_a_seed():

@@ -5,8 +5,8 @@ import hashlib
 
 import torch
 
-from tutor.lab import pretrain
-from tutor.lab.backbones import load_backbone, read_checkpoint
+from tutor.lab.models import pretrain
+from tutor.lab.models.backbones import load_backbone, read_checkpoint
 
 
 def _args(out, **over):
@@ -41,6 +41,6 @@ def test_pretrain_is_deterministic_for_a_seed(tmp_path):
 
 
 def pretrain_seed():
-    from tutor.lab.fractals import SOURCE_SEED
+    from tutor.lab.data.fractals import SOURCE_SEED
 
     return SOURCE_SEED

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from tutor.lab.claims import parse_claim
+from tutor.lab.spec.claims import parse_claim
 from tutor.lab.verdict import ALPHA, clearance, judge, judge_all, min_effect_for, verdict
 
 CLAIM = parse_claim("a.val_acc > b.val_acc")

@@ -79,7 +79,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from tutor.lab.errors import LabError
 
     t0 = time.perf_counter()
-    from tutor.lab.spec import SpecError, find_lab
+    from tutor.lab.spec.lab import SpecError, find_lab
 
     try:
         lab = find_lab(args.lab)
@@ -96,7 +96,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         from tutor.bank.schema import text
-        from tutor.lab.report import ConsoleReport
+        from tutor.lab.report.console import ConsoleReport
         from tutor.lab.runner import run_lab
     except ImportError as exc:  # pragma: no cover - torch missing from the install
         _err(f"tutor lab: the lab engine needs {exc.name} (pip install torch torchvision)")
@@ -134,7 +134,7 @@ def cmd_labs(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from tutor import paths
-    from tutor.lab.spec import SpecError, lab_files, load_lab
+    from tutor.lab.spec.lab import SpecError, lab_files, load_lab
     from tutor.study.labruns import last_runs
     from tutor.study.store import Store, StoreError
 
@@ -173,7 +173,7 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
     from tutor.lab.errors import LabError
 
     try:
-        from tutor.lab import pretrain
+        from tutor.lab.models import pretrain
     except ImportError as exc:
         _err(f"tutor pretrain: not available ({exc})")
         return 1

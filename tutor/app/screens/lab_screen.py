@@ -31,7 +31,7 @@ from tutor.app.screens.base import TutorScreen
 from tutor.app.strings import localize_bindings, shown
 from tutor.app.widgets.lab_picture import LabPicture, main_picture, open_folder
 from tutor.bank import text
-from tutor.lab.units import column_name, fmt_metric, margin_text
+from tutor.lab.report.units import column_name, fmt_metric, margin_text
 from tutor.safetext import clean, one_line
 
 BEFORE, RUNNING, DONE = "before", "running", "done"
@@ -114,7 +114,7 @@ class LabScreen(TutorScreen):
         return clean(claim.get("says") or "")
     def _load(self) -> None:
         from tutor.lab.errors import LabError
-        from tutor.lab.spec import SpecError, load_lab
+        from tutor.lab.spec.lab import SpecError, load_lab
 
         try:
             self.lab = load_lab(self.lab_path)

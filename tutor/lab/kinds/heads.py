@@ -1,0 +1,84 @@
+"""Classification heads (the heads lab): how many weights an arm trains, and `params.png`.
+
+The head itself (`hidden`, `dropout`, `head_norm`, `pool`, `output_layer`) is part of every backbone arm:
+its settings are core settings (tutor/lab/spec/settings.py), its network tutor/lab/models/heads.py.
+
+`params.png`: accuracy against the number of trainable parameters (labs that `show: [params]`).
+
+A head's size is its parameter count; the plot puts every arm at its count (log scale) with its training
+and validation accuracy, so the learner sees whether more weights bought more validation accuracy or
+only a better fit of the training images (the heads lab: GAP vs flatten, small vs large heads).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tutor.lab.report.plots import save_figure
+from tutor.lab.training.callback import Callback
+
+ORDER = 30
+
+METRICS = {
+    "params": "trainable parameters of the arm: what the optimiser updates (the head for a frozen backbone, plus "
+              "the unfrozen stages when fine-tuning; every weight of a plain net)",
+}
+UNITS = {"params": "count"}
+
+
+def check(cfg: Any) -> str | None:
+    if cfg.pool == "flatten" and (cfg.unfreeze != 0 or cfg.augment or cfg.model != "backbone" or cfg.method != "train"):
+        return ("pool: flatten trains a head on cached frozen feature maps: a frozen backbone "
+                "(unfreeze: 0), no augment, model: backbone, method: train")
+    return None
+
+
+def callbacks(cfg: Any) -> list[Callback]:
+    return [CountParams()]
+
+
+class CountParams(Callback):
+    def after_metrics(self, learn: Any) -> None:
+        from tutor.lab.training.arm import count_params
+
+        learn.metrics["params"] = float(count_params(learn.head_params + learn.bb_params))
+
+
+def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+    """`params.png` (labs that `show: [params]`): accuracy against the number of trainable parameters."""
+    arms = {a: m for a, m in result.get("arms", {}).items() if "params" in m}
+    if "params" not in result.get("show", []) or not arms:
+        return []
+    names = list(arms)
+    p = np.array([arms[a]["params"]["mean"] for a in names], dtype=float)
+    fig, ax = plt.subplots(figsize=(8.5, 5.0))
+    for key, marker, color, what in (("train_acc", "^", "tab:blue", "training"), ("val_acc", "o", "tab:orange", "validation")):
+        mean = np.array([arms[a][key]["mean"] for a in names]) * 100
+        sd = np.nan_to_num(np.array([arms[a][key]["sd"] or 0 for a in names], dtype=float)) * 100
+        ax.errorbar(p, mean, yerr=sd, ls="none", marker=marker, ms=6, capsize=3, color=color, label=f"{what} accuracy")
+        if key == "val_acc":  # arms of about the same size: labels listed top to bottom in the dots' order
+            clusters: list[list[tuple[float, float, str]]] = []
+            for x, y, name in sorted(zip(p, mean, names)):
+                if clusters and x <= 1.1 * clusters[-1][0][0]:
+                    clusters[-1].append((x, y, name))
+                else:
+                    clusters.append([(x, y, name)])
+            for group in clusters:
+                group.sort(key=lambda t: -t[1])
+                top = group[0][1]
+                for k, (x, y, name) in enumerate(group):
+                    ax.annotate(name, (x, top), textcoords="offset points", xytext=(10, 2 - 12 * k), fontsize=8,
+                                va="center")
+    ax.set_xscale("log")
+    ax.set_xlabel("trainable parameters (log scale)")
+    ax.set_ylabel("accuracy (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(f"{result.get('title', result['lab'])}\naccuracy against the number of trained weights\n"
+                 f"a higher validation dot is better; training at 100% with validation far below = memorising\n"
+                 f"(mean of {len(result.get('seeds', []))} seeds, bars = sd)", fontsize=9)
+    path = save_figure(fig, out_dir, "params.png")
+    return [path]

@@ -1,0 +1,193 @@
+"""Class imbalance: a class-weighted loss, a class-balanced sampler, and the metrics that see the rare class.
+
+With a rare class, plain accuracy rewards answering the common class. The arm settings
+`class_weight: balanced` (every class contributes equally to the loss: scikit-learn's "balanced" weights,
+n_samples / (n_classes x count), from the arm's own training labels) and `sampler: balanced`
+(torch.utils.data.WeightedRandomSampler: each epoch draws as many images as the training set has, with
+replacement, every class equally likely) are the two usual remedies. `balanced_acc` (mean recall over
+classes, sklearn.metrics.balanced_accuracy_score), `minority_recall` (recall of the class that is rarest
+in the arm's training labels) and the confusion matrix judge them; accuracy alone cannot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from tutor.lab.report.plots import save_figure
+from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.training.callback import Callback
+
+ORDER = 40
+
+METRICS = {
+    "balanced_acc": "balanced accuracy on the validation split: recall averaged over the classes "
+                    "(sklearn balanced_accuracy_score; always answering one class scores 1 / classes), 0-1",
+    "minority_recall": "recall of the minority class (the rarest in the arm's training labels) on the validation "
+                       "split: the fraction of its images the model finds, 0-1",
+    "test_balanced_acc": "balanced accuracy on the test split (reported only), 0-1",
+    "test_minority_recall": "recall of the minority class on the test split (reported only), 0-1",
+}
+COLUMNS = {"balanced_acc": "bal. %", "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
+           "test_minority_recall": "test min. recall %"}
+
+
+class Settings(ArmSettings):
+    class_weight: Literal["none", "balanced"] = "none"
+    sampler: Literal["shuffle", "balanced"] = "shuffle"
+
+
+def describe(cfg: Any) -> list[str]:
+    parts = []
+    if cfg.class_weight == "balanced":
+        parts.append("class-weighted loss")
+    if cfg.sampler == "balanced":
+        parts.append("class-balanced sampling")
+    return parts
+
+
+def callbacks(cfg: Any) -> list[Callback]:
+    return [Imbalance()]  # the metrics are reported for every trained arm
+
+
+class Imbalance(Callback):
+    """The class-weighted loss, the class-balanced sample order, and the metrics that see the rare class."""
+
+    def before_fit(self, learn: Any) -> None:
+        if learn.cfg.class_weight == "balanced":
+            learn.loss_weight = class_weights(learn.data.train.y, learn.data.num_classes)
+
+    def before_epoch(self, learn: Any) -> None:
+        if learn.cfg.sampler == "balanced":  # WeightedRandomSampler: every class equally likely per draw
+            learn.order = balanced_order(learn.data.train.y, learn.generator).to(learn.data.train.y.device)
+
+    def after_metrics(self, learn: Any) -> None:
+        """balanced_acc / minority_recall on validation and test, and the validation confusion matrix, from the
+        predictions of the final evaluation."""
+        data = learn.data
+        minority = minority_class(data.train.y, data.num_classes)
+        for prefix, (split, y_pred) in (("", (learn.e_val, learn.val_pred)), ("test_", (learn.e_test, learn.test_pred))):
+            y_true = split.y.cpu().numpy()
+            learn.metrics.update(split_metrics(y_true, y_pred, minority, prefix))
+            if not prefix:
+                learn.hist["val_confusion"] = confusion(y_true, y_pred, data.num_classes)
+
+
+def minority_class(y: Any, num_classes: int) -> int:
+    """The class with the fewest training labels among those present (ties: the lowest index)."""
+    import torch
+
+    counts = np.bincount(np.asarray(torch.as_tensor(y).cpu()), minlength=num_classes).astype(float)
+    counts[counts == 0] = np.inf
+    return int(np.argmin(counts))
+
+
+def class_weights(y: Any, num_classes: int) -> Any:
+    """Per-class loss weights, sklearn's compute_class_weight("balanced") on the training labels (absent classes: 1)."""
+    import torch
+    from sklearn.utils.class_weight import compute_class_weight
+
+    labels = np.asarray(y.cpu())
+    present = np.unique(labels)
+    w = np.ones(num_classes, dtype=np.float32)
+    w[present] = compute_class_weight("balanced", classes=present, y=labels)
+    return torch.tensor(w, device=y.device)
+
+
+def balanced_order(y: Any, generator: Any) -> Any:
+    """One epoch's training indices from WeightedRandomSampler: len(y) draws with replacement, each class
+    drawn equally often on average (weight of an image = 1 / its class's count)."""
+    import torch
+    from torch.utils.data import WeightedRandomSampler
+
+    labels = y.cpu()
+    counts = torch.bincount(labels).double()
+    weights = 1.0 / counts[labels]
+    sampler = WeightedRandomSampler(weights, num_samples=len(labels), replacement=True, generator=generator)
+    return torch.tensor(list(sampler), dtype=torch.long)
+
+
+def split_metrics(y_true: np.ndarray, y_pred: np.ndarray, minority: int, prefix: str = "") -> dict[str, float]:
+    """balanced_acc and minority_recall of one split's predictions (prefix "test_" for the test split)."""
+    from sklearn.metrics import balanced_accuracy_score, recall_score
+
+    if len(y_true) == 0:
+        return {}
+    import warnings
+
+    with warnings.catch_warnings():  # a class absent from a small split: sklearn warns, the score stays defined
+        warnings.simplefilter("ignore")
+        bal = balanced_accuracy_score(y_true, y_pred)
+        rec = recall_score(y_true, y_pred, labels=[minority], average="macro", zero_division=0.0)
+    return {f"{prefix}balanced_acc": float(bal), f"{prefix}minority_recall": float(rec)}
+
+
+def confusion(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> list[list[int]]:
+    """Confusion matrix as nested lists (rows: true class, columns: predicted class)."""
+    from sklearn.metrics import confusion_matrix
+
+    return confusion_matrix(y_true, y_pred, labels=list(range(num_classes))).tolist()
+
+
+# ---------------------------------------------------------------- plot
+
+TRIGGERS = ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall")
+
+
+def summed_confusion(history: dict[str, dict[str, Any]]) -> np.ndarray | None:
+    """The validation confusion matrices of every seed, summed (None when no seed recorded one)."""
+    mats = [np.asarray(h["val_confusion"]) for h in history.values() if h.get("val_confusion")]
+    return np.sum(mats, axis=0) if mats else None
+
+
+def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+    """`confusion.png` (every arm side by side) and `confusion-ARM.png` (each alone, larger): labs that show
+    balanced_acc or minority_recall. Each panel sums the validation confusion matrices of the arm's seeds and
+    writes every cell's count and its share of the row (on the diagonal: that class's recall)."""
+    if not any(m in result.get("show", []) for m in TRIGGERS):
+        return []
+    details = result.get("arm_details", {})
+    mats = {a: summed_confusion(details.get(a, {}).get("history", {})) for a in result.get("arms", {})}
+    mats = {a: m for a, m in mats.items() if m is not None}
+    if not mats:
+        return []
+    k = next(iter(mats.values())).shape[0]
+    classes = result.get("dataset", {}).get("classes") or [str(i) for i in range(k)]
+    if len(classes) != k:
+        classes = [str(i) for i in range(k)]
+    seeds = len(result.get("seeds", []))
+    cols = min(3, len(mats))
+    rows = (len(mats) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.6 * rows + 1.0), squeeze=False)
+    for ax, (arm, m) in zip(axes.flat, mats.items()):
+        _panel(ax, arm, m, classes)
+    for ax in list(axes.flat)[len(mats):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{result.get('title', result['lab'])}\nwhat the validation images really are (rows) and what each "
+                 f"model said (columns), counts summed over {seeds} seeds;\nthe diagonal is "
+                 f"right, the % is the share of the row (on the diagonal: that class's recall)", fontsize=10)
+    files = [save_figure(fig, out_dir, "confusion.png")]
+    for arm, m in mats.items():
+        fig, ax = plt.subplots(figsize=(4.6, 4.6))
+        _panel(ax, arm, m, classes)
+        fig.suptitle(f"{arm}: validation images, counts summed over {seeds} seeds\n(rows: what they really are; "
+                     f"columns: what the model said)", fontsize=9)
+        files.append(save_figure(fig, out_dir, f"confusion-{arm}.png"))
+    return files
+
+
+def _panel(ax, arm: str, m: np.ndarray, classes: list[str]) -> None:
+    k = m.shape[0]
+    share = m / np.maximum(m.sum(1, keepdims=True), 1)
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, f"{m[i, j]}\n{100 * share[i, j]:.0f}% of row", ha="center", va="center", fontsize=8,
+                    color="white" if share[i, j] > 0.6 else "black")
+    ax.set_xticks(range(k), [f"said {c}" for c in classes], fontsize=8)
+    ax.set_yticks(range(k), [f"really {c}" for c in classes], fontsize=8)
+    recall = [share[i, i] for i in range(k)]
+    ax.set_title(f"{arm}\nrecall per class: " + ", ".join(f"{c} {100 * r:.0f}%" for c, r in zip(classes, recall)),
+                 fontsize=9)

@@ -1,0 +1,58 @@
+"""`learning_curve.png`: training and validation accuracy against training-set size (arms with `curve:`).
+
+Arms that share a `curve` name are one model trained on different amounts of data; each becomes a pair
+of lines (training dashed, validation solid) over the number of training images, so the learner sees
+the bias-variance picture: a gap that closes as data grows (variance), or two low lines that meet
+early and stay low (bias).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import Field
+
+from tutor.lab.report.plots import save_figure
+from tutor.lab.spec.settings import ArmSettings
+
+ORDER = 95
+
+
+class Settings(ArmSettings):
+    curve: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # a line in learning_curve.png
+
+
+def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+    details, arms = result.get("arm_details", {}), result.get("arms", {})
+    curves: dict[str, list[str]] = {}
+    for arm in arms:
+        name = details.get(arm, {}).get("config", {}).get("curve")
+        if name:
+            curves.setdefault(name, []).append(arm)
+    if not curves:
+        return []
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, members) in enumerate(curves.items()):
+        members = sorted(members, key=lambda a: arms[a]["train_images"]["mean"])
+        n = np.array([arms[a]["train_images"]["mean"] for a in members])
+        for key, style, what in (("train_acc", "--", "training"), ("val_acc", "-", "validation")):
+            mean = np.array([arms[a][key]["mean"] for a in members]) * 100
+            sd = np.nan_to_num(np.array([arms[a][key]["sd"] or 0 for a in members], dtype=float)) * 100
+            ax.errorbar(n, mean, yerr=sd, ls=style, marker="o", ms=4, capsize=3, color=colors[i % len(colors)],
+                        label=f"{name}: {what}")
+    ax.set_xscale("log")
+    ax.set_xticks(sorted({int(arms[a]["train_images"]["mean"]) for m in curves.values() for a in m}))
+    ax.get_xaxis().set_major_formatter(plt.matplotlib.ticker.ScalarFormatter())
+    ax.get_xaxis().set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
+    ax.set_xlabel("training images (log scale)")
+    ax.set_ylabel("accuracy (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(f"{result.get('title', result['lab'])}\naccuracy against training-set size: training (dashed) vs "
+                 f"validation (solid)\nbig gap = overfitting (variance); both low and close = underfitting (bias); "
+                 f"mean of {len(result.get('seeds', []))} seeds, bars = sd", fontsize=9)
+    path = save_figure(fig, out_dir, "learning_curve.png")
+    return [path]

@@ -1,0 +1,101 @@
+"""A hyperparameter search inside one arm (`search:`): `trials` settings drawn from a grid (`space`), each
+trained in full; the arm reports the trial best on validation (never test), and its budget counts every
+trial's images. The trials a seed tries are drawn with that seed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import time
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from tutor.lab.events import EpochEnd
+from tutor.lab.spec.settings import ArmSettings, CoreSettings
+
+ORDER = 90
+SEARCHABLE = ("lr", "backbone_lr", "weight_decay", "dropout", "hidden", "batch_size", "optimizer")
+
+
+class Search(ArmSettings):
+    """A hyperparameter search inside one arm: `trials` settings drawn from `space`, best on validation."""
+
+    trials: Annotated[int, Field(ge=1, le=64)] = 8
+    space: dict[str, list[Any]] = Field(default_factory=dict)  # checked non-empty once the layers are merged
+
+    @field_validator("space")
+    @classmethod
+    def _space(cls, value: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for key, options in value.items():
+            if key not in SEARCHABLE:
+                raise ValueError(f"cannot search '{key}' (searchable: {', '.join(SEARCHABLE)})")
+            if not isinstance(options, list) or not options:
+                raise ValueError(f"'{key}' needs a non-empty list of values")
+            for option in options:  # each candidate must itself be a valid arm setting (all are core settings)
+                try:
+                    CoreSettings.model_validate({key: option})
+                except ValidationError as exc:
+                    msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+                    raise ValueError(f"'{key}' candidate {option!r}: {msg}") from None
+        return value
+
+
+class Settings(ArmSettings):
+    search: Search | None = None
+
+
+def check(cfg: Any) -> str | None:
+    if cfg.search is not None and not cfg.search.space:
+        return "search needs a space with at least one setting, e.g. {lr: [0.001, 0.01]}"
+    return None
+
+
+def describe(cfg: Any) -> list[str]:
+    return [f"search {cfg.search.trials} trials"] if cfg.search else []
+
+
+def epochs(cfg: Any) -> int | None:
+    """Epochs per seed, every trial counted (progress totals)."""
+    if cfg.search is None:
+        return None
+    grid = math.prod(len(v) for v in cfg.search.space.values())
+    return cfg.epochs * min(cfg.search.trials, grid)
+
+
+def trainer(cfg: Any):
+    return run if cfg.search is not None else None
+
+
+def search_trials(cfg: Any, seed: int) -> list[dict[str, Any]]:
+    """The settings a search tries for a seed: `trials` distinct points of the grid, drawn with the seed."""
+    assert cfg.search is not None
+    keys = list(cfg.search.space)
+    grid = [dict(zip(keys, combo)) for combo in itertools.product(*(cfg.search.space[k] for k in keys))]
+    rng = random.Random(seed)
+    return rng.sample(grid, min(cfg.search.trials, len(grid)))
+
+
+def run(cfg: Any, data: Any, parts: Any, fit: Any, *, seed: int, arm: str) -> Iterator[EpochEnd]:
+    """Every trial through the training loop; returns the best trial's SeedResult (on validation)."""
+    from tutor.lab.training.arm import SeedResult
+
+    t0 = time.perf_counter()
+    total = epochs(cfg)
+    best: tuple[float, Any, dict[str, Any]] = (-1.0, None, {})
+    seen = 0.0
+    base = cfg.model_dump(exclude={"search"})
+    for i, params in enumerate(search_trials(cfg, seed)):
+        trial_cfg = type(cfg).model_validate({**base, **params})
+        res = yield from fit(trial_cfg, epoch_offset=i * cfg.epochs, total_epochs=total, trial=i + 1)
+        seen += res.metrics["images_seen"]
+        if res.metrics["val_acc"] > best[0]:
+            best = (res.metrics["val_acc"], res, params)
+    assert best[1] is not None
+    metrics = dict(best[1].metrics)
+    metrics["images_seen"] = seen
+    metrics["seconds"] = time.perf_counter() - t0
+    return SeedResult(metrics, best[1].history, chosen=best[2])

@@ -1,0 +1,34 @@
+"""One arm, one seed: the training loop with the callbacks of every kind of experiment, unless a kind trains
+the arm its own way (a search, prototypes). The glue between tutor.lab.kinds and tutor.lab.training."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+from tutor.lab import kinds
+from tutor.lab.events import EpochEnd
+from tutor.lab.training.arm import ArmData, ModelParts
+from tutor.lab.training.learner import Learner
+
+
+def total_epochs(cfg: Any) -> int:
+    """Epochs per seed (every trial of a search counted): the progress totals."""
+    return kinds.epochs(cfg)
+
+
+def train_arm(cfg: Any, data: ArmData, parts: ModelParts, *, seed: int, device: torch.device,
+              arm: str) -> Iterator[EpochEnd]:
+    """Yields EpochEnd; returns the seed's SeedResult."""
+
+    def fit(run_cfg: Any, **kwargs: Any) -> Iterator[EpochEnd]:
+        learner = Learner(run_cfg, data, parts, seed=seed, device=device, arm=arm, callbacks=kinds.callbacks(run_cfg),
+                          build_model=kinds.build_model, **kwargs)
+        return (yield from learner.fit())
+
+    own = kinds.trainer(cfg)
+    if own is not None:
+        return (yield from own(cfg, data, parts, fit, seed=seed, arm=arm))
+    return (yield from fit(cfg, total_epochs=total_epochs(cfg)))

@@ -1,0 +1,234 @@
+"""Claims: safe comparisons of arm metrics (the grammar; the verdict rule is tutor.lab.verdict.rule). Torch-free.
+
+A claim is one comparison, e.g. ``finetune_more_data.val_acc > dropout.val_acc + 0.03``. Each side is a
+small arithmetic expression over numbers and ``arm.metric`` references (``+ - * /``, parentheses, unary
+minus). The grammar is parsed here by hand into a tiny tree; nothing in a lab file is ever evaluated as
+Python.
+
+The metrics a claim may name are `tutor.lab.spec.metrics.METRICS` (the standard ones and those of each kind).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+class ClaimSyntaxError(ValueError):
+    """A claim that does not parse; `column` is 1-based within the claim text."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message if column is None else f"{message} (column {column})")
+        self.column = column
+
+
+# ---------------------------------------------------------------- expression tree
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        return self.value
+
+    def refs(self) -> list[tuple[str, str]]:
+        return []
+
+    def __str__(self) -> str:
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    arm: str
+    metric: str
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        return values[(self.arm, self.metric)]
+
+    def refs(self) -> list[tuple[str, str]]:
+        return [(self.arm, self.metric)]
+
+    def __str__(self) -> str:
+        return f"{self.arm}.{self.metric}"
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Num | Ref | Neg | BinOp
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        return -self.operand.eval(values)
+
+    def refs(self) -> list[tuple[str, str]]:
+        return self.operand.refs()
+
+    def __str__(self) -> str:
+        return f"-{self.operand}"
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str
+    left: Num | Ref | Neg | BinOp
+    right: Num | Ref | Neg | BinOp
+
+    def eval(self, values: Mapping[tuple[str, str], float]) -> float:
+        a, b = self.left.eval(values), self.right.eval(values)
+        if self.op == "+":
+            return a + b
+        if self.op == "-":
+            return a - b
+        if self.op == "*":
+            return a * b
+        return a / b if b != 0 else math.nan
+
+    def refs(self) -> list[tuple[str, str]]:
+        return self.left.refs() + self.right.refs()
+
+    def __str__(self) -> str:
+        return f"({self.left} {self.op} {self.right})"
+
+
+Expr = Num | Ref | Neg | BinOp
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    left: Expr
+    op: str  # ">" or "<"
+    right: Expr
+
+    def refs(self) -> list[tuple[str, str]]:
+        return self.left.refs() + self.right.refs()
+
+    def margin(self, values: Mapping[tuple[str, str], float]) -> tuple[float, float, float]:
+        """(left, right, margin) for one seed; the margin is positive when the claim is true."""
+        a, b = self.left.eval(values), self.right.eval(values)
+        return a, b, (a - b) if self.op == ">" else (b - a)
+
+
+# ---------------------------------------------------------------- parser
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+    r"|(?P<ref>[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>>=|<=|==|!=|[-+*/()<>]))"
+)
+
+
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            col = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
+            raise ClaimSyntaxError(f"unexpected character {text[col - 1]!r}", col)
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind), m.start(kind) + 1))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self) -> tuple[str, str, int]:
+        tok = self.peek()
+        if tok is None:
+            raise ClaimSyntaxError("the claim ends too early", len(self.text.rstrip()) + 1)
+        self.i += 1
+        return tok
+
+    def claim(self) -> Claim:
+        if not self.toks:
+            raise ClaimSyntaxError("empty claim")
+        left = self.expr()
+        tok = self.peek()
+        if tok is None or tok[0] != "op" or tok[1] not in {">", "<", ">=", "<=", "==", "!="}:
+            col = tok[2] if tok else len(self.text.rstrip()) + 1
+            raise ClaimSyntaxError("expected a comparison '>' or '<' between two sides", col)
+        if tok[1] in {"==", "!="}:
+            raise ClaimSyntaxError(
+                f"'{tok[1]}' cannot be judged over noisy seeds; state a direction with '>' or '<' "
+                "(e.g. 'a.val_acc < b.val_acc + 0.02' for 'a is not better by more than 2 points')",
+                tok[2],
+            )
+        self.i += 1
+        op = tok[1][0]
+        right = self.expr()
+        extra = self.peek()
+        if extra is not None:
+            if extra[0] == "op" and extra[1] in {">", "<", ">=", "<="}:
+                raise ClaimSyntaxError("one comparison per claim (write a second claim instead)", extra[2])
+            raise ClaimSyntaxError(f"unexpected {extra[1]!r}", extra[2])
+        return Claim(self.text.strip(), left, op, right)
+
+    def expr(self) -> Expr:
+        node = self.term()
+        while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] in "+-" and len(tok[1]) == 1:
+            self.i += 1
+            node = BinOp(tok[1], node, self.term())
+        return node
+
+    def term(self) -> Expr:
+        node = self.factor()
+        while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] in "*/" and len(tok[1]) == 1:
+            self.i += 1
+            node = BinOp(tok[1], node, self.factor())
+        return node
+
+    def factor(self) -> Expr:
+        kind, value, col = self.take()
+        if kind == "num":
+            return Num(float(value))
+        if kind == "ref":
+            arm, metric = value.split(".")
+            return Ref(arm, metric)
+        if kind == "op" and value == "-":
+            return Neg(self.factor())
+        if kind == "op" and value == "(":
+            node = self.expr()
+            close = self.take()
+            if close[1] != ")":
+                raise ClaimSyntaxError(f"expected ')' but found {close[1]!r}", close[2])
+            return node
+        if kind == "name":
+            raise ClaimSyntaxError(f"'{value}' is not an arm metric (write ARM.METRIC, e.g. {value}.val_acc)", col)
+        raise ClaimSyntaxError(f"unexpected {value!r}", col)
+
+
+def parse_claim(text: str) -> Claim:
+    """Parse one claim; raises ClaimSyntaxError (with a column) when it is not a valid comparison."""
+    if not isinstance(text, str):
+        raise ClaimSyntaxError("a claim must be text")
+    return _Parser(text).claim()
+
+
+def check_refs(claim: Claim, arms: Sequence[str], metrics: Sequence[str] | None = None) -> list[str]:
+    """Problems with the arm names and metrics a claim mentions (empty when all are known)."""
+    if metrics is None:
+        from tutor.lab.spec.metrics import METRICS
+
+        metrics = list(METRICS)
+    else:
+        metrics = list(metrics)
+    problems = []
+    for arm, metric in claim.refs():
+        if arm not in arms:
+            problems.append(f"unknown arm '{arm}' in claim (arms: {', '.join(arms)})")
+        if metric not in metrics:
+            problems.append(f"unknown metric '{metric}' in claim (metrics: {', '.join(metrics)})")
+    return list(dict.fromkeys(problems))

@@ -1,0 +1,393 @@
+"""The lab format instructors write (labs/*.yaml), as strict pydantic models. Torch-free.
+
+A lab names a dataset and a backbone, a few *arms* (named training configurations, `arm.py`) and
+*claims* (comparisons of arm metrics, see `claims.py`). Arm settings are layered, later layers winning:
+
+    lab `defaults`  <  profile `defaults`  <  the arm itself  <  profile `arms.<name>`
+
+Every fragment is validated where it is written, so each problem is reported as `FILE:LINE: message`.
+No field can run code: augmentations come from a fixed list, claims from a tiny grammar.
+See labs/README.md for the instructor's guide.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tutor import paths, yamlsrc
+from tutor.bank.schema import LocalText, text
+from tutor.lab.errors import LabError
+from tutor.lab.spec.arm import ArmConfig, merged_arm
+from tutor.lab.spec.claims import Claim, ClaimSyntaxError, check_refs, parse_claim
+from tutor.lab.spec.metrics import METRICS
+from tutor.yamlsrc import Problem
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+ARM_NAME = r"^[a-z][a-z0-9_]*$"
+PROFILES = ("quick", "full")
+DEFAULT_DATASET = "default"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatasetSpec(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    size: Annotated[int, Field(ge=8, le=512)] = 64
+    options: dict[str, Any] = Field(default_factory=dict)
+    val: Annotated[int, Field(ge=2)] | None = None  # cap on validation images (a fixed subsample)
+    test: Annotated[int, Field(ge=2)] | None = None  # cap on test images (a fixed subsample)
+
+
+def _backbone(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+class BackboneSpec(_Strict):
+    name: Annotated[str, Field(min_length=1)] = "tutornet"
+    weights: str | None = None
+
+
+class Profile(_Strict):
+    seeds: Annotated[int, Field(ge=1, le=50)] = 3
+    dataset: dict[str, Any] = Field(default_factory=dict)  # overrides of the lab's `dataset`
+    datasets: dict[str, dict[str, Any]] = Field(default_factory=dict)  # overrides of named `datasets`
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    arms: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+def _claims(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [{"claim": v} if isinstance(v, str) else v for v in value]
+
+
+class ClaimSpec(_Strict):
+    claim: Annotated[str, Field(min_length=3)]
+    says: LocalText | None = None  # the claim in plain words
+
+
+class LabFile(_Strict):
+    id: Annotated[str, Field(pattern=SLUG, max_length=80)]
+    title: LocalText
+    summary: LocalText
+    questions: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    look_at: LocalText | None = None
+    dataset: DatasetSpec | None = None
+    datasets: dict[str, DatasetSpec] | None = None
+    backbone: Annotated[BackboneSpec, BeforeValidator(_backbone)] = Field(default_factory=BackboneSpec)
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    arms: Annotated[dict[str, dict[str, Any] | None], Field(min_length=1)]
+    claims: Annotated[list[ClaimSpec], BeforeValidator(_claims), Field(min_length=1)]
+    show: list[str] = Field(default_factory=list)  # extra metric columns in the end table
+
+    @field_validator("show")
+    @classmethod
+    def _show(cls, value: list[str]) -> list[str]:
+        for metric in value:
+            if metric not in METRICS:
+                raise ValueError(f"unknown metric '{metric}' (metrics: {', '.join(METRICS)})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_dataset_field(self) -> LabFile:
+        if (self.dataset is None) == (self.datasets is None):
+            raise ValueError("give either `dataset` (one dataset) or `datasets` (named datasets that arms pick with `dataset: NAME`)")
+        if self.datasets is not None and not self.datasets:
+            raise ValueError("`datasets` needs at least one named dataset")
+        return self
+
+
+# ---------------------------------------------------------------- the validated lab
+
+
+class _Prefixed:
+    """A ValidationError whose locations are moved under `base`, so messages name the full path."""
+
+    def __init__(self, exc: ValidationError, base: tuple):
+        self.exc, self.base = exc, base
+
+    def errors(self, include_url: bool = False) -> list[dict[str, Any]]:
+        return [{**e, "loc": self.base + tuple(e["loc"])} for e in self.exc.errors(include_url=include_url)]
+
+
+def _problems(doc: yamlsrc.Located, exc: ValidationError, base: tuple = ()) -> list[Problem]:
+    return yamlsrc.pydantic_problems(doc, _Prefixed(exc, base))
+
+
+class SpecError(LabError):
+    """One or more problems in a lab file, each `FILE:LINE: message`."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Lab:
+    """A validated lab. `arm_configs(profile)` gives each arm's merged configuration."""
+
+    file: LabFile
+    raw: dict[str, Any]
+    path: str
+    claims: list[Claim]
+    claim_says: list[dict[str, str] | None] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.file.id
+
+    def title(self, lang: str = "en") -> str:
+        return text(self.file.title, lang)
+
+    def summary(self, lang: str = "en") -> str:
+        return text(self.file.summary, lang)
+
+    @property
+    def arm_names(self) -> list[str]:
+        return list(self.file.arms)
+
+    def profile(self, name: str) -> Profile:
+        if name not in PROFILES and name not in self.file.profiles:
+            raise LabError(f"lab '{self.id}' has no profile '{name}' (profiles: {', '.join(self.profile_names())})")
+        return self.file.profiles.get(name) or Profile()
+
+    def profile_names(self) -> list[str]:
+        return list(dict.fromkeys([*PROFILES, *self.file.profiles]))
+
+    def datasets(self, profile: str = "quick") -> dict[str, DatasetSpec]:
+        """Dataset key -> spec for a profile (a lab with a single `dataset` has the key "default")."""
+        prof = self.profile(profile)
+        if self.file.dataset is not None:
+            return {DEFAULT_DATASET: DatasetSpec.model_validate(_merge(self.raw["dataset"], prof.dataset))}
+        return {k: DatasetSpec.model_validate(_merge(self.raw["datasets"][k], prof.datasets.get(k, {})))
+                for k in self.raw["datasets"]}
+
+    def dataset_key(self, cfg: ArmConfig) -> str:
+        if self.file.dataset is not None:
+            return DEFAULT_DATASET
+        return cfg.dataset or next(iter(self.raw["datasets"]))
+
+    def arm_configs(self, profile: str = "quick", arms: list[str] | None = None) -> dict[str, ArmConfig]:
+        prof = self.profile(profile)
+        names = self.arm_names if arms is None else arms
+        unknown = [a for a in names if a not in self.file.arms]
+        if unknown:
+            raise LabError(f"lab '{self.id}' has no arm '{unknown[0]}' (arms: {', '.join(self.arm_names)})")
+        out = {}
+        for name in names:
+            merged = _merge(self.file.defaults, prof.defaults, self.file.arms[name] or {}, prof.arms.get(name, {}))
+            try:
+                out[name] = merged_arm(merged)
+            except ValidationError as exc:  # only cross-layer conflicts can get here
+                msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+                raise LabError(f"{self.path}: arm '{name}' (profile {profile}): {msg}") from None
+            except ValueError as exc:
+                raise LabError(f"{self.path}: arm '{name}' (profile {profile}): {exc}") from None
+        return out
+
+    def digest(self) -> str:
+        """A short hash of the lab's content (stored with results to tell edited labs apart)."""
+        blob = json.dumps(self.raw, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _merge(*layers: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge mappings (later wins); lists and scalars are replaced."""
+    out: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = _merge(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+    return out
+
+
+def parse(doc: yamlsrc.Located) -> Lab:
+    """Validate a parsed lab document; raises SpecError listing every problem with its line."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise SpecError([doc.problem((), "a lab file is a mapping with id, title, summary, dataset, arms and claims")])
+    try:
+        labfile = LabFile.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(yamlsrc.pydantic_problems(doc, exc)) from None
+    check = _Checker(doc, labfile)
+    check.arms()
+    for pname, prof in labfile.profiles.items():
+        check.profile(pname, prof)
+    claims, says = check.claims()
+    if not check.problems:  # merged configurations must also be valid for every profile
+        check.merged(Lab(labfile, data, doc.file, claims, says))
+    if check.problems:
+        raise SpecError(check.problems)
+    return Lab(labfile, data, doc.file, claims, says)
+
+
+class _Checker:
+    """The checks that need the whole file (fragments where they are written, references, merged layers);
+    every problem found is kept with its line."""
+
+    def __init__(self, doc: yamlsrc.Located, labfile: LabFile):
+        self.doc, self.data, self.labfile = doc, doc.data, labfile
+        self.problems: list[Problem] = []
+        self.dataset_names = list(labfile.datasets or {})
+
+    def add(self, loc: tuple, message: str) -> None:
+        self.problems.append(self.doc.problem(loc, message))
+
+    def fragment(self, loc: tuple, value: Any, what: str) -> None:
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.add(loc, f"{what} must be a mapping of settings")
+            return
+        try:
+            ArmConfig.model_validate(value)
+        except ValidationError as exc:
+            self.problems.extend(_problems(self.doc, exc, base=loc))
+
+    def dataset_ref(self, loc: tuple, value: Any) -> None:
+        ref = value.get("dataset") if isinstance(value, dict) else None
+        if ref is None:
+            return
+        if self.labfile.datasets is None:
+            self.add(loc + ("dataset",), "this lab has one `dataset`; arms can pick one only from named `datasets`")
+        elif ref not in self.dataset_names:
+            self.add(loc + ("dataset",), f"unknown dataset '{ref}' (datasets: {', '.join(self.dataset_names)})")
+
+    def arms(self) -> None:
+        self.fragment(("defaults",), self.data.get("defaults"), "defaults")
+        self.dataset_ref(("defaults",), self.data.get("defaults"))
+        for name, arm in self.labfile.arms.items():
+            loc = ("arms", name)
+            if not isinstance(name, str) or not re.match(ARM_NAME, name):
+                self.add(loc, f"arm name '{name}' must be lower-case letters, digits and _ (it is used in claims)")
+            self.fragment(loc, arm, f"arm '{name}'")
+            self.dataset_ref(loc, arm)
+
+    def profile(self, pname: str, prof: Profile) -> None:
+        base = ("profiles", pname)
+        self.fragment(base + ("defaults",), prof.defaults, "profile defaults")
+        self.dataset_ref(base + ("defaults",), prof.defaults)
+        if prof.dataset:
+            if self.labfile.dataset is None:
+                self.add(base + ("dataset",), "this lab has named `datasets`: override them under `datasets: {NAME: ...}`")
+            else:
+                self.dataset_override(base + ("dataset",), self.data["dataset"], prof.dataset)
+        for dname, override in prof.datasets.items():
+            if dname not in self.dataset_names:
+                self.add(base + ("datasets", dname), f"unknown dataset '{dname}' (datasets: {', '.join(self.dataset_names) or 'none'})")
+                continue
+            self.dataset_override(base + ("datasets", dname), self.data["datasets"][dname], override)
+        for aname, arm in prof.arms.items():
+            if aname not in self.labfile.arms:
+                self.add(base + ("arms", aname), f"profile '{pname}' overrides unknown arm '{aname}'")
+            else:
+                self.fragment(base + ("arms", aname), arm, f"profile arm '{aname}'")
+                self.dataset_ref(base + ("arms", aname), arm)
+
+    def dataset_override(self, loc: tuple, dataset: Any, override: dict[str, Any]) -> None:
+        try:
+            DatasetSpec.model_validate(_merge(dataset, override))
+        except ValidationError as exc:
+            self.problems.extend(_problems(self.doc, exc, base=loc))
+
+    def claims(self) -> tuple[list[Claim], list[dict[str, str] | None]]:
+        claims, says = [], []
+        for i, spec in enumerate(self.labfile.claims):
+            loc = ("claims", i) if isinstance(self.data["claims"][i], str) else ("claims", i, "claim")
+            try:
+                claim = parse_claim(spec.claim)
+            except ClaimSyntaxError as exc:
+                self.add(loc, f"claim '{spec.claim}': {exc}")
+                continue
+            for msg in check_refs(claim, list(self.labfile.arms), list(METRICS)):
+                self.add(loc, msg)
+            if not claim.refs():
+                self.add(loc, f"claim '{spec.claim}' compares no arm metric")
+            claims.append(claim)
+            says.append(spec.says)
+        return claims, says
+
+    def merged(self, lab: Lab) -> None:
+        labfile = self.labfile
+        for pname in lab.profile_names():
+            for name in labfile.arms:
+                merged = _merge(labfile.defaults, lab.profile(pname).defaults, labfile.arms[name] or {},
+                                lab.profile(pname).arms.get(name, {}))
+                try:
+                    merged_arm(merged)
+                except ValidationError as exc:
+                    msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+                    self.add(("arms", name), f"arm '{name}' in profile '{pname}': {msg}")
+                except ValueError as exc:
+                    self.add(("arms", name), f"arm '{name}' in profile '{pname}': {exc}")
+
+
+def load_lab(path: Path | str, display: str | None = None) -> Lab:
+    path = Path(path)
+    try:
+        doc = yamlsrc.load(path, display or _display(path))
+    except yamlsrc.YamlError as exc:
+        raise SpecError([exc.problem]) from None
+    return parse(doc)
+
+
+def loads_lab(text_: str, name: str = "<string>") -> Lab:
+    try:
+        doc = yamlsrc.loads(text_, name)
+    except yamlsrc.YamlError as exc:
+        raise SpecError([exc.problem]) from None
+    return parse(doc)
+
+
+def _display(path: Path) -> str:
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def lab_files(dirs: list[Path] | None = None) -> list[Path]:
+    dirs = paths.lab_dirs() if dirs is None else dirs
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_dir():
+            out += sorted(p for p in d.glob("*.y*ml") if p.is_file())
+    return out
+
+
+def find_lab(name_or_path: str, dirs: list[Path] | None = None) -> Lab:
+    """A lab by id (from labs/) or by YAML file path."""
+    candidate = Path(name_or_path).expanduser()
+    if candidate.suffix in {".yaml", ".yml"} or candidate.is_file() or "/" in name_or_path:
+        if not candidate.is_file():
+            raise LabError(f"{name_or_path}: no such lab file")
+        return load_lab(candidate)
+    for path in lab_files(dirs):
+        if path.stem == name_or_path:
+            return load_lab(path)
+    for path in lab_files(dirs):  # a file whose id differs from its name
+        try:
+            doc = yamlsrc.load(path)
+        except yamlsrc.YamlError:
+            continue
+        if isinstance(doc.data, dict) and doc.data.get("id") == name_or_path:
+            return parse(doc)
+    known = ", ".join(p.stem for p in lab_files(dirs)) or "none"
+    raise LabError(f"no lab named '{name_or_path}' (labs: {known}; or give a path to a .yaml file)")

@@ -1,0 +1,93 @@
+"""Arm settings: the base every kind's `Settings` extends, and the core settings every arm has. Torch-free.
+
+An arm's full configuration (`tutor.lab.spec.arm.ArmConfig`) is `CoreSettings` plus the `Settings` of every
+kind of experiment (tutor/lab/kinds/); the lab file sees one flat mapping of settings, as before.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from tutor.bank.schema import LocalText
+
+
+class ArmSettings(BaseModel):
+    """Strict and frozen: an unknown or misspelt setting is an error at its line, and a merged arm never changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def kinds() -> ModuleType:
+    """The kinds registry, imported at run time: kind modules import this module, so a static import would circle."""
+    return importlib.import_module("tutor.lab.kinds")
+
+
+def _hidden(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value] if value > 0 else []
+    return value
+
+
+class CoreSettings(ArmSettings):
+    """What every arm has: data, backbone and head, optimiser and schedule. Every field has a default, so
+    fragments validate on their own."""
+
+    label: LocalText | None = None
+    dataset: Annotated[str, Field(min_length=1)] | None = None  # a key of the lab's `datasets`
+    backbone: Literal["pretrained", "random"] = "pretrained"
+    output_layer: Literal["fresh", "pretrained"] = "fresh"
+    unfreeze: Annotated[int, Field(ge=0, le=16)] | Literal["all"] = 0
+    hidden: Annotated[list[Annotated[int, Field(ge=1, le=8192)]], BeforeValidator(_hidden)] = Field(default_factory=list)
+    dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    head_norm: bool = False  # BatchNorm1d in the head: before each hidden activation (no hidden: on the features)
+    pool: Literal["avg", "flatten"] = "avg"  # head input: global average pool, or the last feature map flattened
+    weight_decay: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
+    optimizer: Literal["adam", "adamw", "sgd"] = "adam"
+    lr: Annotated[float, Field(gt=0.0, le=10.0)] = 1e-3
+    backbone_lr: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
+    momentum: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
+    batch_size: Annotated[int, Field(ge=1, le=4096)] = 64
+    epochs: Annotated[int, Field(ge=1, le=1000)] = 10
+    train_size: Annotated[int, Field(ge=2)] | None = None
+    per_class: Annotated[int, Field(ge=1)] | None = None
+    schedule: Literal["cosine", "constant"] = "cosine"  # learning rate over the steps: cosine decay to 0, or constant
+    select: Literal["last", "best_val"] = "last"
+    standardize: bool | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CoreSettings:
+        if self.train_size is not None and self.per_class is not None:
+            raise ValueError("give either train_size or per_class, not both")
+        if self.output_layer == "pretrained" and self.hidden:
+            raise ValueError("output_layer: pretrained reuses the source's output layer, so the head cannot have hidden layers")
+        return self
+
+    @property
+    def frozen(self) -> bool:
+        """True when no backbone weight is trained (feature extraction)."""
+        return self.unfreeze == 0
+
+    def describe(self, lang: str = "en") -> str:
+        from tutor.bank.schema import text
+
+        if self.label:
+            return text(self.label, lang)
+        registry = kinds()
+        whole = registry.describe_arm(self)
+        if whole is not None:
+            return whole
+        parts = [f"{self.backbone} backbone"]
+        parts.append("frozen" if self.frozen else ("fine-tune all" if self.unfreeze == "all" else f"unfreeze top {self.unfreeze}"))
+        if self.hidden:
+            parts.append(f"head {'-'.join(map(str, self.hidden))}")
+        if self.dropout:
+            parts.append(f"dropout {self.dropout:g}")
+        if self.head_norm:
+            parts.append("batch norm in the head")
+        if self.pool == "flatten":
+            parts.append("flattened feature map")
+        return ", ".join(parts + registry.describe(self))

@@ -157,11 +157,15 @@ EXPECTED = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lab_id", sorted(EXPECTED))
-def test_quick_profile_verdict(lab_id, tmp_path):
-    final = list(run_lab(find_lab(lab_id), profile="quick", out=tmp_path))[-1]
+def test_quick_profile_verdict(lab_id, tmp_path, request):
+    base = request.config.getoption("--seed-base")
+    final = list(run_lab(find_lab(lab_id), profile="quick", out=tmp_path, seeds=base))[-1]
     assert final.kind == "lab_finished"
     verdict, expected = EXPECTED[lab_id]
-    check_result(final.result, verdict, expected)
+    if base is None:
+        check_result(final.result, verdict, expected)
+    else:  # another seed base: the verdict must come out the same (within the band); claim by claim may differ
+        check_result(final.result, verdict, {})
     assert inverted_verdict(final.result) != "reproduced"
     assert len(final.result["seeds"]) >= 3
     assert (tmp_path / "result.json").exists() and (tmp_path / "curves.png").exists()

@@ -28,6 +28,7 @@ from tutor.lab.errors import LabError
 from tutor.lab.spec.arm import ArmConfig, merged_arm
 from tutor.lab.spec.claims import Claim, ClaimSyntaxError, check_refs, parse_claim
 from tutor.lab.spec.metrics import METRICS
+from tutor.safetext import quote
 from tutor.yamlsrc import Problem
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
@@ -311,12 +312,12 @@ class _Checker:
             try:
                 claim = parse_claim(spec.claim)
             except ClaimSyntaxError as exc:
-                self.add(loc, f"claim '{spec.claim}': {exc}")
+                self.add(loc, f"claim {quote(spec.claim, 160)}: {exc}")
                 continue
             for msg in check_refs(claim, list(self.labfile.arms), list(METRICS)):
                 self.add(loc, msg)
             if not claim.refs():
-                self.add(loc, f"claim '{spec.claim}' compares no arm metric")
+                self.add(loc, f"claim {quote(spec.claim, 160)} compares no arm metric")
             claims.append(claim)
             says.append(spec.says)
         return claims, says

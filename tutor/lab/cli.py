@@ -22,13 +22,14 @@ def register(subparsers) -> None:
     p.add_argument("lab", metavar="NAME_OR_PATH", help="lab id (e.g. underfitting) or path to a lab .yaml file")
     prof = p.add_mutually_exclusive_group()
     prof.add_argument("--quick", dest="profile", action="store_const", const="quick",
-                      help="the quick profile (default): about a minute on a laptop CPU")
+                      help="the quick profile (default): fewer seeds; the lab page in `tutor quiz` "
+                           "shows the time it took on this machine")
     prof.add_argument("--full", dest="profile", action="store_const", const="full",
-                      help="the full profile: more seeds and data, several minutes")
+                      help="the full profile: more seeds and epochs (several times the quick one)")
     prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
     p.set_defaults(profile="quick")
     p.add_argument("--seed", type=int, default=0, metavar="N",
-                   help="first seed; a profile with k seeds runs N..N+k-1 (default 0)")
+                   help="first seed, 0 or more; a profile with k seeds runs N..N+k-1 (default 0)")
     p.add_argument("--device", choices=DEVICES, default="auto", help="where to train (default: auto = CUDA, MPS, else CPU)")
     p.add_argument("--backbone", metavar="B", default=None,
                    help="backbone instead of the lab's (tutornet, resnet18, mobilenet_v3_small)")
@@ -57,7 +58,10 @@ def register(subparsers) -> None:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on stderr, control characters from file or argument text shown escaped."""
+    from tutor.safetext import one_line
+
+    print(one_line(message), file=sys.stderr)
 
 
 def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> None:
@@ -77,14 +81,25 @@ def cmd_lab(args: argparse.Namespace) -> int:
     import time
 
     from tutor.lab.errors import LabError
+    from tutor.safetext import quote
 
     t0 = time.perf_counter()
     from tutor.lab.spec.lab import SpecError, find_lab
 
+    if args.seed < 0:
+        _err(f"tutor lab: --seed {args.seed}: seeds must be 0 or more")
+        return 1
+    arms = None if args.arms is None else [a.strip() for a in args.arms.split(",") if a.strip()]
+    if arms == []:
+        _err(f"tutor lab: --arms {quote(args.arms)} names no arm (give arm names separated by commas)")
+        return 1
     try:
         lab = find_lab(args.lab)
-        arms = [a.strip() for a in args.arms.split(",") if a.strip()] if args.arms else None
         lab.arm_configs(args.profile, arms)  # unknown arm / profile: one clean line before torch loads
+        if args.out is not None:
+            from tutor.lab.report.outdir import prepare
+
+            prepare(args.out)  # a folder that cannot be written: one line now, not after training
     except SpecError as exc:
         for problem in exc.problems:
             _err(str(problem))

@@ -182,6 +182,8 @@ class Lab:
     def arm_configs(self, profile: str = "quick", arms: list[str] | None = None) -> dict[str, ArmConfig]:
         prof = self.profile(profile)
         names = self.arm_names if arms is None else arms
+        if not names:
+            raise LabError(f"lab '{self.id}': no arm to run (arms: {', '.join(self.arm_names)})")
         unknown = [a for a in names if a not in self.file.arms]
         if unknown:
             raise LabError(f"lab '{self.id}' has no arm '{unknown[0]}' (arms: {', '.join(self.arm_names)})")

@@ -150,3 +150,76 @@ def test_help_texts_promise_no_fixed_time(capsys):
         _cli(["lab", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "minute" not in out and "fewer seeds" in out and "more seeds and epochs" in out
+
+
+# ---------------------------------------------------------------- file text on the terminal (issue 12, 13)
+
+HOSTILE = "Evil \\e[5;31mblink\\e]0;pwned\\a [bold]x[/bold]"
+
+
+def _hostile_lab(folder: Path) -> Path:
+    text = (Path(TINY).read_text(encoding="utf-8")
+            .replace('title: {en: "Tiny lab: more images help"', f'title: {{en: "{HOSTILE}"')
+            .replace('label: "2 images per class"', f'label: "{HOSTILE}"')
+            .replace('says: "the second arm sees more images"', f'says: "{HOSTILE}"'))
+    path = folder / "tiny-lab.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_labs_listing_escapes_file_text(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TUTOR_LABS", str(tmp_path / "none"))
+    _hostile_lab(tmp_path)
+    assert _cli(["labs", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b" in out
+
+
+def test_labs_listing_in_korean(capsys):
+    assert _cli(["labs", "--lang", "ko"]) == 0
+    out = capsys.readouterr().out
+    for word in ("실습", "비교 방법", "검증 내용", "마지막 결과", "실행한 적 없음", "실행: tutor lab"):
+        assert word in out
+    assert "never run" not in out and "what it tests" not in out
+
+
+def test_korean_verdict_words_match_the_app():
+    from tutor.app.strings import STRINGS
+    from tutor.lab.cli import LABS_TEXT
+
+    for lang, table in LABS_TEXT.items():
+        for key, value in table.items():
+            if key in STRINGS[lang] and key not in ("labs.col.lab", "labs.col.title", "labs.col.last"):
+                assert STRINGS[lang][key] == value, (lang, key)
+
+
+def test_report_escapes_lab_text(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from tutor.lab import events
+    from tutor.lab.report.console import ConsoleReport, claim_lines
+    from tutor.lab.spec.lab import load_lab
+
+    lab = load_lab(_hostile_lab(tmp_path))
+    buf = io.StringIO()
+    report = ConsoleReport(Console(file=buf, width=120), look_at=HOSTILE.replace("\\e", "\x1b"), lab=lab)
+    report.handle(events.LabStarted(lab=lab.id, title=lab.title(), profile="quick", device="cpu", seeds=[0, 1],
+                                    arms={n: "" for n in lab.arm_names}, epochs={n: 1 for n in lab.arm_names}, out=None))
+    report.stop()
+    lines = claim_lines({"claims": [{"text": lab.claims[0].text, "holds": True, "opposite_holds": False,
+                                     "says": "x", "margin": {}}]}, {lab.claims[0].text: lab.claim_says[0]["en"]})
+    Console(file=buf, width=120).print("\n".join(lines[:2]))
+    out = buf.getvalue()
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.count("\\x1b[5;31mblink") == 3 and "[bold]x[/bold]" in out  # title, arm label, claim's words
+
+
+def test_a_non_lab_file_is_not_echoed(tmp_path, capsys):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$secrethash:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+    assert _cli(["lab", str(secret)]) == 1
+    err = capsys.readouterr().err
+    assert "secrethash" not in err and "daemon" not in err
+    assert err.strip().splitlines() == [f"{secret}:1: not a lab file (none of id, title, summary, dataset, arms, claims)"]

@@ -13,6 +13,18 @@ from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
+# The frame of `tutor labs` (copied from tutor/app/strings.py: the lab engine never imports the app).
+LABS_TEXT = {
+    "en": {"labs.col.lab": "lab", "labs.col.arms": "arms", "labs.col.title": "what it tests", "labs.col.last": "last run",
+           "labs.never": "never run", "lab.verdict.reproduced": "reproduced", "lab.verdict.inconclusive": "inconclusive",
+           "lab.verdict.contradicted": "contradicted", "lab.verdict.cancelled": "cancelled",
+           "labs.cli_hint": "Run one with: tutor lab NAME  (--full for the long version)"},
+    "ko": {"labs.col.lab": "실습", "labs.col.arms": "비교 방법", "labs.col.title": "검증 내용", "labs.col.last": "마지막 결과",
+           "labs.never": "실행한 적 없음", "lab.verdict.reproduced": "재현됨", "lab.verdict.inconclusive": "결론 없음",
+           "lab.verdict.contradicted": "반박됨", "lab.verdict.cancelled": "취소됨",
+           "labs.cli_hint": "실행: tutor lab 이름  (--full은 전체 프로필)"},
+}
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -147,8 +159,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
 def cmd_labs(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from tutor import paths
+    from tutor.safetext import one_line
     from tutor.lab.spec.lab import SpecError, lab_files, load_lab
     from tutor.study.labruns import last_runs
     from tutor.study.store import Store, StoreError
@@ -161,11 +175,12 @@ def cmd_labs(args: argparse.Namespace) -> int:
         last = {}
 
     dirs = [*paths.lab_dirs(), *[Path(d) for d in args.dirs]]
+    t = LABS_TEXT[args.lang]
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
-    table.add_column("lab", style="cyan", no_wrap=True)
-    table.add_column("arms", justify="right")
-    table.add_column("what it tests", no_wrap=True, overflow="ellipsis", ratio=1)
-    table.add_column("last run", no_wrap=True)
+    table.add_column(t["labs.col.lab"], style="cyan", no_wrap=True)
+    table.add_column(t["labs.col.arms"], justify="right")
+    table.add_column(t["labs.col.title"], no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(t["labs.col.last"], no_wrap=True)
     problems = []
     for path in lab_files(dirs):
         try:
@@ -174,13 +189,15 @@ def cmd_labs(args: argparse.Namespace) -> int:
             problems += exc.problems
             continue
         run = last.get(lab.id)
-        when = f"{run.verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else "never run"
-        table.add_row(lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)  # one line each; `tutor lab NAME` tells more
+        verdict = run and t.get(f"lab.verdict.{run.verdict}", run.verdict)
+        when = f"{verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else t["labs.never"]
+        # one line each, file text as plain Text with control characters escaped; `tutor lab NAME` tells more
+        table.add_row(*(Text(one_line(v)) for v in (lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)))
     Console().print(table)
     for problem in problems:
         _err(str(problem))
     if not problems:
-        print("Run one with: tutor lab NAME  (--full for the long version)")
+        print(t["labs.cli_hint"])
     return 1 if problems else 0
 
 

@@ -35,6 +35,7 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 ARM_NAME = r"^[a-z][a-z0-9_]*$"
 PROFILES = ("quick", "full")
 DEFAULT_DATASET = "default"
+LAB_KEYS = ("id", "title", "summary", "dataset", "datasets", "arms", "claims")
 
 
 class _Strict(BaseModel):
@@ -222,6 +223,8 @@ def parse(doc: yamlsrc.Located) -> Lab:
     data = doc.data
     if not isinstance(data, dict):
         raise SpecError([doc.problem((), "a lab file is a mapping with id, title, summary, dataset, arms and claims")])
+    if not any(key in data for key in LAB_KEYS):  # some other file: say so, never echo its lines as field names
+        raise SpecError([doc.problem((), "not a lab file (none of id, title, summary, dataset, arms, claims)")])
     try:
         labfile = LabFile.model_validate(data)
     except ValidationError as exc:

@@ -51,6 +51,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the events as JSON lines instead of progress bars")
     p.add_argument("--lang", choices=("en", "ko"), default="en",
                    help="language of the lab's own texts: title, arms, claims in plain words, what to look at")
+    p.add_argument("--allow-large", action="store_true",
+                   help="run a lab whose estimated memory or training time passes the limits in labs/README.md")
     p.add_argument("--no-record", dest="record", action="store_false",
                    help="do not record the run in the progress store (the quiz app records its own runs)")
     p.set_defaults(handler=cmd_lab)
@@ -89,6 +91,17 @@ def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> 
         _err(f"tutor lab: the run was not recorded in the progress store ({exc})")
 
 
+def _check_cost(lab, profile: str, arms: list[str] | None, allow: bool) -> None:
+    """Refuse, in one line and before torch loads, a lab estimated beyond the limits (tutor.lab.cost)."""
+    from tutor.lab import cost
+    from tutor.lab.errors import LabError
+
+    estimate = cost.estimate(lab, profile, arms)
+    if estimate.too_large and not allow:
+        raise LabError(f"{lab.id} ({profile}) is too large to run: {estimate} estimated "
+                       f"(limits {cost.limits()}); pass --allow-large to run it anyway")
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     import time
 
@@ -108,6 +121,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     try:
         lab = find_lab(args.lab)
         lab.arm_configs(args.profile, arms)  # unknown arm / profile: one clean line before torch loads
+        _check_cost(lab, args.profile, arms, getattr(args, "allow_large", False))
         if args.out is not None:
             from tutor.lab.report.outdir import prepare
 

@@ -37,7 +37,7 @@ def register(subparsers) -> None:
                       help="the quick profile (default): fewer seeds; the lab page in `tutor quiz` "
                            "shows the time it took on this machine")
     prof.add_argument("--full", dest="profile", action="store_const", const="full",
-                      help="the full profile: more seeds and epochs (several times the quick one)")
+                      help="the full profile: more seeds and epochs")
     prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
     p.set_defaults(profile="quick")
     p.add_argument("--seed", type=int, default=0, metavar="N",

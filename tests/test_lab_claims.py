@@ -124,3 +124,58 @@ def test_events_round_trip_as_json_lines():
         back = events.from_json(line)
         assert type(back) is type(e) and back.kind == e.kind
         assert json.loads(line)["event"] == e.kind
+
+
+# ---------------------------------------------------------------- hostile claims (issue 12)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tutor.lab.spec import claims as claims_mod  # noqa: E402
+from tutor.lab.spec.lab import SpecError, loads_lab  # noqa: E402
+
+
+@pytest.mark.parametrize("text", ["(" * 500 + "a.x" + ")" * 500 + " > b.x", "-" * 1000 + "a.x > b.x",
+                                  "a.x > " + " + ".join(["b.x"] * 200), "a.x > " + "(" * 21 + "b.x" + ")" * 21])
+def test_deep_or_long_claims_are_one_clean_error(text):
+    with pytest.raises(ClaimSyntaxError) as info:
+        parse_claim(text)
+    assert "too" in str(info.value)
+
+
+def test_claims_within_the_limits_parse():
+    depth = claims_mod.MAX_DEPTH
+    assert parse_claim("a.x > " + "(" * depth + "b.x" + ")" * depth).refs() == [("a", "x"), ("b", "x")]
+    assert parse_claim("-" * depth + "a.x > b.x").op == ">"
+
+
+def test_rejected_huge_claim_is_echoed_abbreviated():
+    lab = (TINY_LAB.replace("CLAIM", "a.val_acc > " + "(" * 500_000 + "b.val_acc"))
+    with pytest.raises(SpecError) as info:
+        loads_lab(lab, "big.yaml")
+    message = str(info.value)
+    assert "characters" in message and len(message) < 500 and "\n" not in message
+
+
+TINY_LAB = """id: t
+title: t
+summary: t
+dataset: {name: shapes}
+arms: {a: {}, b: {}}
+claims: ['CLAIM']
+"""
+
+_PIECES = st.sampled_from(["a.val_acc", "b.x", "1", "0.5e-3", ".5", "(", ")", "-", "+", "*", "/", ">", "<", ">=",
+                           "==", " ", "name", "a.b.c", "\x1b", "é", "1e999", ";"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.lists(_PIECES, max_size=80).map("".join), st.text(max_size=200)))
+def test_fuzz_only_claim_syntax_errors_escape(text):
+    try:
+        claim = parse_claim(text)
+    except ClaimSyntaxError:
+        return
+    values = {ref: 1.0 for ref in claim.refs()}
+    claim.margin(values)  # evaluating a parsed claim never crashes (x/0 is nan)
+    str(claim.left), str(claim.right)

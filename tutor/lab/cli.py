@@ -13,6 +13,18 @@ from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
+# The frame of `tutor labs` (copied from tutor/app/strings.py: the lab engine never imports the app).
+LABS_TEXT = {
+    "en": {"labs.col.lab": "lab", "labs.col.arms": "arms", "labs.col.title": "what it tests", "labs.col.last": "last run",
+           "labs.never": "never run", "lab.verdict.reproduced": "reproduced", "lab.verdict.inconclusive": "inconclusive",
+           "lab.verdict.contradicted": "contradicted", "lab.verdict.cancelled": "cancelled",
+           "labs.cli_hint": "Run one with: tutor lab NAME  (--full for the long version)"},
+    "ko": {"labs.col.lab": "실습", "labs.col.arms": "비교 방법", "labs.col.title": "검증 내용", "labs.col.last": "마지막 결과",
+           "labs.never": "실행한 적 없음", "lab.verdict.reproduced": "재현됨", "lab.verdict.inconclusive": "결론 없음",
+           "lab.verdict.contradicted": "반박됨", "lab.verdict.cancelled": "취소됨",
+           "labs.cli_hint": "실행: tutor lab 이름  (--full은 전체 프로필)"},
+}
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -22,13 +34,14 @@ def register(subparsers) -> None:
     p.add_argument("lab", metavar="NAME_OR_PATH", help="lab id (e.g. underfitting) or path to a lab .yaml file")
     prof = p.add_mutually_exclusive_group()
     prof.add_argument("--quick", dest="profile", action="store_const", const="quick",
-                      help="the quick profile (default): about a minute on a laptop CPU")
+                      help="the quick profile (default): fewer seeds; the lab page in `tutor quiz` "
+                           "shows the time it took on this machine")
     prof.add_argument("--full", dest="profile", action="store_const", const="full",
-                      help="the full profile: more seeds and data, several minutes")
+                      help="the full profile: more seeds and epochs")
     prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
     p.set_defaults(profile="quick")
     p.add_argument("--seed", type=int, default=0, metavar="N",
-                   help="first seed; a profile with k seeds runs N..N+k-1 (default 0)")
+                   help="first seed, 0 or more; a profile with k seeds runs N..N+k-1 (default 0)")
     p.add_argument("--device", choices=DEVICES, default="auto", help="where to train (default: auto = CUDA, MPS, else CPU)")
     p.add_argument("--backbone", metavar="B", default=None,
                    help="backbone instead of the lab's (tutornet, resnet18, mobilenet_v3_small)")
@@ -38,6 +51,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the events as JSON lines instead of progress bars")
     p.add_argument("--lang", choices=("en", "ko"), default="en",
                    help="language of the lab's own texts: title, arms, claims in plain words, what to look at")
+    p.add_argument("--allow-large", action="store_true",
+                   help="run a lab whose estimated memory or training time passes the limits in labs/README.md")
     p.add_argument("--no-record", dest="record", action="store_false",
                    help="do not record the run in the progress store (the quiz app records its own runs)")
     p.set_defaults(handler=cmd_lab)
@@ -57,7 +72,10 @@ def register(subparsers) -> None:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on stderr, control characters from file or argument text shown escaped."""
+    from tutor.safetext import one_line
+
+    print(one_line(message), file=sys.stderr)
 
 
 def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> None:
@@ -73,18 +91,41 @@ def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> 
         _err(f"tutor lab: the run was not recorded in the progress store ({exc})")
 
 
+def _check_cost(lab, profile: str, arms: list[str] | None, allow: bool) -> None:
+    """Refuse, in one line and before torch loads, a lab estimated beyond the limits (tutor.lab.cost)."""
+    from tutor.lab import cost
+    from tutor.lab.errors import LabError
+
+    estimate = cost.estimate(lab, profile, arms)
+    if estimate.too_large and not allow:
+        raise LabError(f"{lab.id} ({profile}) is too large to run: {estimate} estimated "
+                       f"(limits {cost.limits()}); pass --allow-large to run it anyway")
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     import time
 
     from tutor.lab.errors import LabError
+    from tutor.safetext import quote
 
     t0 = time.perf_counter()
     from tutor.lab.spec.lab import SpecError, find_lab
 
+    if args.seed < 0:
+        _err(f"tutor lab: --seed {args.seed}: seeds must be 0 or more")
+        return 1
+    arms = None if args.arms is None else [a.strip() for a in args.arms.split(",") if a.strip()]
+    if arms == []:
+        _err(f"tutor lab: --arms {quote(args.arms)} names no arm (give arm names separated by commas)")
+        return 1
     try:
         lab = find_lab(args.lab)
-        arms = [a.strip() for a in args.arms.split(",") if a.strip()] if args.arms else None
         lab.arm_configs(args.profile, arms)  # unknown arm / profile: one clean line before torch loads
+        _check_cost(lab, args.profile, arms, getattr(args, "allow_large", False))
+        if args.out is not None:
+            from tutor.lab.report.outdir import prepare
+
+            prepare(args.out)  # a folder that cannot be written: one line now, not after training
     except SpecError as exc:
         for problem in exc.problems:
             _err(str(problem))
@@ -132,8 +173,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
 def cmd_labs(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from tutor import paths
+    from tutor.safetext import one_line
     from tutor.lab.spec.lab import SpecError, lab_files, load_lab
     from tutor.study.labruns import last_runs
     from tutor.study.store import Store, StoreError
@@ -146,11 +189,12 @@ def cmd_labs(args: argparse.Namespace) -> int:
         last = {}
 
     dirs = [*paths.lab_dirs(), *[Path(d) for d in args.dirs]]
+    t = LABS_TEXT[args.lang]
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
-    table.add_column("lab", style="cyan", no_wrap=True)
-    table.add_column("arms", justify="right")
-    table.add_column("what it tests", no_wrap=True, overflow="ellipsis", ratio=1)
-    table.add_column("last run", no_wrap=True)
+    table.add_column(t["labs.col.lab"], style="cyan", no_wrap=True)
+    table.add_column(t["labs.col.arms"], justify="right")
+    table.add_column(t["labs.col.title"], no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(t["labs.col.last"], no_wrap=True)
     problems = []
     for path in lab_files(dirs):
         try:
@@ -159,13 +203,15 @@ def cmd_labs(args: argparse.Namespace) -> int:
             problems += exc.problems
             continue
         run = last.get(lab.id)
-        when = f"{run.verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else "never run"
-        table.add_row(lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)  # one line each; `tutor lab NAME` tells more
+        verdict = run and t.get(f"lab.verdict.{run.verdict}", run.verdict)
+        when = f"{verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else t["labs.never"]
+        # one line each, file text as plain Text with control characters escaped; `tutor lab NAME` tells more
+        table.add_row(*(Text(one_line(v)) for v in (lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)))
     Console().print(table)
     for problem in problems:
         _err(str(problem))
     if not problems:
-        print("Run one with: tutor lab NAME  (--full for the long version)")
+        print(t["labs.cli_hint"])
     return 1 if problems else 0
 
 

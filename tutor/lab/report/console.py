@@ -3,6 +3,8 @@
 `ConsoleReport.handle(event)` turns the runner's events into progress bars (one per arm plus the
 overall one), a line per finished arm, and at the end the table of arms, the claims with their numbers
 and the verdict. `write_result` writes result.json atomically (temporary file + rename).
+Text from the lab file (title, arm labels, claims in plain words, what to look at) passes `shown()`:
+control characters escaped (tutor.safetext), Rich markup taken literally.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -22,11 +25,17 @@ from tutor.lab.spec.claims import ClaimSyntaxError, parse_claim
 from tutor.lab.report.units import column_name, fmt_metric as fmt, margin_text
 from tutor.lab.events import _clean
 from tutor.bank.schema import text
+from tutor.safetext import clean, one_line
 
 STANDARD_COLUMNS = ("train_acc", "val_acc", "gap", "train_loss", "val_loss", "test_acc", "seconds")
 VERDICT_STYLE = {"reproduced": "bold green", "contradicted": "bold red", "inconclusive": "bold yellow", "cancelled": "bold magenta"}
 LOSS_COLUMNS = ("train_loss", "val_loss")
 WIDE = 110  # narrower terminals get the table without the loss columns (they stay in result.json)
+
+
+def shown(value: Any, lines: bool = False) -> str:
+    """File text made safe to print as Rich markup: escapes for control characters, markup literal."""
+    return escape(clean(value) if lines else one_line(value))
 
 
 def write_result(out_dir: Path, result: dict[str, Any]) -> Path:
@@ -56,7 +65,7 @@ def arms_tables(result: dict[str, Any], width: int | None = None) -> list[Table]
     """The per-arm table. Below WIDE columns the losses are left out (they stay in result.json), and a lab
     with many columns of its own gets them in a second table, so that no number is ever cut or folded."""
     n = len(result.get("seeds", []))
-    title = (f"{result.get('title', result['lab'])} - mean ± sd over {n} seed{'s' if n != 1 else ''} "
+    title = (f"{shown(result.get('title', result['lab']))} - mean ± sd over {n} seed{'s' if n != 1 else ''} "
              "(accuracy in %, ± = sd over seeds, gap = train - val in points)")
     narrow = width is not None and width < WIDE
     standard = [c for c in STANDARD_COLUMNS if not (narrow and c in LOSS_COLUMNS)]
@@ -72,7 +81,7 @@ def _table(result: dict[str, Any], cols: list[str], title: str) -> Table:
     for c in cols:
         table.add_column(column_name(c), justify="right")
     for arm, metrics in result.get("arms", {}).items():
-        row = [arm]
+        row = [shown(arm)]
         for c in cols:
             m = metrics.get(c)
             sd = m.get("sd") if m and c == "val_acc" else None  # the other spreads are in result.json
@@ -92,15 +101,15 @@ def claim_lines(result: dict[str, Any], says: dict[str, str] | None = None) -> l
         else:
             mark = "[yellow]not shown[/]"
         m = margin_text(c)
-        lines.append(f"  {mark}  {c['text']}")
+        lines.append(f"  {mark}  {shown(c['text'])}")
         plain = (says or {}).get(c["text"]) or c.get("says")
         if plain:
-            lines.append(f"         [dim]{plain}[/]")
+            lines.append(f"         [dim]{shown(plain)}[/]")
         lines.append(f"         margin {m['mean']}, 95% lower bound {m['lower']} over {m['seeds']} seeds, "
                      f"must beat {m['effect']}")
         lines.append(f"         left {m['left']} vs right {m['right']}; per seed {m['per_seed']}")
     for claim_text in result.get("claims_not_run", []):
-        lines.append(f"  [dim]not run[/]  {claim_text} (its arms were not selected)")
+        lines.append(f"  [dim]not run[/]  {shown(claim_text)} (its arms were not selected)")
     return lines
 
 
@@ -146,17 +155,17 @@ class ConsoleReport:
             title = self.lab.title(self.lang)
             configs = self.lab.arm_configs(e.profile)
             arms = {name: configs[name].describe(self.lang) if name in configs else desc for name, desc in arms.items()}
-        self.console.print(f"[bold]{title}[/] ({e.lab}) - profile {e.profile}, device {e.device}, "
+        self.console.print(f"[bold]{shown(title)}[/] ({shown(e.lab)}) - profile {e.profile}, device {e.device}, "
                            f"seeds {', '.join(map(str, e.seeds))}")
         for name, desc in arms.items():
-            self.console.print(f"  [cyan]{name}[/]: {desc}")
+            self.console.print(f"  [cyan]{shown(name)}[/]: {shown(desc)}")
         self.progress.start()
         self.started = True
         total = sum(self.epochs.values()) * len(self.seeds)
         self.overall = self.progress.add_task("[bold]overall", total=total)
 
     def _on_stage(self, e: ev.Stage) -> None:
-        self.console.print(f"[dim]· {e.text}[/]")
+        self.console.print(f"[dim]· {shown(e.text)}[/]")
 
     def _on_arm_started(self, e: ev.ArmStarted) -> None:
         self.arm_tasks[e.arm] = self.progress.add_task(f"  {e.arm}", total=e.epochs * len(e.seeds))
@@ -207,11 +216,12 @@ class ConsoleReport:
         self.console.print(f"[bold]Verdict:[/] [{VERDICT_STYLE.get(v, 'bold')}]{v}[/]"
                            + (" (stopped before the end; partial result only)" if cancelled else ""))
         if self.look_at and not cancelled:
-            self.console.print(f"[bold]What to look at:[/] {self.look_at}")
+            self.console.print(f"[bold]What to look at:[/] {shown(self.look_at, lines=True)}")
         for credit in _licenses(result.get("dataset", {})):
-            self.console.print(f"[dim]Data: {credit}[/]")
+            self.console.print(f"[dim]Data: {shown(credit)}[/]")
         if out:
-            self.console.print(f"Results in [bold]{out}[/]" + (f" ({', '.join(Path(f).name for f in files)})" if files else ""))
+            names = ", ".join(Path(f).name for f in files)
+            self.console.print(f"Results in [bold]{shown(out)}[/]" + (f" ({shown(names)})" if files else ""))
 
     def _on_lab_finished(self, e: ev.LabFinished) -> None:
         self._final(e.result, e.out, e.files, cancelled=False)

@@ -22,6 +22,7 @@ import torch
 from tutor.bank.schema import text
 from tutor.lab import kinds
 from tutor.lab.errors import LabError
+from tutor.lab.report import outdir
 from tutor.lab.events import ArmFinished, ArmStarted, Cancelled, ClaimResult, Event, LabFinished, LabStarted, SeedFinished, Stage
 from tutor.lab.runner.arm import total_epochs, train_arm
 from tutor.lab.runner.prepare import Workbench
@@ -37,11 +38,11 @@ def resolve_seeds(seeds: int | list[int] | tuple[int, ...] | None, count: int) -
     """None -> 0..count-1; an int N -> N..N+count-1; a list -> itself."""
     if seeds is None:
         return list(range(count))
-    if isinstance(seeds, int):
-        return list(range(seeds, seeds + count))
-    out = [int(s) for s in seeds]
+    out = list(range(seeds, seeds + count)) if isinstance(seeds, int) else [int(s) for s in seeds]
     if not out:
         raise LabError("no seeds to run")
+    if min(out) < 0:
+        raise LabError(f"seed {min(out)}: seeds must be 0 or more")
     return out
 
 
@@ -79,7 +80,7 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
     state.threads = configure_threads() if dev.type == "cpu" else torch.get_num_threads()
     out_dir = None
     if write:
-        out_dir = Path(out).expanduser() if out is not None else default_out_dir(lab.id, profile)
+        out_dir = outdir.prepare(out if out is not None else default_out_dir(lab.id, profile))  # before any training
     files: list[str] = []
     yield LabStarted(lab=lab.id, title=lab.title(), profile=profile, device=state.device, seeds=seed_list,
                      arms={n: c.describe() for n, c in configs.items()},
@@ -103,14 +104,16 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
 
 
 def _write(out_dir: Path, result: dict[str, Any], *, plots: bool) -> list[str]:
+    """result.json (and the plots) into `out_dir`, swapped in whole (tutor.lab.report.outdir)."""
     from tutor.lab.report.console import write_result
 
-    files = [str(write_result(out_dir, result))]
+    draw = None
     if plots:
         from tutor.lab.report.plots import write_plots
 
-        files += [str(p) for p in write_plots(result, out_dir, more=kinds.plots)]
-    return files
+        draw = lambda r, folder: write_plots(r, folder, more=kinds.plots)  # noqa: E731
+    write = outdir.staged(write_result, result, draw)
+    return [str(p) for p in outdir.publish(out_dir, write, cancelled=result.get("status") != "finished")]
 
 
 def _run(lab: Lab, state: RunState, configs: dict[str, ArmConfig], data_specs: dict, bb_name: str, bb_weights: str | None,

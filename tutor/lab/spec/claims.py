@@ -6,6 +6,10 @@ minus). The grammar is parsed here by hand into a tiny tree; nothing in a lab fi
 Python.
 
 The metrics a claim may name are `tutor.lab.spec.metrics.METRICS` (the standard ones and those of each kind).
+
+Limits (labs/README.md): a claim is at most MAX_CHARS characters and MAX_TOKENS tokens, and nests at most
+MAX_DEPTH parentheses or unary minuses; beyond them it is one ClaimSyntaxError, never a RecursionError
+(the tree is evaluated recursively, so its depth must stay far below Python's recursion limit).
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+MAX_CHARS = 500  # the longest shipped claim is about 110 characters
+MAX_TOKENS = 100  # bounds a left-deep chain `a.x + a.x + ...` as well
+MAX_DEPTH = 20  # nested parentheses and unary minuses
 
 
 class ClaimSyntaxError(ValueError):
@@ -140,7 +148,10 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.toks = _tokens(text)
+        if len(self.toks) > MAX_TOKENS:
+            raise ClaimSyntaxError(f"too long: {len(self.toks)} tokens (at most {MAX_TOKENS})", self.toks[MAX_TOKENS][2])
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -197,23 +208,33 @@ class _Parser:
         if kind == "ref":
             arm, metric = value.split(".")
             return Ref(arm, metric)
-        if kind == "op" and value == "-":
-            return Neg(self.factor())
-        if kind == "op" and value == "(":
-            node = self.expr()
-            close = self.take()
-            if close[1] != ")":
-                raise ClaimSyntaxError(f"expected ')' but found {close[1]!r}", close[2])
+        if kind == "op" and value in ("-", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise ClaimSyntaxError(f"nested too deep (at most {MAX_DEPTH} parentheses or unary minuses)", col)
+            node = self.nested(value)
+            self.depth -= 1
             return node
         if kind == "name":
             raise ClaimSyntaxError(f"'{value}' is not an arm metric (write ARM.METRIC, e.g. {value}.val_acc)", col)
         raise ClaimSyntaxError(f"unexpected {value!r}", col)
+
+    def nested(self, opener: str) -> Expr:
+        if opener == "-":
+            return Neg(self.factor())
+        node = self.expr()
+        close = self.take()
+        if close[1] != ")":
+            raise ClaimSyntaxError(f"expected ')' but found {close[1]!r}", close[2])
+        return node
 
 
 def parse_claim(text: str) -> Claim:
     """Parse one claim; raises ClaimSyntaxError (with a column) when it is not a valid comparison."""
     if not isinstance(text, str):
         raise ClaimSyntaxError("a claim must be text")
+    if len(text) > MAX_CHARS:
+        raise ClaimSyntaxError(f"too long: {len(text):,} characters (at most {MAX_CHARS})")
     return _Parser(text).claim()
 
 

@@ -28,12 +28,14 @@ from tutor.lab.errors import LabError
 from tutor.lab.spec.arm import ArmConfig, merged_arm
 from tutor.lab.spec.claims import Claim, ClaimSyntaxError, check_refs, parse_claim
 from tutor.lab.spec.metrics import METRICS
+from tutor.safetext import quote
 from tutor.yamlsrc import Problem
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 ARM_NAME = r"^[a-z][a-z0-9_]*$"
 PROFILES = ("quick", "full")
 DEFAULT_DATASET = "default"
+LAB_KEYS = ("id", "title", "summary", "dataset", "datasets", "arms", "claims")
 
 
 class _Strict(BaseModel):
@@ -181,6 +183,8 @@ class Lab:
     def arm_configs(self, profile: str = "quick", arms: list[str] | None = None) -> dict[str, ArmConfig]:
         prof = self.profile(profile)
         names = self.arm_names if arms is None else arms
+        if not names:
+            raise LabError(f"lab '{self.id}': no arm to run (arms: {', '.join(self.arm_names)})")
         unknown = [a for a in names if a not in self.file.arms]
         if unknown:
             raise LabError(f"lab '{self.id}' has no arm '{unknown[0]}' (arms: {', '.join(self.arm_names)})")
@@ -219,6 +223,8 @@ def parse(doc: yamlsrc.Located) -> Lab:
     data = doc.data
     if not isinstance(data, dict):
         raise SpecError([doc.problem((), "a lab file is a mapping with id, title, summary, dataset, arms and claims")])
+    if not any(key in data for key in LAB_KEYS):  # some other file: say so, never echo its lines as field names
+        raise SpecError([doc.problem((), "not a lab file (none of id, title, summary, dataset, arms, claims)")])
     try:
         labfile = LabFile.model_validate(data)
     except ValidationError as exc:
@@ -311,12 +317,12 @@ class _Checker:
             try:
                 claim = parse_claim(spec.claim)
             except ClaimSyntaxError as exc:
-                self.add(loc, f"claim '{spec.claim}': {exc}")
+                self.add(loc, f"claim {quote(spec.claim, 160)}: {exc}")
                 continue
             for msg in check_refs(claim, list(self.labfile.arms), list(METRICS)):
                 self.add(loc, msg)
             if not claim.refs():
-                self.add(loc, f"claim '{spec.claim}' compares no arm metric")
+                self.add(loc, f"claim {quote(spec.claim, 160)} compares no arm metric")
             claims.append(claim)
             says.append(spec.says)
         return claims, says

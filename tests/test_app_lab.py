@@ -125,7 +125,7 @@ async def test_reopen_shows_the_stored_result_and_measured_time(tiny_bank, store
 
 
 async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs):
-    app = build(tiny_bank, store, demo_labs, delay=0.3)
+    app = build(tiny_bank, store, demo_labs, delay=1.0)
     async with app.run_test(size=SIZE) as pilot:
         lab = await start_demo_run(app, pilot)
         await pilot.press("escape")  # cancels the run (does not leave the screen)
@@ -138,7 +138,7 @@ async def test_cancel_midway_stores_nothing_finished(tiny_bank, store, demo_labs
 
 
 async def test_keys_are_handled_while_a_lab_runs(tiny_bank, store, demo_labs):
-    app = build(tiny_bank, store, demo_labs, delay=0.2)
+    app = build(tiny_bank, store, demo_labs, delay=1.0)
     async with app.run_test(size=SIZE) as pilot:
         lab = await start_demo_run(app, pilot)
         body = lab.query_one("#lab-body")

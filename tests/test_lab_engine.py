@@ -75,6 +75,10 @@ def test_run_lab_end_to_end_writes_result_and_png(weights, tmp_path):
     assert result["lab"] == "tiny" and result["profile"] == "quick" and result["seeds"] == [0, 1]
     assert result["status"] == "finished"
     assert set(result["versions"]) >= {"torch", "torchvision", "tutor"}
+    assert result["threads"] == 1 == seen[0].threads  # TUTOR_THREADS=1 (conftest), once for the whole run
+    assert result["threads_choice"]["how"] == "pinned"
+    assert result["timings"]["kinds"] == {"few": "head", "many": "top", "tuned": "search", "augmented": "full"}
+    assert set(result["timings"]["load"]) == {"start", "end"}
     val = result["arms"]["few"]["val_acc"]
     assert len(val["per_seed"]) == 2 and val["mean"] == pytest.approx(np.mean(val["per_seed"]))
     for metric in ("train_acc", "val_acc", "test_acc", "train_loss", "val_loss", "gap", "seconds", "first_epoch_val_acc"):

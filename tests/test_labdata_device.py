@@ -57,6 +57,29 @@ def test_tutor_threads_pins_the_count(monkeypatch):
         torch.set_num_threads(before)
 
 
+def test_threads_are_picked_once_from_the_free_cores(monkeypatch):
+    from tutor.lab import threads
+
+    monkeypatch.delenv("TUTOR_THREADS", raising=False)
+    monkeypatch.setattr(threads, "available_cores", lambda: 4)
+    assert [threads.free_cores(4, load) for load in (None, 0.2, 1.6, 3.4, 9.0)] == [4, 4, 2, 1, 1]
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setattr(threads, "load_average", lambda: 3.6)  # busy: no timing, one thread
+        monkeypatch.setattr(threads, "_timed", lambda n: pytest.fail("timed on a busy machine"))
+        assert threads.pick_threads(torch.device("cpu")).how == "busy" and torch.get_num_threads() == 1
+        monkeypatch.setattr(threads, "load_average", lambda: 0.1)
+        monkeypatch.setattr(threads, "_timed", lambda n: {n: 0.95, 1: 1.0})  # barely faster: one thread
+        assert threads.pick_threads(torch.device("cpu")).threads == 1
+        monkeypatch.setattr(threads, "_timed", lambda n: {n: 0.5, 1: 1.0})
+        choice = threads.pick_threads(torch.device("cpu"))
+        assert (choice.threads, choice.how, choice.step_s) == (4, "timed", {"4": 0.5, "1": 1.0})
+        assert torch.get_num_threads() == 4
+        assert threads.pick_threads(torch.device("cuda")).how == "device"
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_errors_and_package_do_not_import_torch():
     code = "import sys, tutor.lab, tutor.lab.errors; assert 'torch' not in sys.modules, 'torch imported'"
     root = str(Path(__file__).resolve().parents[1])

@@ -57,6 +57,7 @@ class LabStarted(Event):
     arms: dict[str, str]  # name -> one-line description
     epochs: dict[str, int]  # name -> epochs per seed (x trials for a search): progress totals
     out: str | None = None
+    threads: int = 0  # CPU threads of the whole run (0: not recorded)
 
 
 @dataclass

@@ -4,7 +4,8 @@ A frozen backbone gives every image the same feature vector in every epoch, so a
 arm runs the backbone once over the whole dataset (train pool, validation and test together) and trains
 its head on the cached vectors. The cache key names the backbone by a hash of its weights, plus the
 dataset, its options, image size and the input transform, so a different checkpoint or dataset can
-never be served stale features. Writes are atomic (`cache.disk_cache`): an interrupted extraction
+never be served stale features; and the torch version, the device and the thread count, which change the
+features' last bits of rounding (a run's numbers must not depend on which run filled the cache). Writes are atomic (`cache.disk_cache`): an interrupted extraction
 leaves no entry behind.
 """
 
@@ -32,6 +33,14 @@ def state_hash(module: nn.Module) -> str:
         h.update(str(t.dtype).encode())
         h.update(t.numpy().tobytes() if t.dtype != torch.bfloat16 else t.float().numpy().tobytes())
     return h.hexdigest()
+
+
+def computed_by(device: torch.device) -> dict[str, str | int]:
+    """What, besides the weights and the data, decides a feature's rounding: torch, the device, the threads."""
+    name = device.type
+    if device.type == "cuda":
+        name = f"cuda:{torch.cuda.get_device_name(device)}"
+    return {"torch": torch.__version__, "device": name, "threads": torch.get_num_threads()}
 
 
 @torch.inference_mode()
@@ -66,6 +75,7 @@ def cached_features(backbone: nn.Module, x: torch.Tensor, *, device: torch.devic
         "transform": "backbone.normalize+global-average-pool",
         "n": int(len(x)),
         "shape": list(x.shape[1:]),
+        **computed_by(device),
         **key,
     }
     if pool != "avg":  # average-pooled entries keep their old key

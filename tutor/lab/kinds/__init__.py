@@ -110,6 +110,16 @@ def trainer(cfg):
     return next((t for t in (f(cfg) for f in _having("trainer")) if t is not None), None)
 
 
+def dispatched(cfg) -> str | None:
+    """The kind that takes this arm out of the plain training loop: its own trainer (a search, prototypes),
+    else its own network without a backbone (a plain net); None for the loop on a backbone. For timings."""
+    for attr, claims in (("trainer", lambda v: v is not None), ("uses_backbone", lambda v: not v)):
+        for m in all_kinds():
+            if hasattr(m, attr) and claims(getattr(m, attr)(cfg)):
+                return m.__name__.rsplit(".", 1)[-1]
+    return None
+
+
 def epochs(cfg) -> int:
     return next((n for n in (f(cfg) for f in _having("epochs")) if n is not None), cfg.epochs)
 

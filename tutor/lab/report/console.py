@@ -155,7 +155,8 @@ class ConsoleReport:
             title = self.lab.title(self.lang)
             configs = self.lab.arm_configs(e.profile)
             arms = {name: configs[name].describe(self.lang) if name in configs else desc for name, desc in arms.items()}
-        self.console.print(f"[bold]{shown(title)}[/] ({shown(e.lab)}) - profile {e.profile}, device {e.device}, "
+        threads = f" ({e.threads} thread{'s' if e.threads > 1 else ''})" if e.threads else ""
+        self.console.print(f"[bold]{shown(title)}[/] ({shown(e.lab)}) - profile {e.profile}, device {e.device}{threads}, "
                            f"seeds {', '.join(map(str, e.seeds))}")
         for name, desc in arms.items():
             self.console.print(f"  [cyan]{shown(name)}[/]: {shown(desc)}")

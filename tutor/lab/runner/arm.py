@@ -10,6 +10,7 @@ import torch
 
 from tutor.lab import kinds
 from tutor.lab.events import EpochEnd
+from tutor.lab.runner.prepare import arm_mode
 from tutor.lab.training.arm import ArmData, ModelParts
 from tutor.lab.training.learner import Learner
 
@@ -17,6 +18,13 @@ from tutor.lab.training.learner import Learner
 def total_epochs(cfg: Any) -> int:
     """Epochs per seed (every trial of a search counted): the progress totals."""
     return kinds.epochs(cfg)
+
+
+def arm_kind(cfg: Any, n_stages: int) -> str:
+    """What the runner dispatches an arm to, for timings: a kind with its own trainer or network ("search",
+    "prototype", "plain"), else the loop's mode: "head" (cached frozen features), "top" (cached lower
+    stages), "full" (images every step: fine-tuning, augmentation)."""
+    return kinds.dispatched(cfg) or arm_mode(cfg, n_stages)
 
 
 def train_arm(cfg: Any, data: ArmData, parts: ModelParts, *, seed: int, device: torch.device,

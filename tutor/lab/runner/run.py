@@ -24,13 +24,13 @@ from tutor.lab import kinds
 from tutor.lab.errors import LabError
 from tutor.lab.report import outdir
 from tutor.lab.events import ArmFinished, ArmStarted, Cancelled, ClaimResult, Event, LabFinished, LabStarted, SeedFinished, Stage
-from tutor.lab.runner.arm import total_epochs, train_arm
+from tutor.lab.runner.arm import arm_kind, total_epochs, train_arm
 from tutor.lab.runner.prepare import Workbench
 from tutor.lab.runner.state import RunState
 from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab, find_lab
-from tutor.lab.device import configure_threads, pick_device
-from tutor.lab.threads import calibrate_threads
+from tutor.lab.device import pick_device
+from tutor.lab.threads import pick_threads
 from tutor.lab.verdict.rule import judge_all
 
 
@@ -77,7 +77,7 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
     state = RunState(lab, profile, seed_list, configs)
     dev = pick_device(device)
     state.device = str(dev)
-    state.threads = configure_threads() if dev.type == "cpu" else torch.get_num_threads()
+    state.set_threads(pick_threads(dev))  # once per run: every arm and seed trains with the same count
     out_dir = None
     if write:
         out_dir = outdir.prepare(out if out is not None else default_out_dir(lab.id, profile))  # before any training
@@ -85,7 +85,7 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
     yield LabStarted(lab=lab.id, title=lab.title(), profile=profile, device=state.device, seeds=seed_list,
                      arms={n: c.describe() for n, c in configs.items()},
                      epochs={n: total_epochs(c) for n, c in configs.items()},
-                     out=str(out_dir) if out_dir else None)
+                     out=str(out_dir) if out_dir else None, threads=state.threads)
     try:
         yield from _run(lab, state, configs, data_specs, bb_name, bb_weights, dev)
         result = state.result("finished")
@@ -128,11 +128,10 @@ def _run(lab: Lab, state: RunState, configs: dict[str, ArmConfig], data_specs: d
 def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: ArmConfig, dev: torch.device) -> Iterator[Event]:
     t_arm = time.perf_counter()
     yield ArmStarted(arm=name, description=cfg.describe(), seeds=state.seeds, epochs=total_epochs(cfg))
-    if dev.type == "cpu":
-        state.timings.setdefault("threads", {})[name] = calibrate_threads(dev)
     key = lab.dataset_key(cfg)
     yield from bench.data_for(key)
     d = bench.loaded[key]
+    state.timings["kinds"][name] = arm_kind(cfg, bench.n_stages)
     for seed in state.seeds:
         data, parts = yield from bench.arm_inputs(cfg, d, seed)
         res = yield from train_arm(cfg, data, parts, seed=seed, device=dev, arm=name)

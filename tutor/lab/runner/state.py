@@ -14,6 +14,7 @@ from tutor.bank.schema import text
 from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab
 from tutor.lab.spec.metrics import METRICS
+from tutor.lab.threads import load_average
 from tutor.lab.verdict.rule import RULE_TEXT, Judgement, mean_sd, verdict
 
 
@@ -26,14 +27,19 @@ class RunState:
         self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.device = "?"
         self.threads = 0
+        self.threads_choice: dict[str, Any] = {}
         self.per_seed: dict[str, dict[int, dict[str, float]]] = {name: {} for name in configs}
         self.history: dict[str, dict[int, dict[str, list[float]]]] = {name: {} for name in configs}
         self.chosen: dict[str, dict[int, Any]] = {name: {} for name in configs}
-        self.timings: dict[str, Any] = {"arms": {}}
+        self.timings: dict[str, Any] = {"arms": {}, "kinds": {}, "load": {"start": load_average()}}
         self.judgements: list[Judgement] = []
         self.skipped_claims: list[str] = []
         self.data_info: dict[str, Any] = {}
         self.backbone_info: dict[str, Any] = {}
+
+    def set_threads(self, choice: Any) -> None:
+        """The run's thread count (a `threads.ThreadChoice`), and the load it was chosen under."""
+        self.threads, self.threads_choice = choice.threads, choice.to_json()
 
     def summary(self, arm: str) -> dict[str, dict[str, Any]]:
         runs = self.per_seed[arm]
@@ -59,6 +65,7 @@ class RunState:
             "status": status,
             "device": self.device,
             "threads": self.threads,
+            "threads_choice": self.threads_choice,
             "seeds": self.seeds,
             "versions": {"torch": torch.__version__, "torchvision": torchvision.__version__, "tutor": tutor.__version__,
                          "python": platform.python_version()},
@@ -84,7 +91,8 @@ class RunState:
             "verdict": verdict(self.judgements + [_unjudged(t) for t in self.skipped_claims]) if finished else "cancelled",
             "verdict_rule": RULE_TEXT,
             "metrics_help": METRICS,
-            "timings": {**self.timings, "total_s": time.perf_counter() - self.t0},
+            "timings": {**self.timings, "load": {**self.timings["load"], "end": load_average()},
+                        "total_s": time.perf_counter() - self.t0},
             "started_at": self.started_at,
             "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }

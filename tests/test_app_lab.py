@@ -348,7 +348,7 @@ SEARCH_ARM = """  tuned:
 async def test_the_chart_axis_never_exceeds_the_longest_arms_epochs(tiny_bank, store, tmp_path):
     """A search's trials are not drawn end to end: its best trial shares the other arms' axis (2 epochs here)."""
     labs = lab_file(tmp_path, SEARCH_ARM)
-    app = build(tiny_bank, store, labs, delay=0.02)
+    app = build(tiny_bank, store, labs, delay=0.1)
     async with app.run_test(size=SIZE) as pilot:
         app.open_lab("demo-lab")
         await pilot.pause()
@@ -361,6 +361,7 @@ async def test_the_chart_axis_never_exceeds_the_longest_arms_epochs(tiny_bank, s
             assert all(len(points) <= 2 for points, _ in chart.series().values())
             seen |= set(chart.series())
             await pilot.pause(0.02)
+        seen |= set(chart.series())  # a busy machine may finish the scripted run between two looks
         assert lab.outcome == "finished" and "tuned" in seen
         assert lab.totals["tuned"] == 3 * 2 * 2  # its progress bar still counts every trial's epochs (2 seeds)
         points, best = chart.series()["tuned"]

@@ -47,6 +47,7 @@ class LabProcess:
             env=env,
             start_new_session=True,  # the terminal's own signals (the app's keys) never reach the child
             limit=64 * 1024 * 1024,  # lab_finished carries the whole result on one line
+            **_interruptible(),
         )
         self._stderr_task = asyncio.create_task(self._read_stderr())
 
@@ -101,3 +102,12 @@ class LabProcess:
                 return
             except asyncio.TimeoutError:
                 continue
+
+
+def _interruptible() -> dict:
+    """Let the child take SIGINT as Ctrl-C even when tutor itself was started with SIGINT ignored (`nohup`,
+    a background job of a non-interactive shell): an ignored SIGINT is inherited, and Python then installs
+    no KeyboardInterrupt handler, so Escape could not cancel the lab."""
+    if sys.platform == "win32":  # pragma: no cover
+        return {}
+    return {"preexec_fn": lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)}

@@ -45,7 +45,7 @@ class CoreSettings(ArmSettings):
     dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     head_norm: bool = False  # BatchNorm1d in the head: before each hidden activation (no hidden: on the features)
     pool: Literal["avg", "flatten"] = "avg"  # head input: global average pool, or the last feature map flattened
-    weight_decay: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0
+    weight_decay: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
     optimizer: Literal["adam", "adamw", "sgd"] = "adam"
     lr: Annotated[float, Field(gt=0.0, le=10.0)] = 1e-3
     backbone_lr: Annotated[float, Field(gt=0.0, le=10.0)] | None = None

@@ -1,6 +1,6 @@
 """Seconds per lab and per seed of each kind of arm, for the shipped labs' quick profiles. Asserts nothing.
 
-    python benchmarks/bench_labs.py [LAB ...] [--seed N] [--device auto] [--out DIR]
+    python benchmarks/bench_labs.py [LAB ...] [--seed N] [--device auto] [--out DIR] [--settle LOAD]
     python benchmarks/bench_labs.py --from-results DIR     # tabulate result.json files already written
 
 Runs each lab's quick profile once (default: every lab in labs/) and prints, per lab, its wall time, verdict,
@@ -8,8 +8,10 @@ thread count and the machine's load average, and, per kind of arm (what the runn
 = a head on cached frozen features, "top" = the top stages on cached lower-stage activations, "full" =
 images every step, "plain", "search", "prototype"), the seconds one seed of one arm took. Compare the
 tables before and after a change, or across machines; on a shared machine the load column says how far to
-trust them. `--from-results` reads every result.json under DIR (older ones without the recorded kind get
-it inferred from their arm settings) and trains nothing.
+trust them. Before each lab the benchmark waits for the load average to fall below 0.3 (`--settle`), so
+that each lab picks its threads as it would on an idle machine, not from the load its predecessor left.
+`--from-results` reads every result.json under DIR (older ones without the recorded kind get it inferred
+from their arm settings) and trains nothing.
 """
 
 from __future__ import annotations
@@ -132,13 +134,36 @@ def read_results(folder: Path) -> list[dict[str, Any]]:
     return out
 
 
-def run_labs(names: list[str], seed: int, device: str, out: Path) -> list[dict[str, Any]]:
+def settle(below: float, patience: float = 300.0) -> None:
+    """Wait until the 1-minute load average is below `below` (at most `patience` seconds).
+
+    The engine picks its thread count from the load average, and a lab just finished leaves about 1.0 of
+    its own behind for a minute or two: without this, every lab after the first would be timed as if the
+    machine were busy (one thread) although a user starting it on this idle machine would get all cores.
+    """
+    t0 = time.perf_counter()
+    while True:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return
+        if load < below or time.perf_counter() - t0 > patience:
+            if time.perf_counter() - t0 > 1:
+                print(f"  (waited {time.perf_counter() - t0:.0f} s for the load to settle: {load:.2f})", flush=True)
+            return
+        time.sleep(5)
+
+
+def run_labs(names: list[str], seed: int, device: str, out: Path, settle_below: float | None = None,
+             ) -> list[dict[str, Any]]:
     from tutor.lab.runner import run_lab
     from tutor.lab.spec.lab import find_lab, lab_files
 
     names = names or [p.stem for p in lab_files([ROOT / "labs"])]
     results = []
     for name in names:
+        if settle_below is not None:
+            settle(settle_below)
         t0 = time.perf_counter()
         final = None
         for event in run_lab(find_lab(name), profile="quick", seeds=seed, device=device, out=out / name):
@@ -158,12 +183,16 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     ap.add_argument("--device", default="auto")
     ap.add_argument("--out", type=Path, help="where the runs write (default: a temporary folder)")
+    ap.add_argument("--settle", type=float, default=0.3, metavar="LOAD",
+                    help="before each lab, wait until the 1-minute load average is below LOAD (default 0.3; "
+                         "a negative value: do not wait, time each lab at whatever load the previous one left)")
     args = ap.parse_args()
     if args.from_results:
         results = read_results(args.from_results)
         results = [r for r in results if not args.labs or r["lab"] in args.labs]
     else:
-        results = run_labs(args.labs, args.seed, args.device, args.out or Path(tempfile.mkdtemp(prefix="bench-labs-")))
+        out = args.out or Path(tempfile.mkdtemp(prefix="bench-labs-"))
+        results = run_labs(args.labs, args.seed, args.device, out, None if args.settle < 0 else args.settle)
     if not results:
         print("no finished results", file=sys.stderr)
         return 1

@@ -8,8 +8,9 @@ thread count and the machine's load average, and, per kind of arm (what the runn
 = a head on cached frozen features, "top" = the top stages on cached lower-stage activations, "full" =
 images every step, "plain", "search", "prototype"), the seconds one seed of one arm took. Compare the
 tables before and after a change, or across machines; on a shared machine the load column says how far to
-trust them. Before each lab the benchmark waits for the load average to fall below 0.3 (`--settle`), so
-that each lab picks its threads as it would on an idle machine, not from the load its predecessor left.
+trust them. Before each lab the benchmark waits until other work keeps fewer than 0.3 cores busy (`--settle`,
+measured as the engine does: `tutor.lab.threads.current_load`), so that each lab picks its threads and
+processes as it would on an idle machine.
 `--from-results` reads every result.json under DIR (older ones without the recorded kind get it inferred
 from their arm settings) and trains nothing.
 """
@@ -60,7 +61,9 @@ def _threads(result: dict[str, Any]) -> str:
     per_arm = result.get("timings", {}).get("threads")
     if isinstance(per_arm, dict) and len(set(per_arm.values())) > 1:  # the old engine: chosen per arm
         return "/".join(str(n) for n in sorted(set(per_arm.values()))) + " (per arm)"
-    return f"{result.get('threads', '?')}" + (f" ({how})" if how else "")
+    workers = int(result.get("workers") or 1)
+    procs = f"{workers}x" if workers > 1 else ""
+    return f"{procs}{result.get('threads', '?')}" + (f" ({how})" if how else "")
 
 
 def _load(result: dict[str, Any]) -> str:
@@ -70,7 +73,7 @@ def _load(result: dict[str, Any]) -> str:
 
 
 def lab_rows(results: list[dict[str, Any]]) -> list[list[str]]:
-    rows = [["lab", "verdict", "total s", "features s", "seeds", "threads", "load", "s/seed by kind (arms)"]]
+    rows = [["lab", "verdict", "total s", "features s", "seeds", "procs x threads", "load", "s/seed by kind (arms)"]]
     for r in results:
         kinds, secs = arm_kinds(r), seed_seconds(r)
         by_kind: dict[str, list[float]] = defaultdict(list)
@@ -135,23 +138,22 @@ def read_results(folder: Path) -> list[dict[str, Any]]:
 
 
 def settle(below: float, patience: float = 300.0) -> None:
-    """Wait until the 1-minute load average is below `below` (at most `patience` seconds).
+    """Wait until other work keeps fewer than `below` cores busy (at most `patience` seconds): the engine picks
+    its threads and processes from the free cores, and a lab timed while something else runs would be timed
+    as a busy machine's."""
+    from tutor.lab.device import available_cores
+    from tutor.lab.threads import current_load
 
-    The engine picks its thread count from the load average, and a lab just finished leaves about 1.0 of
-    its own behind for a minute or two: without this, every lab after the first would be timed as if the
-    machine were busy (one thread) although a user starting it on this idle machine would get all cores.
-    """
     t0 = time.perf_counter()
     while True:
-        try:
-            load = os.getloadavg()[0]
-        except (AttributeError, OSError):
+        load = current_load(available_cores())
+        if load is None:
             return
         if load < below or time.perf_counter() - t0 > patience:
             if time.perf_counter() - t0 > 1:
                 print(f"  (waited {time.perf_counter() - t0:.0f} s for the load to settle: {load:.2f})", flush=True)
             return
-        time.sleep(5)
+        time.sleep(1)
 
 
 def run_labs(names: list[str], seed: int, device: str, out: Path, settle_below: float | None = None,
@@ -184,8 +186,8 @@ def main() -> int:
     ap.add_argument("--device", default="auto")
     ap.add_argument("--out", type=Path, help="where the runs write (default: a temporary folder)")
     ap.add_argument("--settle", type=float, default=0.3, metavar="LOAD",
-                    help="before each lab, wait until the 1-minute load average is below LOAD (default 0.3; "
-                         "a negative value: do not wait, time each lab at whatever load the previous one left)")
+                    help="before each lab, wait until other work keeps fewer than LOAD cores busy (default 0.3; "
+                         "a negative value: do not wait)")
     args = ap.parse_args()
     if args.from_results:
         results = read_results(args.from_results)

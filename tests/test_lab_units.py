@@ -73,3 +73,15 @@ def test_claims_in_the_learners_language():
     assert any("a beats b" in line for line in claim_lines({"claims": [claim]}))
     ko = claim_lines({"claims": [claim]}, {"a.val_acc > b.val_acc": "a가 b보다 낫다"})
     assert any("a가 b보다 낫다" in line for line in ko) and not any("a beats b" in line for line in ko)
+
+
+def test_a_claim_not_shown_says_why():
+    from tutor.lab.report.units import why_not_shown
+
+    base = {"text": "a.val_acc > b.val_acc", "holds": False, "opposite_holds": False}
+    spread = {**base, "numbers": {"margin": {"mean": 0.024, "sd": 0.043, "lower": -0.005, "per_seed": [0.0] * 8},
+                                  "min_effect": 0.01, "needed": 0.01, "seeds": 8, "seeds_to_show": 28}}
+    assert why_not_shown(spread) == ("spread", {**why_not_shown(spread)[1], "needed_seeds": "28"})
+    small = {**spread, "numbers": {**spread["numbers"], "seeds_to_show": None}}
+    assert why_not_shown(small)[0] == "small"
+    assert why_not_shown({**spread, "holds": True}) is None

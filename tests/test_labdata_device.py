@@ -65,15 +65,16 @@ def test_threads_are_picked_once_from_the_free_cores(monkeypatch):
     assert [threads.free_cores(4, load) for load in (None, 0.2, 1.6, 3.4, 9.0)] == [4, 4, 2, 1, 1]
     before = torch.get_num_threads()
     try:
-        monkeypatch.setattr(threads, "load_average", lambda: 3.6)  # busy: no timing, one thread
+        monkeypatch.setattr(threads, "forkable", lambda: False)  # where seeds cannot train in parallel processes
+        monkeypatch.setattr(threads, "current_load", lambda cores: 3.6)  # busy: no timing, one thread
         monkeypatch.setattr(threads, "_timed", lambda n: pytest.fail("timed on a busy machine"))
         assert threads.pick_threads(torch.device("cpu")).how == "busy" and torch.get_num_threads() == 1
-        monkeypatch.setattr(threads, "load_average", lambda: 0.1)
+        monkeypatch.setattr(threads, "current_load", lambda cores: 0.1)
         monkeypatch.setattr(threads, "_timed", lambda n: {n: 0.95, 1: 1.0})  # barely faster: one thread
         assert threads.pick_threads(torch.device("cpu")).threads == 1
         monkeypatch.setattr(threads, "_timed", lambda n: {n: 0.5, 1: 1.0})
         choice = threads.pick_threads(torch.device("cpu"))
-        assert (choice.threads, choice.how, choice.step_s) == (4, "timed", {"4": 0.5, "1": 1.0})
+        assert (choice.threads, choice.how, choice.step_s, choice.workers) == (4, "timed", {"4": 0.5, "1": 1.0}, 1)
         assert torch.get_num_threads() == 4
         assert threads.pick_threads(torch.device("cuda")).how == "device"
     finally:
@@ -85,3 +86,39 @@ def test_errors_and_package_do_not_import_torch():
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)
+
+
+def test_free_cores_train_seeds_in_parallel_processes_where_children_can_fork(monkeypatch):
+    from tutor.lab import threads
+
+    monkeypatch.delenv("TUTOR_THREADS", raising=False)
+    monkeypatch.delenv("TUTOR_WORKERS", raising=False)
+    monkeypatch.setattr(threads, "available_cores", lambda: 4)
+    monkeypatch.setattr(threads, "forkable", lambda: True)
+    monkeypatch.setattr(threads, "_timed", lambda n: pytest.fail("timed although seeds train in parallel"))
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setattr(threads, "current_load", lambda cores: 1.2)  # one core busy elsewhere: three free
+        choice = threads.pick_threads(torch.device("cpu"))
+        assert (choice.threads, choice.workers, choice.how) == (1, 3, "seeds in parallel")
+        monkeypatch.setattr(threads, "current_load", lambda cores: 3.9)  # busy: one process, one thread
+        assert (threads.pick_threads(torch.device("cpu")).workers, torch.get_num_threads()) == (1, 1)
+        monkeypatch.setattr(threads, "current_load", lambda cores: 0.0)
+        monkeypatch.setenv("TUTOR_THREADS", "2")  # pinned threads: the free cores' worth of processes
+        assert threads.pick_threads(torch.device("cpu")).workers == 2
+        monkeypatch.setenv("TUTOR_WORKERS", "1")
+        assert threads.pick_threads(torch.device("cpu")).workers == 1
+        assert threads.pick_threads(torch.device("cuda")).workers == 1
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_current_load_counts_busy_cores_from_proc_stat(monkeypatch):
+    from tutor.lab import threads
+
+    samples = iter([(100.0, 200.0), (150.0, 300.0)])  # half of the machine idle over the sample
+    monkeypatch.setattr(threads, "_cpu_times", lambda: next(samples))
+    assert threads.current_load(2, seconds=0) == 1.0
+    monkeypatch.setattr(threads, "_cpu_times", lambda: None)
+    monkeypatch.setattr(threads, "load_average", lambda: 0.7)
+    assert threads.current_load(2, seconds=0) == 0.7

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from tutor.lab.spec.claims import parse_claim
 from tutor.lab.verdict import ALPHA, clearance, judge, judge_all, min_effect_for, verdict
@@ -100,3 +101,14 @@ def test_holm_needs_more_than_one_lucky_claim():
     js = judge_all(claims, per_seed)
     assert js[1].opposite_holds
     assert verdict(js) == "contradicted"
+
+
+def test_seeds_to_show_says_how_many_seeds_a_margin_needs():
+    from tutor.lab.verdict.rule import seeds_to_show
+
+    assert seeds_to_show(0.024, 0.043, 0.01) > 8  # base 5555's over-augmentation miss: more seeds would show it
+    n = seeds_to_show(0.024, 0.043, 0.01)
+    t = stats.t.ppf(0.95, n - 1)
+    assert 0.024 - t * 0.043 / n ** 0.5 > 0.01 > 0.024 - stats.t.ppf(0.95, n - 2) * 0.043 / (n - 1) ** 0.5
+    assert seeds_to_show(0.005, 0.01, 0.01) is None  # the mean itself is below the effect: no count helps
+    assert seeds_to_show(0.05, 0.0, 0.01) == 2

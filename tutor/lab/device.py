@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 
 import torch
 
@@ -44,6 +46,11 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # macOS / Windows
         return max(1, os.cpu_count() or 1)
+
+
+def forkable() -> bool:
+    """Whether worker processes can inherit a run by fork: Linux only (unsafe on macOS, absent on Windows)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def configure_threads(n: int | None = None) -> int:

@@ -58,6 +58,7 @@ class LabStarted(Event):
     epochs: dict[str, int]  # name -> epochs per seed (x trials for a search): progress totals
     out: str | None = None
     threads: int = 0  # CPU threads of the whole run (0: not recorded)
+    workers: int = 1  # processes training an arm's seeds side by side (each with `threads` threads)
 
 
 @dataclass

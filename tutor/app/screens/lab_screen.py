@@ -31,7 +31,7 @@ from tutor.app.screens.base import TutorScreen
 from tutor.app.strings import localize_bindings, shown
 from tutor.app.widgets.lab_picture import LabPicture, main_picture, open_folder
 from tutor.bank import text
-from tutor.lab.report.units import column_name, fmt_metric, margin_text
+from tutor.lab.report.units import column_name, fmt_metric, margin_text, why_not_shown
 from tutor.safetext import clean, one_line
 
 BEFORE, RUNNING, DONE = "before", "running", "done"
@@ -577,6 +577,9 @@ class LabScreen(TutorScreen):
             if (claim.get("numbers") or {}).get("margin"):
                 m = margin_text(claim)
                 parts.append(Text("  " + self.t("lab.margin", **m), style="dim"))
+                why = why_not_shown(claim)
+                if why is not None:
+                    parts.append(Text("  " + self.t(f"lab.why.{why[0]}", **why[1]), style="yellow"))
         for text_ in result.get("claims_not_run", []):
             parts.append(Text(f"- {text_}  {self.t('lab.not_run')}", style="dim"))
         if self.outcome == "finished":

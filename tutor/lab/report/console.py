@@ -22,7 +22,7 @@ from rich.table import Table
 from tutor.atomic import atomic_open
 from tutor.lab import events as ev
 from tutor.lab.spec.claims import ClaimSyntaxError, parse_claim
-from tutor.lab.report.units import column_name, fmt_metric as fmt, margin_text
+from tutor.lab.report.units import column_name, fmt_metric as fmt, margin_text, why_not_shown
 from tutor.lab.events import _clean
 from tutor.bank.schema import text
 from tutor.safetext import clean, one_line
@@ -90,6 +90,14 @@ def _table(result: dict[str, Any], cols: list[str], title: str) -> Table:
     return table
 
 
+WHY = {
+    "spread": "its mean margin beats {effect}, but {seeds} seeds spread too much to be sure: about {needed_seeds} "
+              "seeds would show a margin like this one",
+    "small": "its mean margin {mean} does not beat {effect}: here the effect is smaller than the claim needs, and "
+             "more seeds would not change that",
+}
+
+
 def claim_lines(result: dict[str, Any], says: dict[str, str] | None = None) -> list[str]:
     """The claims with their numbers; `says` (claim text -> plain words) overrides result.json's English."""
     lines = []
@@ -108,6 +116,9 @@ def claim_lines(result: dict[str, Any], says: dict[str, str] | None = None) -> l
         lines.append(f"         margin {m['mean']}, 95% lower bound {m['lower']} over {m['seeds']} seeds, "
                      f"must beat {m['effect']}")
         lines.append(f"         left {m['left']} vs right {m['right']}; per seed {m['per_seed']}")
+        why = why_not_shown(c)
+        if why is not None:
+            lines.append(f"         [yellow]why:[/] {WHY[why[0]].format(**why[1])}")
     for claim_text in result.get("claims_not_run", []):
         lines.append(f"  [dim]not run[/]  {shown(claim_text)} (its arms were not selected)")
     return lines
@@ -132,7 +143,7 @@ class ConsoleReport:
         )
         self.overall: TaskID | None = None
         self.arm_tasks: dict[str, TaskID] = {}
-        self.seed_done: dict[str, int] = {}
+        self.epochs_done: dict[str, int] = {}  # counted, not computed from the seed: seeds may train side by side
         self.epochs: dict[str, int] = {}
         self.seeds: list[int] = []
         self.started = False
@@ -156,6 +167,8 @@ class ConsoleReport:
             configs = self.lab.arm_configs(e.profile)
             arms = {name: configs[name].describe(self.lang) if name in configs else desc for name, desc in arms.items()}
         threads = f" ({e.threads} thread{'s' if e.threads > 1 else ''})" if e.threads else ""
+        if e.threads and e.workers > 1:
+            threads = f" ({e.workers} processes x {e.threads} thread{'s' if e.threads > 1 else ''})"
         self.console.print(f"[bold]{shown(title)}[/] ({shown(e.lab)}) - profile {e.profile}, device {e.device}{threads}, "
                            f"seeds {', '.join(map(str, e.seeds))}")
         for name, desc in arms.items():
@@ -170,19 +183,16 @@ class ConsoleReport:
 
     def _on_arm_started(self, e: ev.ArmStarted) -> None:
         self.arm_tasks[e.arm] = self.progress.add_task(f"  {e.arm}", total=e.epochs * len(e.seeds))
-        self.seed_done[e.arm] = 0
+        self.epochs_done[e.arm] = 0
 
     def _on_epoch_end(self, e: ev.EpochEnd) -> None:
         task = self.arm_tasks.get(e.arm)
         if task is not None:
-            done = self.seed_done[e.arm] * e.epochs + e.epoch
-            self.progress.update(task, completed=done,
+            self.epochs_done[e.arm] += 1
+            self.progress.update(task, completed=self.epochs_done[e.arm],
                                  description=f"  {e.arm} seed {e.seed} train {100 * e.train_acc:.0f}% val {100 * e.val_acc:.0f}%")
         if self.overall is not None:
             self.progress.advance(self.overall)
-
-    def _on_seed_finished(self, e: ev.SeedFinished) -> None:
-        self.seed_done[e.arm] = self.seed_done.get(e.arm, 0) + 1
 
     def _on_arm_finished(self, e: ev.ArmFinished) -> None:
         task = self.arm_tasks.pop(e.arm, None)

@@ -96,3 +96,17 @@ def margin_text(claim: dict[str, Any]) -> dict[str, str]:
         "right": side((num.get("right") or {}).get("mean")),
         "seeds": str(num.get("seeds", len(margin.get("per_seed", [])))),
     }
+
+
+def why_not_shown(claim: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """Why a judged claim neither holds nor has its opposite hold: ("spread", {seeds, needed_seeds, ...}) when
+    its mean margin beats the effect but the seeds spread too much for their number, ("small", {...}) when
+    the mean itself does not beat it; None for a claim that was decided (or has no numbers)."""
+    num = claim.get("numbers") or {}
+    if claim.get("holds") or claim.get("opposite_holds") or not num.get("margin"):
+        return None
+    pieces = margin_text(claim)
+    needed = num.get("seeds_to_show")
+    if needed:
+        return "spread", {**pieces, "needed_seeds": str(needed)}
+    return "small", pieces

@@ -25,6 +25,7 @@ from tutor.lab.errors import LabError
 from tutor.lab.report import outdir
 from tutor.lab.events import ArmFinished, ArmStarted, Cancelled, ClaimResult, Event, LabFinished, LabStarted, SeedFinished, Stage
 from tutor.lab.runner.arm import arm_kind, total_epochs, train_arm
+from tutor.lab.runner.parallel import SeedDone, train_seeds
 from tutor.lab.runner.prepare import Workbench
 from tutor.lab.runner.state import RunState
 from tutor.lab.spec.arm import ArmConfig
@@ -85,7 +86,7 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
     yield LabStarted(lab=lab.id, title=lab.title(), profile=profile, device=state.device, seeds=seed_list,
                      arms={n: c.describe() for n, c in configs.items()},
                      epochs={n: total_epochs(c) for n, c in configs.items()},
-                     out=str(out_dir) if out_dir else None, threads=state.threads)
+                     out=str(out_dir) if out_dir else None, threads=state.threads, workers=state.workers)
     try:
         yield from _run(lab, state, configs, data_specs, bb_name, bb_weights, dev)
         result = state.result("finished")
@@ -132,9 +133,17 @@ def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: ArmCon
     yield from bench.data_for(key)
     d = bench.loaded[key]
     state.timings["kinds"][name] = arm_kind(cfg, bench.n_stages)
-    for seed in state.seeds:
+    yield from bench.arm_inputs(cfg, d, state.seeds[0])  # shared tables built once, before any worker forks
+
+    def job(seed: int):
         data, parts = yield from bench.arm_inputs(cfg, d, seed)
-        res = yield from train_arm(cfg, data, parts, seed=seed, device=dev, arm=name)
+        return (yield from train_arm(cfg, data, parts, seed=seed, device=dev, arm=name))
+
+    for item in train_seeds(job, state.seeds, state.workers, state.threads):
+        if not isinstance(item, SeedDone):
+            yield item
+            continue
+        seed, res = item.seed, item.result
         state.per_seed[name][seed] = res.metrics
         state.history[name][seed] = res.history
         state.chosen[name][seed] = res.chosen

@@ -27,6 +27,7 @@ class RunState:
         self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self.device = "?"
         self.threads = 0
+        self.workers = 1  # processes training an arm's seeds side by side
         self.threads_choice: dict[str, Any] = {}
         self.per_seed: dict[str, dict[int, dict[str, float]]] = {name: {} for name in configs}
         self.history: dict[str, dict[int, dict[str, list[float]]]] = {name: {} for name in configs}
@@ -39,7 +40,7 @@ class RunState:
 
     def set_threads(self, choice: Any) -> None:
         """The run's thread count (a `threads.ThreadChoice`), and the load it was chosen under."""
-        self.threads, self.threads_choice = choice.threads, choice.to_json()
+        self.threads, self.workers, self.threads_choice = choice.threads, choice.workers, choice.to_json()
 
     def summary(self, arm: str) -> dict[str, dict[str, Any]]:
         runs = self.per_seed[arm]
@@ -65,6 +66,7 @@ class RunState:
             "status": status,
             "device": self.device,
             "threads": self.threads,
+            "workers": self.workers,
             "threads_choice": self.threads_choice,
             "seeds": self.seeds,
             "versions": {"torch": torch.__version__, "torchvision": torchvision.__version__, "tutor": tutor.__version__,

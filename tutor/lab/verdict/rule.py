@@ -140,8 +140,23 @@ def judge(claim: Any, per_seed: Sequence[Mapping[tuple[str, str], float]], min_e
         "seeds": n,
         "p_holds": p_holds,
         "p_opposite": p_opposite,
+        "seeds_to_show": seeds_to_show(b["mean"], b["sd"], effect),
     }
     return Judgement(claim.text, p_holds < ALPHA, p_opposite < ALPHA, numbers)
+
+
+def seeds_to_show(mean: float, sd: float, effect: float, most: int = 1000) -> int | None:
+    """About how many seeds would let a margin of this mean and spread beat `effect` (the least n whose lower
+    bound clears it); None where the mean itself does not beat it (more seeds would not help) or beyond
+    `most`. Why a claim was not shown, in one number: a lab reports it for its claims that were not."""
+    if any(math.isnan(v) for v in (mean, sd)) or mean <= effect:
+        return None
+    if sd == 0:
+        return 2
+    for n in range(2, most + 1):
+        if mean - float(stats.t.ppf(1 - ALPHA, n - 1)) * sd / math.sqrt(n) > effect:
+            return n
+    return None
 
 
 def holm(judgements: Sequence[Judgement], alpha: float = ALPHA) -> list[Judgement]:

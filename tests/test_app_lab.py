@@ -423,3 +423,17 @@ async def test_the_page_frame_in_korean(tiny_bank, store, demo_labs):
         headers = [str(c.label) for c in lab.query_one("#lab-table").columns.values()]
         assert headers[:3] == ["방법", "훈련 %", "검증 %"]
         assert "이 기기에서 약" in content_text(lab.query_one("#lab-intro"))
+
+
+async def test_a_claim_not_shown_says_why_in_korean(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = app.screen
+        margin = {"mean": 0.024, "sd": 0.043, "lower": -0.005, "per_seed": [0.01] * 8}
+        claim = {"text": "many.val_acc > few.val_acc", "holds": False, "opposite_holds": False,
+                 "numbers": {"margin": margin, "min_effect": 0.01, "needed": 0.01, "seeds": 8, "seeds_to_show": 27}}
+        group = lab._claims_text({"claims": [claim], "verdict": "inconclusive"}, None)
+        shown = " ".join(str(part) for part in group.renderables)
+        assert "보이지 않은 이유" in shown and "시드 약 27개" in shown and "why" not in shown

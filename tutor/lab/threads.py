@@ -92,7 +92,7 @@ def current_load(cores: int, seconds: float = SAMPLE_S) -> float | None:
 
 
 def free_cores(cores: int, load: float | None) -> int:
-    """Cores the load average leaves to this run (at least one)."""
+    """Cores that `load` (busy cores, see current_load) leaves to this run (at least one)."""
     if load is None:
         return cores
     return max(1, min(cores, cores - int(load + 0.5)))

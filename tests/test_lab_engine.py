@@ -200,3 +200,17 @@ def test_cli_labs_lists_the_shipped_labs(capsys):
     out = capsys.readouterr().out
     for lab in ("underfitting", "output-layer", "domain-similarity"):
         assert lab in out
+
+
+def test_a_run_that_fails_leaves_no_empty_folder(tmp_path):
+    from tutor.lab.errors import LabError
+    from tutor.lab.runner import run_lab
+
+    lab = Path(__file__).parent / "data" / "tiny-lab.yaml"
+    with pytest.raises(LabError, match="unknown backbone"):
+        list(run_lab(str(lab), backbone="no-such-net", out=tmp_path / "run"))
+    assert not (tmp_path / "run").exists()
+    (tmp_path / "mine").mkdir()  # a folder the user made is left alone
+    with pytest.raises(LabError):
+        list(run_lab(str(lab), backbone="no-such-net", out=tmp_path / "mine"))
+    assert (tmp_path / "mine").is_dir()

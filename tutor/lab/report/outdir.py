@@ -36,6 +36,14 @@ def prepare(out: Path | str) -> Path:
     return out
 
 
+def remove_if_empty(out: Path) -> None:
+    """Remove `out` if nothing is in it (a run that failed before writing leaves no empty folder behind)."""
+    try:
+        out.rmdir()
+    except OSError:
+        pass
+
+
 def holds_finished(out: Path) -> bool:
     """Whether `out` holds a finished run's result.json."""
     try:

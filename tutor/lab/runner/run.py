@@ -79,9 +79,11 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
     dev = pick_device(device)
     state.device = str(dev)
     state.set_threads(pick_threads(dev))  # once per run: every arm and seed trains with the same count
-    out_dir = None
+    out_dir, fresh = None, False
     if write:
-        out_dir = outdir.prepare(out if out is not None else default_out_dir(lab.id, profile))  # before any training
+        target = Path(out).expanduser() if out is not None else default_out_dir(lab.id, profile)
+        fresh = not target.exists()  # a folder made for this run is removed again if the run fails before writing
+        out_dir = outdir.prepare(target)  # before any training
     files: list[str] = []
     yield LabStarted(lab=lab.id, title=lab.title(), profile=profile, device=state.device, seeds=seed_list,
                      arms={n: c.describe() for n, c in configs.items()},
@@ -101,6 +103,10 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
     except GeneratorExit:
         if out_dir is not None:
             _write(out_dir, state.result("cancelled"), plots=False)
+        raise
+    except Exception:
+        if out_dir is not None and fresh:
+            outdir.remove_if_empty(out_dir)
         raise
 
 

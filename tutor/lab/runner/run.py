@@ -139,7 +139,8 @@ def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: ArmCon
     yield from bench.data_for(key)
     d = bench.loaded[key]
     state.timings["kinds"][name] = arm_kind(cfg, bench.n_stages)
-    yield from bench.arm_inputs(cfg, d, state.seeds[0])  # shared tables built once, before any worker forks
+    if state.workers > 1:  # the tables every seed shares are built once, before any worker forks
+        yield from bench.arm_inputs(cfg, d, state.seeds[0])
 
     def job(seed: int):
         data, parts = yield from bench.arm_inputs(cfg, d, seed)

@@ -153,7 +153,9 @@ def seeds_to_show(mean: float, sd: float, effect: float, most: int = 1000) -> in
         return None
     if sd == 0:
         return 2
-    for n in range(2, most + 1):
+    # t > z, so no n below the normal approximation's count can do: start there (a few steps, not hundreds)
+    start = max(2, math.ceil((float(stats.norm.ppf(1 - ALPHA)) * sd / (mean - effect)) ** 2))
+    for n in range(start, most + 1):
         if mean - float(stats.t.ppf(1 - ALPHA, n - 1)) * sd / math.sqrt(n) > effect:
             return n
     return None

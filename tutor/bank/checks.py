@@ -9,14 +9,29 @@ from collections.abc import Iterator
 from typing import Any
 
 from tutor.bank.labrefs import LabRef
+from tutor.bank.misconceptions import Catalogue
 from tutor.bank.schema import LAB_PARAMS, Question, Topic
 from tutor.safetext import quote
 
 Finding = tuple[tuple[Any, ...], str]
 
 
-def check_question(q: Question, topics: dict[str, Topic], labs: dict[str, LabRef]) -> list[Finding]:
-    return list(_checks(q, topics, labs))
+def check_question(q: Question, topics: dict[str, Topic], labs: dict[str, LabRef], misconceptions: Catalogue | None = None) -> list[Finding]:
+    found = list(_checks(q, topics, labs))
+    if misconceptions is not None:
+        found += _misconception_checks(q, misconceptions)
+    return found
+
+
+def _misconception_checks(q: Question, catalogue: Catalogue) -> Iterator[Finding]:
+    """A distractor's `misconception:` is catalogued; a key names none (a missing one is the lint's to report)."""
+    for i, o in enumerate(q.options):
+        if o.misconception is None:
+            continue
+        if o.key in q.answers:
+            yield ("options", i, "misconception"), f"option {o.key} is a key: only a distractor names a misconception"
+        elif o.misconception not in catalogue:
+            yield ("options", i, "misconception"), catalogue.unknown(o.misconception)
 
 
 def _checks(q: Question, topics: dict[str, Topic], labs: dict[str, LabRef]) -> Iterator[Finding]:
@@ -47,8 +62,9 @@ def _checks(q: Question, topics: dict[str, Topic], labs: dict[str, LabRef]) -> I
             missing = langs - set(value)
             if missing:
                 yield ("options", i, name), f"the stem has {'/'.join(sorted(missing))} text but this field does not"
-    if langs - set(q.explanation):
-        yield ("explanation",), f"the stem has {'/'.join(sorted(langs - set(q.explanation)))} text but the explanation does not"
+    for name, label, value in (("explanation", "the explanation", q.explanation), ("asserts", "'asserts'", q.asserts)):
+        if value is not None and langs - set(value):
+            yield (name,), f"the stem has {'/'.join(sorted(langs - set(value)))} text but {label} does not"
     if q.lab is not None:
         if q.lab.id not in labs:
             known = ", ".join(sorted(labs)) or "none yet"

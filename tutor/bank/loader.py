@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from tutor import paths, yamlsrc
 from tutor.bank.checks import check_question
 from tutor.bank.labrefs import LabRef, lab_catalog
+from tutor.bank.misconceptions import Catalogue
 from tutor.bank.schema import GlossaryFile, Question, QuestionFile, Term, Topic, TopicFile
 from tutor.yamlsrc import Problem
 
@@ -27,6 +28,7 @@ class Bank:
     problems: list[Problem] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)  # question id -> "file:line"
     glossary: list[Term] = field(default_factory=list)  # Korean terms (`terms:` files), for the lint
+    misconceptions: Catalogue = field(default_factory=Catalogue)  # what distractors stand for (`misconceptions:` files)
 
     def by_topic(self, topic: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if topic is None or q.topic == topic]
@@ -133,10 +135,11 @@ def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = N
             _load_document(doc, bank, pending)
         except Exception as exc:  # noqa: BLE001 - a bad file never stops the rest; the message says it is our bug
             bank.problems.append(_internal(doc.file, exc))
+    bank.problems += bank.misconceptions.check_labs(labs)
     for doc, index, question in pending:
         loc = ("questions", index)
         try:
-            findings = check_question(question, bank.topics, labs)
+            findings = check_question(question, bank.topics, labs, bank.misconceptions)
         except Exception as exc:  # noqa: BLE001 - as above
             bank.problems.append(_internal(doc.file, exc, doc.line_of(loc)))
             continue
@@ -162,8 +165,14 @@ def _internal(file: str, exc: Exception, line: int = 1) -> Problem:
 
 def _load_document(doc: yamlsrc.Located, bank: Bank, pending: list) -> None:
     data = doc.data
-    if not isinstance(data, dict) or not ({"questions", "topics", "terms"} & set(data)):
-        bank.problems.append(doc.problem((), "expected a mapping with a 'questions' list (or a 'topics' or 'terms' list)"))
+    if not isinstance(data, dict) or not ({"questions", "topics", "terms", "misconceptions"} & set(data)):
+        bank.problems.append(doc.problem((), "expected a mapping with a 'questions' list (or a 'topics', 'terms' or 'misconceptions' list)"))
+        return
+    if "misconceptions" in data:
+        extra = sorted(set(data) - {"misconceptions"})
+        if extra:
+            bank.problems.append(doc.problem((extra[0],), f"unknown field '{extra[0]}' (a misconceptions file holds only 'misconceptions')"))
+        bank.problems += bank.misconceptions.read(doc)
         return
     if "terms" in data:
         try:

@@ -56,6 +56,8 @@ class Option(_Strict):
     key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,12}$")]
     text: LocalText
     why: LocalText
+    # A distractor names the wrong belief it stands for (an id in misconceptions.yaml); a key names none.
+    misconception: Annotated[str | None, Field(pattern=SLUG, max_length=80)] = None
 
 
 def _lab_link(value: Any) -> Any:
@@ -83,6 +85,7 @@ class Question(_Strict):
     options: Annotated[list[Option], Field(min_length=2, max_length=8)]
     answer: Annotated[str | list[str], BeforeValidator(_answer)]
     explanation: LocalText
+    asserts: LocalText | None = None  # the question's own central assertion, in one line (lab pages show it)
     concepts: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     tags: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     source: str | None = None
@@ -129,3 +132,15 @@ class Term(_Strict):
 
 class GlossaryFile(_Strict):
     terms: Annotated[list[Term], Field(min_length=1)]
+
+
+class Misconception(_Strict):
+    """One wrong belief that distractors stand for (questions/misconceptions.yaml), and the lab that refutes it."""
+
+    id: Annotated[str, Field(pattern=SLUG, max_length=80)]
+    text: LocalText  # the belief, stated as its holder would; en and ko both required (checked with its line)
+    lab: Annotated[str | None, Field(pattern=SLUG)] = None
+
+
+class MisconceptionFile(_Strict):
+    misconceptions: Annotated[list[dict[str, Any]], Field(min_length=1)]

@@ -1,9 +1,9 @@
-"""A long fuzz run of the bank loader: generated YAML-ish files (tests/bank_fuzz.py) through yamlsrc and
+"""A long fuzz run of the bank loader: generated YAML-ish files (tests/support/bank_fuzz.py) through yamlsrc and
 the loader; prints inputs per second, and the first failing input (shrunk) if any.
 
     python benchmarks/fuzz_bank.py [--examples 5000] [--seed N]
 
-CI runs a bounded version (tests/test_hardening_fuzz.py); run this after changing yamlsrc or the loader.
+CI runs a bounded version (tests/bank/test_bank_fuzz.py); run this after changing yamlsrc or the loader.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args()
 
-    from bank_fuzz import check, yaml_texts
+    from support.bank_fuzz import check, yaml_texts
     from hypothesis import HealthCheck, given, seed, settings
 
     count = 0

@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from test_app_support import SIZE, content_text, screen_text
-from test_app_support import store_fixture  # noqa: F401 - fixture
+from support.app import SIZE, content_text, screen_text
 
 from tutor.bank import load_bank
 from tutor.bank.labrefs import LabRef

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from test_app_support import SIZE, build, content_text, keys_for, screen_text, store_fixture, tiny_bank_fixture, wrong_keys  # noqa: F401 - fixtures
+from support.app import SIZE, build, content_text, keys_for, screen_text, wrong_keys
 
 from tutor.app.screens.confirm_modal import ConfirmModal
 from tutor.app.screens.exam_report_screen import ExamReportScreen

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from test_app_support import (  # noqa: F401 - fixtures
-    SIZE,
-    broken_bank_fixture,
-    build,
-    content_text,
-    days_ago,
-    screen_text,
-    store_fixture,
-    tiny_bank_fixture,
-)
+from support.app import SIZE, build, content_text, days_ago, screen_text
 from textual.widgets import Button, Footer
 
 from tutor.app.widgets.topic_table import ALL, TopicTable
@@ -141,7 +132,7 @@ def test_start_up_path_stays_light(tmp_path):
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     script = (
         "import sys, json\n"
         "import tutor.app\n"

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_app_support import SIZE, content_text, keys_for, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+from support.app import SIZE, content_text, keys_for, screen_text
 
 from tutor.app import make_app
 from tutor.app.screens.lab_screen import LabScreen
@@ -21,7 +21,7 @@ from tutor.app.screens.labs_screen import LabsScreen
 from tutor.bank.labrefs import LabRef
 from tutor.study import labruns
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 TINY = DATA / "tiny-lab.yaml"
 FAKE = DATA / "fake_lab.py"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from test_app_support import LABS, SIZE, TOPICS, build, content_text, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+from support.app import LABS, SIZE, TOPICS, build, content_text, screen_text
 
 from tutor.app.screens.exam_screen import ExamScreen
 from tutor.app.strings import concept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_app_support import SIZE, build, content_text, keys_for, retried, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+from support.app import SIZE, build, content_text, keys_for, retried, screen_text
 
 from tutor.app.screens.practice_screen import PracticeScreen
 from tutor.app.widgets.choices import ChoiceRow, Choices

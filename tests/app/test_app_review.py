@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_app_support import SIZE, build, content_text, days_ago, keys_for, screen_text, store_fixture, tiny_bank_fixture  # noqa: F401 - fixtures
+from support.app import SIZE, build, content_text, days_ago, keys_for, screen_text
 
 from tutor.app.screens.review_screen import ReviewScreen
 from tutor.app.widgets.feedback_view import FeedbackView

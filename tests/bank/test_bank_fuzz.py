@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bank_fuzz import check, yaml_texts
 from hypothesis import HealthCheck, given, settings
+from support.bank_fuzz import check, yaml_texts
 
 
 @settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

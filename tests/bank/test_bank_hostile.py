@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from support.bank import GOOD, TOPICS
 
 from tutor import yamlsrc
 from tutor.bank import load_bank
@@ -12,8 +13,6 @@ from tutor.bank.labrefs import LabRef
 from tutor.bank.loader import INTERNAL
 from tutor.cli import PROBLEMS_PER_FILE, capped, main
 from tutor.yamlsrc import Problem
-
-from test_bank_validate import GOOD, TOPICS
 
 LABS = {"underfitting": LabRef("underfitting", {"en": "Underfitting"}, {}, frozenset({"baseline", "dropout"}))}
 

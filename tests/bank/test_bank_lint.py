@@ -12,7 +12,7 @@ from tutor.bank import load_bank
 from tutor.bank.lint import bank_checks, key_is_longest, lint
 from tutor.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = Path("tests/data/lint")
 
 

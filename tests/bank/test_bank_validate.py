@@ -5,29 +5,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from support.bank import GOOD, TOPICS
 
 from tutor.bank import load_bank
 from tutor.bank.labrefs import LabRef
 from tutor.cli import main
-
-TOPICS = """\
-topics:
-  - id: fitting
-    title: Fitting
-  - id: layers
-    title: {en: Layers, ko: 층}
-"""
-
-GOOD = """\
-  - id: good-{n}
-    topic: fitting
-    stem: Train 73%, validation 72%. What is it?
-    options:
-      - {{key: A, text: Underfitting, why: Both low and close.}}
-      - {{key: B, text: Overfitting, why: That needs a gap.}}
-    answer: A
-    explanation: Low and close means high bias.
-"""
 
 LABS = {"underfitting": LabRef("underfitting", {"en": "Underfitting"}, {}, frozenset({"baseline", "dropout"}))}
 

@@ -16,7 +16,7 @@ from tutor.bank.interchange.commands import import_files
 from tutor.bank.schema import Question
 from tutor.cli import main
 
-DATA = Path(__file__).parent / "data" / "interchange"
+DATA = Path(__file__).parents[1] / "data" / "interchange"
 
 
 def _import(tmp_path: Path, name: str, capsys, *extra: str) -> tuple[int, list[str], Path]:

@@ -16,7 +16,17 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from tutor.lab.events import ArmFinished, ArmStarted, Cancelled, ClaimResult, EpochEnd, LabFinished, LabStarted, SeedFinished, Stage
+from tutor.lab.events import (
+    ArmFinished,
+    ArmStarted,
+    Cancelled,
+    ClaimResult,
+    EpochEnd,
+    LabFinished,
+    LabStarted,
+    SeedFinished,
+    Stage,
+)
 from tutor.lab.spec import load_lab
 from tutor.study.labtime import epochs_per_seed
 

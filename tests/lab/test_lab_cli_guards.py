@@ -12,7 +12,7 @@ import pytest
 from tutor.lab.errors import LabError
 from tutor.lab.report import outdir
 
-TINY = str(Path(__file__).parent / "data" / "tiny-lab.yaml")
+TINY = str(Path(__file__).parents[1] / "data" / "tiny-lab.yaml")
 
 
 def _cli(argv: list[str]) -> int:

@@ -88,14 +88,14 @@ def test_the_estimate_is_torch_free():
 
     code = ("import sys; from tutor.lab import cost; from tutor.lab.spec.lab import find_lab; "
             "cost.estimate(find_lab('underfitting'), 'full'); assert 'torch' not in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 def test_readme_states_the_limits():
     from tutor import yamlsrc
     from tutor.lab.spec import claims
 
-    readme = " ".join((Path(__file__).parents[1] / "labs" / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((Path(__file__).parents[2] / "labs" / "README.md").read_text(encoding="utf-8").split())
     for stated in (f"**{cost.MAX_MEMORY_BYTES // 1024**3} GiB**", f"**{cost.MAX_SECONDS // 3600} hours**",
                    f"**{yamlsrc.MAX_FILE_BYTES // 1024**2} MiB**", f"**{yamlsrc.MAX_ALIAS_VALUES:,}**",
                    f"**{yamlsrc.MAX_DEPTH}** deep", f"**{claims.MAX_CHARS}** characters",

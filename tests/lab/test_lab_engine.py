@@ -206,7 +206,7 @@ def test_a_run_that_fails_leaves_no_empty_folder(tmp_path):
     from tutor.lab.errors import LabError
     from tutor.lab.runner import run_lab
 
-    lab = Path(__file__).parent / "data" / "tiny-lab.yaml"
+    lab = Path(__file__).parents[1] / "data" / "tiny-lab.yaml"
     with pytest.raises(LabError, match="unknown backbone"):
         list(run_lab(str(lab), backbone="no-such-net", out=tmp_path / "run"))
     assert not (tmp_path / "run").exists()

@@ -84,7 +84,8 @@ def test_weighting_or_resampling_raises_minority_recall(setting):
 
 
 def test_confusion_plot_has_a_panel_per_arm(tmp_path):
-    from tutor.lab.kinds.imbalance import plot as write_confusion_plot, summed_confusion
+    from tutor.lab.kinds.imbalance import plot as write_confusion_plot
+    from tutor.lab.kinds.imbalance import summed_confusion
     from tutor.lab.report.plots import _plt
 
     hist = {"0": {"val_confusion": [[50, 2], [20, 8]]}, "1": {"val_confusion": [[48, 4], [18, 10]]}}

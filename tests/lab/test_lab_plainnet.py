@@ -8,11 +8,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab.kinds import plain as probes, stability  # noqa: E402
+from tutor.lab.kinds import plain as probes  # noqa: E402
+from tutor.lab.kinds import stability
 from tutor.lab.models import plainnet  # noqa: E402
 from tutor.lab.runner.arm import train_arm  # noqa: E402
-from tutor.lab.training import arm as train  # noqa: E402
 from tutor.lab.spec import ArmConfig  # noqa: E402
+from tutor.lab.training import arm as train  # noqa: E402
 
 
 def _net(init: str, activation: str = "relu", depth: int = 8, width: int = 128, norm: str = "none", seed: int = 0):

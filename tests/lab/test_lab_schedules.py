@@ -9,8 +9,8 @@ from torch import nn  # noqa: E402
 
 from tutor.lab.kinds import unfreezing as schedules  # noqa: E402
 from tutor.lab.models.backbones import build_tutornet  # noqa: E402
-from tutor.lab.spec import ArmConfig, loads_lab  # noqa: E402
 from tutor.lab.models.heads import Head, Net  # noqa: E402
+from tutor.lab.spec import ArmConfig, loads_lab  # noqa: E402
 
 
 def _net() -> Net:

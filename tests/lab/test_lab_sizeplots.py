@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from tutor.lab.report.plots import _plt  # noqa: E402
 from tutor.lab.kinds.learning_curve import plot as write_size_plot  # noqa: E402
 from tutor.lab.kinds.unfreezing import plot as write_unfreeze_plot  # noqa: E402
+from tutor.lab.report.plots import _plt  # noqa: E402
 
 
 def _m(v):

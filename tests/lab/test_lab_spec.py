@@ -177,7 +177,7 @@ def test_instructor_lab_folders_from_tutor_labs(tmp_path, monkeypatch, capsys):
 
     labs = tmp_path / "my-labs"
     labs.mkdir()
-    shutil.copy(Path(__file__).parent / "data" / "tiny-lab.yaml", labs / "tiny-lab.yaml")
+    shutil.copy(Path(__file__).parents[1] / "data" / "tiny-lab.yaml", labs / "tiny-lab.yaml")
     bank = tmp_path / "my-bank"
     bank.mkdir()
     (bank / "q.yaml").write_text(

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from support.labcheck import (
+    HOLDS,
+    NOT_SHOWN,
+    OPPOSITE,
+    check_result,
+    possible_statuses,
+    possible_verdicts,
+)
 
-from labcheck import HOLDS, NOT_SHOWN, OPPOSITE, check_result, possible_statuses, possible_verdicts
 from tutor.lab.spec.claims import parse_claim
 from tutor.lab.verdict import judge_all, verdict
 

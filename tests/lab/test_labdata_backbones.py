@@ -5,9 +5,9 @@ import urllib.error
 import pytest
 import torch
 
+from tutor.lab.errors import BackboneUnavailable, LabError
 from tutor.lab.models import backbones
 from tutor.lab.models.backbones import load_backbone
-from tutor.lab.errors import BackboneUnavailable, LabError
 
 
 @pytest.mark.parametrize("name,dim", [("tutornet", 128), ("resnet18", 512), ("mobilenet_v3_small", 1024)])

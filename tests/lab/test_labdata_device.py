@@ -83,7 +83,7 @@ def test_threads_are_picked_once_from_the_free_cores(monkeypatch):
 
 def test_errors_and_package_do_not_import_torch():
     code = "import sys, tutor.lab, tutor.lab.errors; assert 'torch' not in sys.modules, 'torch imported'"
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)
 

@@ -15,7 +15,14 @@ import pytest
 from scipy import stats
 
 from tutor.lab.spec.claims import parse_claim
-from tutor.lab.verdict import ALPHA, clearance, judge, judge_all, min_effect_for, verdict
+from tutor.lab.verdict import (
+    ALPHA,
+    clearance,
+    judge,
+    judge_all,
+    min_effect_for,
+    verdict,
+)
 
 CLAIM = parse_claim("a.val_acc > b.val_acc")
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from labcheck import inverted_verdict
+from support.labcheck import inverted_verdict
 
 pytest.importorskip("torch")
 
 from tutor.lab.runner import run_lab  # noqa: E402
 from tutor.lab.spec import load_lab  # noqa: E402
 
-NULL_LAB = Path(__file__).parent / "data" / "null-lab.yaml"
+NULL_LAB = Path(__file__).parents[1] / "data" / "null-lab.yaml"
 
 
 @pytest.mark.slow

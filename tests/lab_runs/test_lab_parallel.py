@@ -3,7 +3,6 @@ every seed reported once, a child's error raised in the parent, and no child lef
 
 import os
 import time
-from pathlib import Path
 
 import pytest
 

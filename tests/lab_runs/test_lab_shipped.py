@@ -11,8 +11,7 @@ families on one machine).
 from __future__ import annotations
 
 import pytest
-
-from labcheck import check_result, inverted_verdict
+from support.labcheck import check_result, inverted_verdict
 
 pytest.importorskip("torch")
 

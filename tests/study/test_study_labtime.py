@@ -8,7 +8,7 @@ import json
 import random
 from types import SimpleNamespace
 
-from test_study_labruns import result
+from support.labresult import result
 
 from tutor.study import labruns, labtime
 from tutor.study.store import Store

@@ -19,7 +19,7 @@ from tutor.study import scheduler
 from tutor.study.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, migrate
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def tables(path: Path) -> set[str]:

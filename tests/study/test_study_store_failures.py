@@ -7,43 +7,18 @@ the connection layer."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
-import sys
 import uuid
 
 import pytest
-from test_app_support import SIZE, build, retried, tiny_bank_fixture  # noqa: F401 - fixture
+from support.store import Faulty, intact
 
 from tutor.cli import _unsaved, main
 from tutor.study.store import INTERACTIVE_BUSY_TIMEOUT_MS, Store, StoreError
 
 
-def intact(path) -> bool:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    finally:
-        conn.close()
-
-
 def answer(store: Store, qid: str) -> bool:
     return store.save(lambda: store.record_answer(qid, ["A"], True, mode="practice"))
-
-
-class Faulty:
-    """The real connection, except that statements starting with `when` raise `error` while armed."""
-
-    def __init__(self, conn: sqlite3.Connection, when: str, error: str) -> None:
-        self.conn, self.when, self.error, self.armed = conn, when, error, True
-
-    def execute(self, sql, *args):
-        if self.armed and sql.lstrip().upper().startswith(self.when):
-            raise sqlite3.OperationalError(self.error)
-        return self.conn.execute(sql, *args)
-
-    def __getattr__(self, name):
-        return getattr(self.conn, name)
 
 
 @pytest.fixture
@@ -190,27 +165,6 @@ def test_a_failing_read_is_a_store_error(tmp_path):
 
 # -- another process holds the write lock ---------------------------------------------------------
 
-HOLD = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline()"
-
-
-@pytest.fixture
-def locked_by_another_process(tmp_path):
-    path = tmp_path / "tutor.sqlite3"
-    Store(path).close()
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "held"
-
-    def release() -> None:
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-        proc.wait(timeout=30)
-
-    yield path, release
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
-
-
 def test_interactive_store_does_not_wait_for_another_writer(locked_by_another_process):
     path, release = locked_by_another_process
     store = Store(path, interactive=True)
@@ -223,56 +177,6 @@ def test_interactive_store_does_not_wait_for_another_writer(locked_by_another_pr
     assert store.retry_pending() == 0 and store.seen_ids() == {"q"}
     store.close()
     assert intact(path)
-
-
-async def test_app_stays_responsive_while_another_process_holds_the_lock(tiny_bank, locked_by_another_process):
-    path, release = locked_by_another_process
-    store = Store(path, interactive=True)
-    app = build(tiny_bank, store)
-    async with app.run_test(size=SIZE) as pilot:
-        app.start_practice("beta")
-        await pilot.pause()
-        screen = app.screen
-        await pilot.press("1", "enter")
-        await pilot.pause()
-        assert screen.state == "feedback"  # the learner goes on; the answer waits in memory
-        assert any("Not saved yet" in str(n.message) for n in app._notifications)
-        await pilot.press("n")
-        await pilot.pause()
-        release()
-        await retried(app, pilot)
-        assert not store.pending and len(store.attempts()) == 1
-    store.close()
-    assert intact(path)
-
-
-async def test_app_survives_a_store_that_cannot_be_read(tiny_bank, tmp_path):
-    store = Store(tmp_path / "tutor.sqlite3", interactive=True)
-    app = build(tiny_bank, store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        home = app.screen
-        store._conn = Faulty(store._conn, "SELECT", "database disk image is malformed")
-        app.start_practice("beta")
-        await pilot.pause()
-        assert app.screen is home
-        assert any("Could not read your progress" in str(n.message) for n in app._notifications)
-
-
-async def test_a_store_error_escaping_a_screen_ends_the_app_with_one_line(tiny_bank, tmp_path):
-    store = Store(tmp_path / "tutor.sqlite3", interactive=True)
-    app = build(tiny_bank, store)
-
-    def broken() -> None:
-        raise StoreError("reading progress: the progress database is damaged (database disk image is malformed)")
-
-    with pytest.raises(StoreError):
-        async with app.run_test(size=SIZE) as pilot:
-            app.call_later(broken)
-            await pilot.pause()
-    assert app.return_code == 1
-    assert StoreError("x\ny").__rich__().plain == "tutor: x\\ny"  # what Textual prints instead of a traceback
-    store.close()
 
 
 def test_sessions_keep_refused_answers_and_exams_for_a_retry(tiny_bank, tmp_path):

@@ -1,21 +1,15 @@
-"""Shared helpers for the app's Pilot tests (tests/test_app_*.py): a tiny bank written to a temporary
-folder, so the tests never depend on the shipped content, and a way to read what the screen shows.
-
-Also checks the UI strings themselves (every English key translated, no format field lost).
-"""
+"""Shared helpers for the app's Pilot tests (tests/app/): a tiny bank written to a temporary folder, so the
+tests never depend on the shipped content, and a way to read what the screen shows. The fixtures built on
+them (tiny_bank, broken_bank, store) live in tests/conftest.py."""
 
 from __future__ import annotations
 
 import io
-import string
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from rich.console import Console
 
-from tutor.app.strings import STRINGS, t
-from tutor.bank import load_bank
 from tutor.bank.labrefs import LabRef
 
 SIZE = (80, 24)
@@ -93,33 +87,6 @@ def write_bank(folder: Path, *, broken: bool = False) -> Path:
     return folder
 
 
-# Fixtures: test modules import these under their function names (the fixture names differ, so
-# importing them does not shadow the test parameters).
-
-
-@pytest.fixture(name="tiny_bank")
-def tiny_bank_fixture(tmp_path):
-    bank = load_bank([write_bank(tmp_path / "bank")], labs=LABS)
-    assert not bank.problems, bank.problems
-    assert len(bank) == 4
-    return bank
-
-
-@pytest.fixture(name="broken_bank")
-def broken_bank_fixture(tmp_path):
-    bank = load_bank([write_bank(tmp_path / "bank", broken=True)], labs=LABS)
-    assert bank.problems
-    return bank
-
-
-@pytest.fixture(name="store")
-def store_fixture(tutor_home):
-    from tutor.study.store import Store
-
-    with Store() as s:
-        yield s
-
-
 def build(bank, store, **kwargs):
     """The app on `bank`, with a seeded rng unless the test passes its own: orders are reproducible."""
     import random
@@ -171,21 +138,3 @@ def wrong_keys(question) -> set[str]:
 
 def days_ago(n: float) -> datetime:
     return datetime.now(timezone.utc) - timedelta(days=n)
-
-
-# -- the strings themselves ---------------------------------------------------------------------
-
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def test_every_english_string_is_translated_with_the_same_fields():
-    for key, english in STRINGS["en"].items():
-        assert key in STRINGS["ko"], f"no Korean for {key}"
-        assert _fields(STRINGS["ko"][key]) == _fields(english), key
-
-
-def test_missing_keys_fall_back_to_english_then_to_the_key():
-    assert t("xx", "key.quit") == "Quit"
-    assert t("ko", "no.such.key") == "no.such.key"

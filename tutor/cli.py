@@ -208,7 +208,8 @@ def _lint(args: argparse.Namespace) -> int:
     for target in [t for t in targets if t.exists()]:
         root = target.resolve()
         ids = [qid for qid, where in bank.origin.items() if _under(Path(where.rsplit(":", 1)[0]).resolve(), root)]
-        report = lint(bank, ids)
+        entries = [m for m, where in bank.misconceptions.origin.items() if _under(Path(where.rsplit(":", 1)[0]).resolve(), root)]
+        report = lint(bank, ids, entries)
         for finding in report.findings:
             print(finding)
         summaries.append(render(report, display_path(target)))

@@ -43,10 +43,12 @@ def test_a_biased_bank_is_flagged_per_question_and_per_bank(capsys):
         "Korean uses '과적합'",
         "option D is marked Korean but is not translated",
         "a false statement carrying an absolute (always, 항상)",
+        "options B, C, D name no misconception: add `misconception: ID`",
     ):
         assert cue in text, cue
     assert "bank tests/data/lint/biased" in summary
-    for check in ("key strictly the longest option", "key position, 4 options", "true/false keys that are true", "multiple-answer key counts"):
+    for check in ("key strictly the longest option", "key position, 4 options", "true/false keys that are true", "multiple-answer key counts",
+                  "distractors without a misconception"):
         line = next(row for row in summary.splitlines() if check in row)
         assert line.endswith("FAIL"), line
     assert re.search(r"questions with Korean\s+21 of 21 \(100 %\)", summary)
@@ -55,7 +57,7 @@ def test_a_biased_bank_is_flagged_per_question_and_per_bank(capsys):
 def test_a_balanced_bank_passes(capsys):
     code, findings, summary = run_lint(capsys, str(DATA / "balanced"))
     assert (code, findings) == (0, [])
-    assert "FAIL" not in summary and summary.count(" ok") == 4
+    assert "FAIL" not in summary and summary.count(" ok") == 5
 
 
 def test_each_path_is_its_own_bank(capsys):

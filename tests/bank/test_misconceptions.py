@@ -25,7 +25,7 @@ questions:
     stem: {en: "Train 73%, validation 72%. What helps?", ko: "훈련 73%, 검증 72%. 무엇이 도움이 되나?"}
     asserts: {en: Low and close accuracies mean bias., ko: 둘 다 낮고 가까우면 편향이다.}
     options:
-      - {key: A, text: {en: Add dropout., ko: 드롭아웃 추가.}, why: {en: No., ko: 아니다.}, misconception: dropout-fixes-underfitting}
+      - {key: A, text: {en: Add some dropout., ko: 드롭아웃 추가.}, why: {en: No., ko: 아니다.}, misconception: dropout-fixes-underfitting}
       - {key: B, text: {en: A bigger backbone., ko: 더 큰 백본.}, why: {en: Yes., ko: 그렇다.}}
     answer: B
     explanation: {en: Bias., ko: 편향.}
@@ -109,6 +109,29 @@ def test_a_file_that_is_not_a_catalogue_list_is_one_problem(tmp_path):
 
 def test_the_shipped_catalogue_is_valid_and_bilingual():
     bank = load_bank([paths.questions_dir()])
-    assert not [p for p in bank.problems if "misconception" in p.file or "misconception" in p.message]
+    assert not [p for p in bank.problems if p.file.endswith("misconceptions.yaml")]
     assert len(bank.misconceptions) >= 3
     assert all(set(m.text) == {"en", "ko"} for m in bank.misconceptions)
+
+
+def test_the_lint_names_distractors_without_a_misconception_and_unused_entries(tmp_path):
+    from tutor.bank.lint import lint
+
+    bank = _bank(tmp_path)
+    report = lint(bank)
+    assert [str(f).rsplit("/", 1)[-1] for f in report.findings] == [
+        "misconceptions.yaml:5: misconception 'bigger-model-fixes-small-data' is named by no distractor: name it, or drop the entry"
+    ]
+    checks = {c.name: c for c in report.checks}
+    assert (checks["distractors without a misconception"].value, checks["distractors without a misconception"].ok) == ("0 of 1 (0 %)", True)
+    assert checks["misconceptions named by no distractor"].value == "1 of 2 (50 %)"
+
+    bare = _bank(tmp_path, question=QUESTION.replace(", misconception: dropout-fixes-underfitting", ""))
+    report = lint(bare, ["q-1"])  # only these questions: no catalogue entry is audited unless named
+    assert [f.message for f in report.findings] == [
+        "option A names no misconception: add `misconception: ID` (an entry of questions/misconceptions.yaml) for the wrong belief each distractor stands for"
+    ]
+    checks = {c.name: c for c in report.checks}
+    assert (checks["distractors without a misconception"].value, checks["distractors without a misconception"].ok) == ("1 of 1 (100 %)", False)
+    assert "misconceptions named by no distractor" not in checks
+    assert report.failed

@@ -114,6 +114,14 @@ def question_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
         quoted = ", ".join(f"'{r}'" for r in refs)
         yield f"refers to {quoted}, which the learner cannot see: state the fact (and where it was measured)"
     yield from _korean_findings(q, glossary)
+    unnamed = distractors_without_misconception(q)
+    if unnamed:
+        yield (f"option{'s' if len(unnamed) > 1 else ''} {', '.join(unnamed)} name{'' if len(unnamed) > 1 else 's'} no misconception: "
+               "add `misconception: ID` (an entry of questions/misconceptions.yaml) for the wrong belief each distractor stands for")
+
+
+def distractors_without_misconception(q: Question) -> list[str]:
+    return [o.key for o in q.options if o.key not in q.answers and o.misconception is None]
 
 
 def _length_and_cue_findings(q: Question) -> Iterator[str]:
@@ -192,6 +200,9 @@ def bank_checks(questions: list[Question]) -> list[Check]:
     checks.append(Check("multiple-answer key counts", value, "both 2 and 3", (2 in counts and 3 in counts) if judged else None))
     korean = sum("ko" in q.stem for q in questions)
     checks.append(Check("questions with Korean", _pct(korean, len(questions)), "reported", None))
+    distractors = sum(len(q.options) - len(q.answers) for q in questions)
+    unnamed = sum(len(distractors_without_misconception(q)) for q in questions)
+    checks.append(Check("distractors without a misconception", _pct(unnamed, distractors), "0", unnamed == 0 if distractors else None))
     return checks
 
 
@@ -212,15 +223,27 @@ def _position_checks(single: list[Question]) -> list[Check]:
     return checks
 
 
-def lint(bank: Bank, ids: Iterable[str] | None = None) -> LintReport:
-    """Lint the questions `ids` of `bank` (default: all), in file order."""
+def lint(bank: Bank, ids: Iterable[str] | None = None, misconceptions: Iterable[str] | None = None) -> LintReport:
+    """Lint the questions `ids` of `bank` (default: all), in file order, and the catalogue entries
+    `misconceptions` (default: all when linting all questions, else none): an entry is used when any
+    distractor of the whole bank names it, since an instructor's bank may name the shipped entries."""
     chosen = list(bank.questions) if ids is None else [i for i in ids if i in bank.questions]
     questions = [bank.questions[i] for i in chosen]
     report = LintReport(questions=len(questions))
     for q in questions:
         report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary)]
     report.checks = bank_checks(questions)
+    audited = list(bank.misconceptions.entries) if misconceptions is None and ids is None else list(misconceptions or [])
+    unused = unused_misconceptions(bank, audited)
+    report.findings += [Finding(bank.misconceptions.origin[m], f"misconception '{m}' is named by no distractor: name it, or drop the entry") for m in unused]
+    if audited:
+        report.checks.append(Check("misconceptions named by no distractor", _pct(len(unused), len(audited)), "reported", None))
     return report
+
+
+def unused_misconceptions(bank: Bank, audited: list[str]) -> list[str]:
+    named = {o.misconception for q in bank.questions.values() for o in q.options}
+    return [m for m in audited if m in bank.misconceptions and m not in named]
 
 
 def render(report: LintReport, name: str) -> str:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor import paths, yamlsrc
-from tutor.atomic import atomic_open
+from tutor.atomic import atomic_open, check_target
 from tutor.bank.interchange import aiken, gift, moodle_xml, yamlout
 from tutor.bank.interchange.build import NO_FEEDBACK, Ids, Topics, record, shape_problem
 from tutor.bank.interchange.model import Parsed, Refused, Skipped
 from tutor.bank.interchange.text import read_text, slug
 from tutor.bank.loader import Bank, display_path, load_bank
 from tutor.bank.schema import Question
+from tutor.safetext import one_line
 from tutor.yamlsrc import Problem
 
 READERS: dict[str, Callable[[str, str], Parsed]] = {"gift": gift.parse, "moodle-xml": moodle_xml.parse, "aiken": aiken.parse}
@@ -82,22 +84,107 @@ class _Report:
 
 
 def import_files(files: list[Path], out: Path, topic: str | None = None, fmt: str | None = None, say: Say = print) -> int:
-    """Import `files` into `out`; returns the exit status (1 when the input or the result has problems)."""
+    """Import `files` into `out`; returns the exit status (1 when the input or the result has problems).
+
+    Imports into one folder take turns (a lock file in it), so two at once cannot lose each other's topics."""
+    with _folder_lock(out):
+        return _import_locked(files, out, topic, fmt, say)
+
+
+def _import_locked(files: list[Path], out: Path, topic: str | None, fmt: str | None, say: Say) -> int:
     topics = Topics(load_bank(_bank_dirs(out)).topics)
     ids, report = Ids(), _Report()
+    targets = [_target(out, path, i, files) for i, path in enumerate(files)]
+    ids.used |= _ids_elsewhere(out, targets)
     for index, path in enumerate(files):
         records = _convert(index, path, fmt, topic, topics, ids, report)
         if records:
-            target = _target(out, path, report.written)
-            yamlout.write(target, {"questions": records}, header=f"# Imported by `tutor questions import` from {path.name}.\n")
-            report.written[target] = len(records)
+            _write_parts(targets[index], records, path, report)
     for _, _, line in sorted(report.lines, key=lambda x: (x[0], x[1])):
-        say(line)
+        say(one_line(line))
     if topics.new:
         _write_topics(out, topics.new)
     bad = _check(out, report.written, say) if report.written else 0
     _summary(report, topics, out, bad)
     return 1 if report.problems or bad else 0
+
+
+@contextmanager
+def _folder_lock(out: Path) -> Iterator[None]:
+    """An exclusive lock on out/.tutor-import.lock for the whole import (where the platform has flock)."""
+    check_target(out / ".tutor-import.lock")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: imports into one folder at once are not guarded
+        yield
+        return
+    with open(out / ".tutor-import.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _ids_elsewhere(out: Path, targets: list[Path]) -> set[str]:
+    """Ids already defined in out's other YAML files (not the ones this import replaces): an imported question
+    must not take one, or the folder would no longer validate."""
+    mine = {t.resolve() for t in targets} | {p.resolve() for t in targets for p in _old_parts(t)}
+    used: set[str] = set()
+    for path in sorted(out.glob("*.yaml")):
+        if path.resolve() in mine or path.name == "topics.yaml" or not path.is_file():
+            continue
+        try:
+            data = yamlsrc.load(path).data
+        except yamlsrc.YamlError:
+            continue
+        items = data.get("questions") if isinstance(data, dict) else None
+        used |= {q["id"] for q in items or [] if isinstance(q, dict) and isinstance(q.get("id"), str)}
+    return used
+
+
+def _header(source: Path) -> str:
+    return f"# Imported by `tutor questions import` from {one_line(source.name)}.\n"
+
+
+def _write_parts(target: Path, records: list[dict], source: Path, report: _Report) -> None:
+    """Write `records` to `target`, split into target-part2.yaml, ... where one file would pass the bank's
+    file-size limit (so every imported question loads); parts an earlier, longer import of the same file left
+    behind are removed (only files that say they were imported from that file)."""
+    header, limit = _header(source), int(yamlsrc.MAX_FILE_BYTES * 0.9)
+    parts: list[list[dict]] = [[]]
+    size = 0
+    for data in records:
+        n = len(yamlout.dumps({"questions": [data]}).encode())
+        if parts[-1] and size + n > limit:
+            parts.append([])
+            size = 0
+        parts[-1].append(data)
+        size += n
+    for old in _old_parts(target)[len(parts) - 1:]:
+        if old.read_text(encoding="utf-8", errors="replace").startswith(header):
+            old.unlink()
+    for i, chunk in enumerate(parts):
+        path = target if i == 0 else _part(target, i + 1)
+        yamlout.write(path, {"questions": chunk}, header=header)
+        report.written[path] = len(chunk)
+    if len(parts) > 1:
+        report.add(-1, 0, f"{display_path(target)}: {len(records)} questions written as {len(parts)} files "
+                          f"(a bank file holds at most {yamlsrc.MAX_FILE_BYTES // 1024} KiB)")
+
+
+def _part(target: Path, n: int) -> Path:
+    return target.with_name(f"{target.stem}-part{n}.yaml")
+
+
+def _old_parts(target: Path) -> list[Path]:
+    """target-part2.yaml, target-part3.yaml, ... as they exist now, in order."""
+    found, n = [], 2
+    while (p := _part(target, n)).is_file():
+        found.append(p)
+        n += 1
+    return found
 
 
 def _convert(index: int, path: Path, fmt: str | None, topic: str | None, topics: Topics, ids: Ids, report: _Report) -> list[dict]:
@@ -133,14 +220,15 @@ def _file_topic(path: Path) -> str:
     return path.name.split(".")[0]
 
 
-def _target(out: Path, path: Path, written: dict[Path, int]) -> Path:
-    """out/<file name>.yaml: quiz.gift -> quiz-gift.yaml, so a GIFT and an XML file of one name do not clash."""
-    base = slug(path.name.removesuffix(".txt")) or "imported"
-    target, n = out / f"{base}.yaml", 1
-    while target in written or target.name == "topics.yaml":
-        n += 1
-        target = out / f"{base}-{n}.yaml"
-    return target
+def _target(out: Path, path: Path, index: int, files: list[Path]) -> Path:
+    """out/<file name>.yaml: quiz.gift -> quiz-gift.yaml, so a GIFT and an XML file of one name do not clash;
+    a later input of the same name in one run gets -2, -3, ..."""
+    def base(p: Path) -> str:
+        return slug(p.name.removesuffix(".txt")) or "imported"
+
+    mine = base(path)
+    n = 1 + sum(base(p) == mine for p in files[:index]) + (mine == "topics")
+    return out / (f"{mine}.yaml" if n == 1 else f"{mine}-{n}.yaml")
 
 
 def _write_topics(out: Path, new: dict[str, str]) -> None:
@@ -176,10 +264,10 @@ def _check(out: Path, written: dict[Path, int], say: Say) -> int:
 
 def _summary(report: _Report, topics: Topics, out: Path, bad: int) -> None:
     total = sum(report.written.values())
-    files = f"into {', '.join(display_path(p) for p in report.written)}" if report.written else "(nothing written)"
+    files = f"into {', '.join(one_line(display_path(p)) for p in report.written)}" if report.written else "(nothing written)"
     print(f"imported {total} question(s) {files}; {report.skipped} not imported; {report.problems} problem(s) in the input", file=sys.stderr)
     if topics.new:
-        print(f"new topic(s) in {display_path(out / 'topics.yaml')}: {', '.join(topics.new)}", file=sys.stderr)
+        print(one_line(f"new topic(s) in {display_path(out / 'topics.yaml')}: {', '.join(topics.new)}"), file=sys.stderr)
     if report.placeholders:
         extra = "no feedback in Aiken: " if "aiken" in report.formats else ""
         print(f"{extra}{report.placeholders} why/explanation field(s) without feedback say '{NO_FEEDBACK}'", file=sys.stderr)
@@ -221,6 +309,7 @@ def export(given: list[Path], fmt: str, out: Path, lang: str | None, say: Say = 
     if lang == "both" and fmt != "anki":
         print(f"tutor: {fmt} carries one language: use --lang en or --lang ko", file=sys.stderr)
         return 2
+    check_target(out)  # before any work: a FIFO, a device or a symlink is never replaced
     bank = load_for_export(given, extra_banks)
     if bank.problems:
         for p in bank.problems:
@@ -237,7 +326,7 @@ def export(given: list[Path], fmt: str, out: Path, lang: str | None, say: Say = 
         body, questions = _text_export(bank, questions, fmt, lang, say)
         with atomic_open(out, "w") as f:
             f.write(body)
-    print(f"wrote {display_path(out)}: {len(questions)} question(s), {fmt}, {lang}", file=sys.stderr)
+    print(one_line(f"wrote {display_path(out)}: {len(questions)} question(s), {fmt}, {lang}"), file=sys.stderr)
     return 0
 
 
@@ -247,7 +336,10 @@ def _text_export(bank: Bank, questions: list[Question], fmt: str, lang: str, say
         return gift.dump(questions, lang), questions
     if fmt == "moodle-xml":
         titles = {t.id: t.title.get(lang) or t.title["en"] for t in bank.topics.values()}
-        return moodle_xml.dump(questions, lang, titles), questions
+        body, escaped = moodle_xml.dump_counted(questions, lang, titles)
+        if escaped:
+            print(f"{escaped} control character(s) that XML cannot hold written as visible escapes (\\x1b)", file=sys.stderr)
+        return body, questions
     body, left = aiken.dump(questions, lang)
     for q in left:
         say(f"{bank.origin[q.id]}: not exported: '{q.id}' is multiple-answer (Aiken has one right answer)")

@@ -7,6 +7,8 @@ parser records each <question>'s line so every message points at it.
 
 from __future__ import annotations
 
+import re
+
 import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException
@@ -157,8 +159,19 @@ def _sub_text(parent: ET.Element, tag: str, value: str, fmt: str | None = "markd
     return elem
 
 
+# Characters XML 1.0 cannot hold, even as character references: a bank may carry them as YAML escapes ("\\e").
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def dump(questions: list[Question], lang: str = "en", titles: dict[str, str] | None = None) -> str:
-    """Moodle XML for `questions`: a category per topic, texts in Markdown, the tutor id as name and idnumber."""
+    """Moodle XML for `questions` (see `dump_counted`)."""
+    return dump_counted(questions, lang, titles)[0]
+
+
+def dump_counted(questions: list[Question], lang: str = "en", titles: dict[str, str] | None = None) -> tuple[str, int]:
+    """Moodle XML for `questions`: a category per topic, texts in Markdown, the tutor id as name and idnumber;
+    and how many characters XML cannot hold were written as visible escapes (`\\x1b`), so the file is always
+    well-formed."""
     quiz = ET.Element("quiz")
     topic = None
     for q in questions:
@@ -169,7 +182,8 @@ def dump(questions: list[Question], lang: str = "en", titles: dict[str, str] | N
             _sub_text(cat, "info", (titles or {}).get(topic, topic))
         _question(quiz, q, lang)
     ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    return _XML_INVALID.subn(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", body)
 
 
 def _question(quiz: ET.Element, q: Question, lang: str) -> None:

@@ -128,9 +128,8 @@ def test_targets_that_are_not_regular_files_are_never_replaced(tmp_path, capsys)
         assert main(["questions", "export", "--format", "gift", "--out", str(target)]) == 1
         assert "not a regular file" in capsys.readouterr().err
     assert fifo.is_fifo() and link.is_symlink() and real.read_text(encoding="utf-8") == "keep me"
-    with pytest.raises(RefusedTarget):
-        with atomic_open(link, "w") as f:
-            f.write("x")
+    with pytest.raises(RefusedTarget), atomic_open(link, "w") as f:
+        f.write("x")
 
 
 def test_moodle_xml_export_of_control_characters_is_well_formed(tmp_path, capsys):

@@ -8,14 +8,20 @@ parser records each <question>'s line so every message points at it.
 from __future__ import annotations
 
 import re
-
 import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from tutor.bank.interchange.build import credit_share
-from tutor.bank.interchange.model import MAX_DEPTH, Choice, Imported, Parsed, Refused, Skipped
+from tutor.bank.interchange.model import (
+    MAX_DEPTH,
+    Choice,
+    Imported,
+    Parsed,
+    Refused,
+    Skipped,
+)
 from tutor.bank.interchange.text import from_format
 from tutor.bank.schema import Question, text
 from tutor.yamlsrc import Problem

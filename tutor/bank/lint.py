@@ -11,6 +11,12 @@ and per-bank *checks* with thresholds (a pattern across the bank is a give-away,
   position's share within 1/k ± 15 points (4 options: 10-40 %);
 * true/false keys 40-60 % true (with at least 5 true/false questions);
 * multiple-answer key counts vary: both 2 and 3 keys present (with at least 4 such questions);
+* surface features (`cues.py`: reason clauses, ";"/":" splits, parentheses, numbers, hedges, absolutes,
+  words from the stem, the longest and the shortest text): among the single-answer items in which exactly
+  one option is odd on a feature, that option is the key in at most 45 % (per language, judged with 10
+  or more such items); per question, a warning when the keys alone carry a feature or alone lack it;
+* every distractor names a misconception (none may lack one); catalogue entries no distractor names are
+  reported;
 * the share of questions with Korean is reported, not judged.
 """
 
@@ -21,8 +27,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from tutor.bank import cues
+from tutor.bank.cues import ABSOLUTES_EN, ABSOLUTES_KO, FEATURES, WORD, Feature
 from tutor.bank.loader import Bank
-from tutor.bank.schema import Question, Term
+from tutor.bank.schema import LANGUAGES, Question, Term
 
 LONGEST_FACTOR = 1.5  # a key at least this many times the longest distractor is "much the longest"
 MAX_KEY_LONGEST = 0.25  # share of single/multiple questions whose key is strictly the longest option
@@ -32,14 +40,9 @@ TRUE_SHARE = (0.40, 0.60)
 TRUE_FALSE_MIN_QUESTIONS = 5
 MULTIPLE_MIN_QUESTIONS = 4
 
-ABSOLUTES_EN = {"always", "never", "all", "none", "only", "must", "every", "cannot", "completely", "entirely", "guarantees", "guaranteed"}
-HEDGES_EN = {"usually", "may", "often", "can", "might", "typically", "generally", "sometimes", "likely", "tends", "could", "mostly"}
-ABSOLUTES_KO = ("항상", "절대", "반드시", "결코", "모든", "전혀", "오직")
-HEDGES_KO = ("보통", "대개", "수 있", "흔히", "일반적으로", "경우가 많")
 ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b|모두 정답|위의 모든|위의 것 모두|모두 맞|모두 틀", re.IGNORECASE)
 NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트(?!북)|강의 자료", re.IGNORECASE)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,9 @@ def question_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
     if q.type in ("single", "multiple"):
         yield from _length_and_cue_findings(q)
     elif q.type == "true_false":
-        cues = _cues(q.stem["en"], ABSOLUTES_EN, ()) + [k for k in ABSOLUTES_KO if k in q.stem.get("ko", "")]
-        if "F" in q.answers and cues:
-            yield f"a false statement carrying an absolute ({', '.join(cues)}): make it false for a reason worth learning"
+        absolutes = _cues(q.stem["en"], ABSOLUTES_EN, ()) + [k for k in ABSOLUTES_KO if k in q.stem.get("ko", "")]
+        if "F" in q.answers and absolutes:
+            yield f"a false statement carrying an absolute ({', '.join(absolutes)}): make it false for a reason worth learning"
     for o in q.options:
         if ABOVE.search(o.text["en"]) or ABOVE.search(o.text.get("ko", "")):
             yield f"option {o.key} is an 'all/none of the above' option: write a real alternative"
@@ -133,12 +136,33 @@ def _length_and_cue_findings(q: Question) -> Iterator[str]:
     other_len = max(len(o.text["en"]) for o in others)
     if key_is_longest(q) and key_len >= LONGEST_FACTOR * other_len:
         yield f"the key is much the longest option ({key_len} characters vs at most {other_len}): shorten it or lengthen the distractors"
+    short_key, short_other = min(len(o.text["en"]) for o in keys), min(len(o.text["en"]) for o in others)
+    if len(q.options) >= cues.MIN_OPTIONS and short_key * LONGEST_FACTOR <= short_other:
+        yield f"the key is much the shortest option ({short_key} characters vs at least {short_other}): a test-wise learner notices the odd one out"
     absolutes = _one_sided(others, keys, ABSOLUTES_EN, ABSOLUTES_KO)
     if absolutes:
         yield f"absolutes only in distractors ({', '.join(absolutes)}): a test-wise learner rules those out"
-    hedges = _one_sided(keys, others, HEDGES_EN, HEDGES_KO)
-    if hedges:
-        yield f"hedges only in the key ({', '.join(hedges)}): a test-wise learner picks the qualified option"
+    yield from _odd_key_findings(q)
+
+
+def _odd_key_findings(q: Question) -> Iterator[str]:
+    """One warning per feature on which the keys, and only they, stand apart (in any language)."""
+    plural = len(q.answers) > 1
+    for feature in FEATURES:
+        for carries in (True, False):
+            message = feature.with_message if carries else feature.without_message
+            if message is None:
+                continue
+            found = [odd for lang in LANGUAGES if (odd := cues.key_is_odd(q, feature, lang)) and odd.carries == carries]
+            if not found:
+                continue
+            words = ", ".join(dict.fromkeys(c for odd in found for c in odd.cues))
+            if message:
+                yield message.format(cues=words)
+                continue
+            who = "the keys are the only options" if plural else "the key is the only option"
+            yield (f"{who} {'with' if carries else 'without'} {feature.name} ({words}): a test-wise learner picks the odd one out; "
+                   f"give distractors the same form, or drop it from the key")
 
 
 def _one_sided(side: list, other_side: list, english: set[str], korean: tuple[str, ...]) -> list[str]:
@@ -187,7 +211,8 @@ def bank_checks(questions: list[Question]) -> list[Check]:
             None if not choice else longest <= MAX_KEY_LONGEST * len(choice),
         )
     )
-    checks += _position_checks([q for q in questions if q.type == "single"])
+    single = [q for q in questions if q.type == "single"]
+    checks += _position_checks(single)
     tf = [q for q in questions if q.type == "true_false"]
     true = sum("T" in q.answers for q in tf)
     low, high = TRUE_SHARE
@@ -198,12 +223,32 @@ def bank_checks(questions: list[Question]) -> list[Check]:
     value = ", ".join(f"{n} keys: {c}" for n, c in sorted(counts.items())) or "none"
     judged = len(multi) >= MULTIPLE_MIN_QUESTIONS
     checks.append(Check("multiple-answer key counts", value, "both 2 and 3", (2 in counts and 3 in counts) if judged else None))
+    checks += [_odd_check(feature, single) for feature in FEATURES]
     korean = sum("ko" in q.stem for q in questions)
     checks.append(Check("questions with Korean", _pct(korean, len(questions)), "reported", None))
     distractors = sum(len(q.options) - len(q.answers) for q in questions)
     unnamed = sum(len(distractors_without_misconception(q)) for q in questions)
     checks.append(Check("distractors without a misconception", _pct(unnamed, distractors), "0", unnamed == 0 if distractors else None))
     return checks
+
+
+def odd_key_shares(feature: Feature, single: list[Question]) -> dict[str, tuple[int, int]]:
+    """Per language: (items in which the key is the one odd option, items in which exactly one option is odd)."""
+    shares = {}
+    for lang in LANGUAGES:
+        odd = [(cues.odd_one_out(q, feature, lang), q.answer) for q in single]
+        items = [(o, a) for o, a in odd if o is not None]
+        if items:
+            shares[lang] = (sum(o == a for o, a in items), len(items))
+    return shares
+
+
+def _odd_check(feature: Feature, single: list[Question]) -> Check:
+    shares = odd_key_shares(feature, single)
+    value = ", ".join(f"{lang} {_pct(k, n)}" for lang, (k, n) in shares.items()) or "no such items"
+    judged = [k / n for k, n in shares.values() if n >= cues.ODD_MIN_ITEMS]
+    ok = all(share <= cues.MAX_ODD_KEY_SHARE for share in judged) if judged else None
+    return Check(f"key the odd one out: {feature.name}", value, f"<= {cues.MAX_ODD_KEY_SHARE:.0%} of {cues.ODD_MIN_ITEMS}+", ok)
 
 
 def _position_checks(single: list[Question]) -> list[Check]:

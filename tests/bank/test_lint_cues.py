@@ -1,0 +1,102 @@
+"""The lint's surface features: for each one, a bank whose key is the odd option out on it is flagged (per
+question and per bank), and a bank where the odd option is the key only as often as chance passes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tutor.bank import load_bank
+from tutor.bank.cues import FEATURES, MAX_ODD_KEY_SHARE
+from tutor.bank.lint import lint
+
+STEM = {"en": "A clinic has few chest radiographs and one day. What should it do?", "ko": "병원에 흉부 방사선 사진이 적고 하루가 있다. 무엇을 해야 하는가?"}
+KEY = {"en": "Freeze the backbone and fit a new head.", "ko": "백본을 동결하고 새 헤드를 맞춘다."}
+DISTRACTORS = [
+    {"en": "Retrain the whole network from scratch.", "ko": "신경망 전체를 처음부터 재훈련한다."},
+    {"en": "Replace the head with a deeper one.", "ko": "헤드를 더 깊은 것으로 바꾼다."},
+    {"en": "Lower the learning rate tenfold.", "ko": "학습률을 열 배 낮춘다."},
+]
+
+
+def _lower(t: str) -> str:
+    return t[0].lower() + t[1:]
+
+
+# feature name -> (how an option's text comes to carry it, the cue the warning names)
+CARRY = {
+    "a reason clause": (lambda t: {"en": t["en"][:-1] + " because data are scarce.", "ko": "데이터가 적기 때문에 " + t["ko"]}, "only option with a reason clause (because"),
+    "a ';' or ':' split": (lambda t: {"en": "First: " + _lower(t["en"]), "ko": "먼저: " + t["ko"]}, "only option with a ';' or ':' split (:"),
+    "parentheses": (lambda t: {"en": t["en"][:-1] + " (as planned).", "ko": t["ko"][:-1] + " (계획대로)."}, "only option with parentheses ("),
+    "a number": (lambda t: {"en": t["en"][:-1] + " for 30 epochs.", "ko": "30 에포크 동안 " + t["ko"]}, "only option with a number (30"),
+    "a hedge": (lambda t: {"en": "Usually, " + _lower(t["en"]), "ko": "대개 " + t["ko"]}, "hedges only in the key (usually"),
+    "an absolute": (lambda t: {"en": "Always " + _lower(t["en"]), "ko": "항상 " + t["ko"]}, "only option with an absolute (always"),
+    "words from the stem": (lambda t: {"en": t["en"][:-1] + " for the radiographs.", "ko": "방사선 사진으로 " + t["ko"]}, "only option with words from the stem (radiographs"),
+    "the longest text": (lambda t: {"en": t["en"][:-1] + " and then check the validation curves by hand once more before shipping.",
+                                    "ko": t["ko"] + " 그리고 출시 전에 검증 곡선을 손으로 한 번 더 확인한다."}, "much the longest"),
+    "the shortest text": (lambda t: {"en": "Stop now.", "ko": "멈춘다."}, "much the shortest"),
+}
+
+
+def _bank(tmp_path, feature: str, key_odd_every: int):
+    """12 single-answer items, the key at a rotating position; in every `key_odd_every`-th item the key alone
+    carries the feature, in the others the first distractor does."""
+    carry = CARRY[feature][0]
+    questions = []
+    for i in range(12):
+        key_odd = i % key_odd_every == 0
+        texts = [carry(KEY) if key_odd else KEY, carry(DISTRACTORS[0]) if not key_odd else DISTRACTORS[0], *DISTRACTORS[1:]]
+        keys = "ABCD"
+        order = texts[-(i % 4):] + texts[: -(i % 4)] if i % 4 else texts  # the key moves through A-D
+        answer = keys[order.index(texts[0])]
+        options = [{"key": k, "text": t, "why": {"en": "Why.", "ko": "이유."}} for k, t in zip(keys, order)]
+        questions.append({"id": f"cue-{i}", "topic": "demo", "stem": STEM, "options": options, "answer": answer,
+                          "explanation": {"en": "Because.", "ko": "왜냐하면."}})
+    (tmp_path / "topics.yaml").write_text("topics:\n  - {id: demo, title: Demo}\n", encoding="utf-8")
+    (tmp_path / "q.yaml").write_text("questions:\n" + "".join(f"  - {json.dumps(q, ensure_ascii=False)}\n" for q in questions), encoding="utf-8")
+    bank = load_bank([tmp_path], labs={})
+    assert not bank.problems, bank.problems[:3]
+    return lint(bank)
+
+
+def _row(report, feature: str):
+    return next(c for c in report.checks if c.name == f"key the odd one out: {feature}")
+
+
+def test_every_feature_has_a_biased_case():
+    assert set(CARRY) == {f.name for f in FEATURES}
+
+
+@pytest.mark.parametrize("feature", list(CARRY))
+def test_a_bank_whose_key_is_the_odd_one_out_is_flagged(tmp_path, feature):
+    report = _bank(tmp_path, feature, key_odd_every=1)
+    row = _row(report, feature)
+    assert row.ok is False and row.value == "en 12 of 12 (100 %), ko 12 of 12 (100 %)", row
+    assert report.failed
+    cue = CARRY[feature][1]
+    warned = [f for f in report.findings if cue in f.message]
+    assert len(warned) == 12, [f.message for f in report.findings][:5]
+
+
+@pytest.mark.parametrize("feature", list(CARRY))
+def test_a_bank_where_the_key_is_odd_as_often_as_chance_passes(tmp_path, feature):
+    report = _bank(tmp_path, feature, key_odd_every=4)
+    row = _row(report, feature)
+    assert row.ok is True and row.value == "en 3 of 12 (25 %), ko 3 of 12 (25 %)", row
+    assert 3 / 12 <= MAX_ODD_KEY_SHARE
+    assert len([f for f in report.findings if CARRY[feature][1] in f.message]) == 3
+
+
+def test_the_key_alone_lacking_a_feature_is_the_odd_one_out_too(tmp_path):
+    """Three distractors give a reason, the key gives none: it stands out just the same."""
+    carry = CARRY["a reason clause"][0]
+    global DISTRACTORS, KEY
+    saved = DISTRACTORS
+    try:
+        DISTRACTORS = [carry(d) for d in saved]
+        report = _bank(tmp_path, "parentheses", key_odd_every=1)  # parentheses on the key: ignore; look at reasons
+    finally:
+        DISTRACTORS = saved
+    assert _row(report, "a reason clause").value.startswith("en 12 of 12")
+    assert any("the key is the only option without a reason clause (because" in f.message for f in report.findings)

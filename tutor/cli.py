@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report cues that give answers away (FILE:LINE: message), then a summary per bank",
         description="Report the cues that let a learner answer without knowing the subject: per question "
         "(warnings) and per bank (thresholds: exit 1 when one is missed). With no PATH: the shipped bank "
-        "plus any configured extra banks, each summarised on its own.",
+        "plus any configured extra banks, each summarised on its own, and the labs' text (glossary, notes, question ids).",
     )
     lint.add_argument("paths", nargs="*", metavar="PATH", help="bank directories or YAML files, each linted as one bank")
     _bank_option(lint)
@@ -214,6 +214,13 @@ def _lint(args: argparse.Namespace) -> int:
             print(finding)
         summaries.append(render(report, display_path(target)))
         failed = failed or report.failed
+    if not args.paths:  # the default run also lints the labs' text (questions' rules: glossary, notes, ids)
+        from tutor.bank.labtext import lint_labs, render_labs
+
+        lab_findings = lint_labs(paths.lab_dirs(), bank.glossary, bank.questions.keys())
+        for finding in lab_findings:
+            print(finding)
+        summaries.append(render_labs(paths.lab_dirs(), lab_findings))
     if summaries:
         print("\n\n".join(summaries))
     return 1 if failed else 0

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tutor.bank import cues
@@ -43,6 +43,7 @@ MULTIPLE_MIN_QUESTIONS = 4
 ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b|모두 정답|위의 모든|위의 것 모두|모두 맞|모두 틀", re.IGNORECASE)
 NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트(?!북)|강의 자료", re.IGNORECASE)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+ID_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[a-z0-9]+(?:-[a-z0-9]+)+(?![A-Za-z0-9_-])")
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def _cues(value: str, english: set[str], korean: tuple[str, ...]) -> list[str]:
     return found + [k for k in korean if k in value]
 
 
-def _texts(q: Question, lang: str) -> Iterator[str]:
+def learner_texts(q: Question, lang: str) -> Iterator[str]:
     """Everything a learner reads in `lang` (when written in it)."""
-    fields = [q.stem, q.explanation, *[o.text for o in q.options], *[o.why for o in q.options]]
+    fields = [q.stem, q.explanation, *[o.text for o in q.options], *[o.why for o in q.options], q.asserts or {}]
     yield from (f[lang] for f in fields if lang in f)
 
 
@@ -102,7 +103,8 @@ def key_is_longest(q: Question) -> bool:
     return bool(keys and others) and max(keys) > max(others)
 
 
-def question_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
+def question_findings(q: Question, glossary: list[Term], ids: Collection[str] = ()) -> Iterator[str]:
+    """The warnings for one question; `ids` are the bank's question ids (none may be shown to the learner)."""
     if q.type in ("single", "multiple"):
         yield from _length_and_cue_findings(q)
     elif q.type == "true_false":
@@ -112,10 +114,8 @@ def question_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
     for o in q.options:
         if ABOVE.search(o.text["en"]) or ABOVE.search(o.text.get("ko", "")):
             yield f"option {o.key} is an 'all/none of the above' option: write a real alternative"
-    refs = sorted({m.group(0) for lang in ("en", "ko") for value in _texts(q, lang) for m in NOTES.finditer(value)})
-    if refs:
-        quoted = ", ".join(f"'{r}'" for r in refs)
-        yield f"refers to {quoted}, which the learner cannot see: state the fact (and where it was measured)"
+    texts = [value for lang in LANGUAGES for value in learner_texts(q, lang)]
+    yield from hidden_reference_findings(texts, ids)
     yield from _korean_findings(q, glossary)
     unnamed = distractors_without_misconception(q)
     if unnamed:
@@ -186,14 +186,43 @@ def _korean_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
         if not HANGUL.search(ko) and len(en.split()) >= 4:  # short names (SAM, CutMix) stay as they are
             yield f"{name} is marked Korean but is not translated"
             break
+    yield from glossary_findings(learner_texts(q, "ko"), glossary)
+
+
+def glossary_findings(korean: Iterable[str], glossary: list[Term]) -> Iterator[str]:
+    """One warning per glossary `avoid` variant found in the Korean texts (each variant once)."""
     reported: set[str] = set()
-    for value in _texts(q, "ko"):
+    for value in korean:
         for term in glossary:
             rest = value.replace(term.ko, "")  # a variant inside the preferred word is not a variant
             for variant in term.avoid:
                 if variant in rest and variant not in reported:
                     reported.add(variant)
                     yield f"Korean uses '{variant}': the glossary says '{term.ko}' ({term.en})"
+
+
+def hidden_reference_findings(texts: list[str], ids: Collection[str]) -> Iterator[str]:
+    """Text a learner reads that points at what they cannot see: the source notes, internal question ids."""
+    refs = sorted({m.group(0) for value in texts for m in NOTES.finditer(value)})
+    if refs:
+        quoted = ", ".join(f"'{r}'" for r in refs)
+        yield f"refers to {quoted}, which the learner cannot see: state the fact (and where it was measured)"
+    shown = sorted({qid for value in texts for qid in shown_ids(value, ids)})
+    if shown:
+        yield f"shows the internal question id{'s' if len(shown) > 1 else ''} {', '.join(shown)}: say what the question asks instead"
+
+
+def shown_ids(value: str, ids: Collection[str]) -> list[str]:
+    """Question ids written in `value`: ids of three or more words anywhere, shorter ones ('momentum-update')
+    only quoted or in backticks, since they can be ordinary hyphenated words ('over-augmentation')."""
+    found = []
+    for m in ID_TOKEN.finditer(value):
+        token = m.group(0)
+        if token in ids:
+            quoted = m.start() > 0 and value[m.start() - 1] in "`'\"‘“" and value[m.end():m.end() + 1] in ("`", "'", '"', "’", "”")
+            if token.count("-") >= 2 or quoted:
+                found.append(token)
+    return found
 
 
 # -- per bank -------------------------------------------------------------------------------------
@@ -276,7 +305,7 @@ def lint(bank: Bank, ids: Iterable[str] | None = None, misconceptions: Iterable[
     questions = [bank.questions[i] for i in chosen]
     report = LintReport(questions=len(questions))
     for q in questions:
-        report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary)]
+        report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary, bank.questions.keys())]
     report.checks = bank_checks(questions)
     audited = list(bank.misconceptions.entries) if misconceptions is None and ids is None else list(misconceptions or [])
     unused = unused_misconceptions(bank, audited)

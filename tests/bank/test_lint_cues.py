@@ -27,8 +27,8 @@ def _lower(t: str) -> str:
 # feature name -> (how an option's text comes to carry it, the cue the warning names)
 CARRY = {
     "a reason clause": (lambda t: {"en": t["en"][:-1] + " because data are scarce.", "ko": "데이터가 적기 때문에 " + t["ko"]}, "only option with a reason clause (because"),
-    "a ';' or ':' split": (lambda t: {"en": "First: " + _lower(t["en"]), "ko": "먼저: " + t["ko"]}, "only option with a ';' or ':' split (:"),
-    "parentheses": (lambda t: {"en": t["en"][:-1] + " (as planned).", "ko": t["ko"][:-1] + " (계획대로)."}, "only option with parentheses ("),
+    "a ';' or ':' split": (lambda t: {"en": "First: " + _lower(t["en"]), "ko": "먼저: " + t["ko"]}, "only option with a ';' or ':' split (':'"),
+    "parentheses": (lambda t: {"en": t["en"][:-1] + " (as planned).", "ko": t["ko"][:-1] + " (계획대로)."}, "only option with parentheses ('('"),
     "a number": (lambda t: {"en": t["en"][:-1] + " for 30 epochs.", "ko": "30 에포크 동안 " + t["ko"]}, "only option with a number (30"),
     "a hedge": (lambda t: {"en": "Usually, " + _lower(t["en"]), "ko": "대개 " + t["ko"]}, "hedges only in the key (usually"),
     "an absolute": (lambda t: {"en": "Always " + _lower(t["en"]), "ko": "항상 " + t["ko"]}, "only option with an absolute (always"),
@@ -39,14 +39,14 @@ CARRY = {
 }
 
 
-def _bank(tmp_path, feature: str, key_odd_every: int):
+def _bank(tmp_path, feature: str, key_odd_every: int, distractors: list[dict] = DISTRACTORS):
     """12 single-answer items, the key at a rotating position; in every `key_odd_every`-th item the key alone
     carries the feature, in the others the first distractor does."""
     carry = CARRY[feature][0]
     questions = []
     for i in range(12):
         key_odd = i % key_odd_every == 0
-        texts = [carry(KEY) if key_odd else KEY, carry(DISTRACTORS[0]) if not key_odd else DISTRACTORS[0], *DISTRACTORS[1:]]
+        texts = [carry(KEY) if key_odd else KEY, carry(distractors[0]) if not key_odd else distractors[0], *distractors[1:]]
         keys = "ABCD"
         order = texts[-(i % 4):] + texts[: -(i % 4)] if i % 4 else texts  # the key moves through A-D
         answer = keys[order.index(texts[0])]
@@ -91,12 +91,6 @@ def test_a_bank_where_the_key_is_odd_as_often_as_chance_passes(tmp_path, feature
 def test_the_key_alone_lacking_a_feature_is_the_odd_one_out_too(tmp_path):
     """Three distractors give a reason, the key gives none: it stands out just the same."""
     carry = CARRY["a reason clause"][0]
-    global DISTRACTORS, KEY
-    saved = DISTRACTORS
-    try:
-        DISTRACTORS = [carry(d) for d in saved]
-        report = _bank(tmp_path, "parentheses", key_odd_every=1)  # parentheses on the key: ignore; look at reasons
-    finally:
-        DISTRACTORS = saved
+    report = _bank(tmp_path, "parentheses", key_odd_every=1, distractors=[carry(d) for d in DISTRACTORS])
     assert _row(report, "a reason clause").value.startswith("en 12 of 12")
     assert any("the key is the only option without a reason clause (because" in f.message for f in report.findings)

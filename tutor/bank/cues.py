@@ -38,11 +38,16 @@ REASON_KO = re.compile(r"때문|(?<=[가-힣])(?:으)?므로|(?<=[가-힣])니�
 SPLIT = re.compile(r"(?<!\d)[;:](?!\d)")  # "3:1" is a ratio, not a split
 PARENS = re.compile(r"[()（）]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s?%?")
-STOP_EN = frozenset(
-    "the a an and or of to in on for with by is are be been it its this that these those what which who should would will "
-    "from at as not no more less than into each their there then when while they them you your can may one two".split()
-)
-STOP_KO = frozenset("무엇 어떤 어느 어떻 하는 한다 해야 하면 하고 있다 있는 없다 없는 이다 이는 것이 것은 그리 다음 가장 모두 또는 이것 그것".split())
+STOP_EN = frozenset({
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "is", "are",
+    "be", "been", "it", "its", "this", "that", "these", "those", "what", "which", "who", "should", "would", "will",
+    "from", "at", "as", "not", "no", "more", "less", "than", "into", "each", "their", "there", "then", "when",
+    "while", "they", "them", "you", "your", "can", "may", "one", "two",
+})
+STOP_KO = frozenset({
+    "무엇", "어떤", "어느", "어떻", "하는", "한다", "해야", "하면", "하고", "있다", "있는", "없다", "없는", "이다", "이는",
+    "것이", "것은", "그리", "다음", "가장", "모두", "또는", "이것", "그것", "이미", "아직", "다시", "매우", "너무", "더욱",
+})
 PARTICLES_KO = ("으로", "에서", "에게", "까지", "부터", "보다", "처럼", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
 
 Detector = Callable[[list[str], str, str], list[list[str]]]  # (option texts, stem, language) -> cue words per option
@@ -84,13 +89,14 @@ def _content_words(value: str, lang: str) -> dict[str, str]:
     """Normalised content word -> the word as written (plural 's' and inflections folded, roughly)."""
     if lang == "ko":
         words = {}
-        for w in HANGUL_WORD.findall(value):
+        for written in HANGUL_WORD.findall(value):
+            w = written
             for particle in PARTICLES_KO:
                 if w.endswith(particle) and len(w) > len(particle) + 1:
                     w = w[: -len(particle)]
                     break
             if len(w) >= 2 and w[:2] not in STOP_KO:
-                words.setdefault(w[:2], w)
+                words.setdefault(w[:2], written)
         return words
     words = {}
     for w in WORD.findall(value.lower()):

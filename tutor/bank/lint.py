@@ -156,7 +156,7 @@ def _odd_key_findings(q: Question) -> Iterator[str]:
             found = [odd for lang in LANGUAGES if (odd := cues.key_is_odd(q, feature, lang)) and odd.carries == carries]
             if not found:
                 continue
-            words = ", ".join(dict.fromkeys(c for odd in found for c in odd.cues))
+            words = ", ".join(dict.fromkeys(c if c[0].isalnum() else f"'{c}'" for odd in found for c in odd.cues))
             if message:
                 yield message.format(cues=words)
                 continue

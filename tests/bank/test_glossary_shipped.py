@@ -1,4 +1,4 @@
-"""One Korean word for one idea: no shipped question or lab uses a variant the glossary says to avoid.
+"""One Korean word for one idea: no shipped question, misconception or lab uses a variant the glossary says to avoid.
 
 (The app's own strings get the same check from the gettext catalogues' tests.)"""
 
@@ -22,7 +22,7 @@ def test_the_glossary_is_consistent():
         for variant in term.avoid:
             clash = [ko for ko in preferred if variant in ko.replace(term.ko, "")]
             assert not clash, f"'{variant}' (avoid, {term.en}) is inside a preferred word: {clash}"
-    for en in ("step (one optimiser update; step size: how far it moves the weights)", "task", "noise (label noise, noisy gradients)"):
+    for en in ("step / step size", "task", "noise"):
         assert en in {t.en for t in glossary}
 
 
@@ -31,6 +31,8 @@ def test_no_shipped_question_or_lab_uses_an_avoided_variant():
     found = []
     for qid, q in bank.questions.items():
         found += [f"{bank.origin[qid]}: {m}" for m in glossary_findings(learner_texts(q, "ko"), bank.glossary)]
+    for entry in bank.misconceptions:
+        found += [f"{bank.misconceptions.origin[entry.id]}: {m}" for m in glossary_findings([entry.text.get("ko", "")], bank.glossary)]
     for path in lab_files([paths.labs_dir()]):
         for item in lab_texts(path):
             if item.lang == "ko":

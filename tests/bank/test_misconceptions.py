@@ -129,9 +129,30 @@ def test_the_lint_names_distractors_without_a_misconception_and_unused_entries(t
     bare = _bank(tmp_path, question=QUESTION.replace(", misconception: dropout-fixes-underfitting", ""))
     report = lint(bare, ["q-1"])  # only these questions: no catalogue entry is audited unless named
     assert [f.message for f in report.findings] == [
-        "option A names no misconception: add `misconception: ID` (an entry of questions/misconceptions.yaml) for the wrong belief each distractor stands for"
+        "option A names no misconception: add `misconception: ID` for the wrong belief each stands for (from questions/misconceptions.yaml)"
     ]
     checks = {c.name: c for c in report.checks}
     assert (checks["distractors without a misconception"].value, checks["distractors without a misconception"].ok) == ("1 of 1 (100 %)", False)
     assert "misconceptions named by no distractor" not in checks
     assert report.failed
+
+
+def test_catalogue_text_is_linted_like_question_text(tmp_path):
+    from tutor.bank.lint import lint
+
+    (tmp_path / "glossary.yaml").write_text("terms:\n  - {en: task, ko: 작업, avoid: [과제]}\n", encoding="utf-8")
+    catalogue = CATALOGUE.replace("드롭아웃이 과소적합을 고친다.", "드롭아웃이 이 과제의 과소적합을 고친다.").replace(
+        "ko: 큰 모델이 적은 데이터를 메운다.", "ko: As the notes say.")
+    messages = [str(f).rsplit("/", 1)[-1] for f in lint(_bank(tmp_path, catalogue=catalogue)).findings]
+    assert "misconceptions.yaml:2: Korean uses '과제': the glossary says '작업' (task)" in messages
+    assert "misconceptions.yaml:5: misconception 'bigger-model-fixes-small-data' is marked Korean but is not translated" in messages
+    assert any(m.startswith("misconceptions.yaml:5: refers to 'the notes'") for m in messages)
+
+
+def test_asserts_is_one_short_line(tmp_path):
+    from tutor.bank.lint import MAX_ASSERTS, lint
+
+    long = "x " * MAX_ASSERTS
+    bank = _bank(tmp_path, question=QUESTION.replace("Low and close accuracies mean bias.", long.strip()))
+    assert any(f.message.startswith("'asserts' (en) is one line of at most 200 characters") for f in lint(bank).findings)
+    assert not any("'asserts'" in f.message for f in lint(_bank(tmp_path)).findings)

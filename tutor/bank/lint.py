@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from tutor.bank import cues
 from tutor.bank.cues import ABSOLUTES_EN, ABSOLUTES_KO, FEATURES, WORD, Feature
 from tutor.bank.loader import Bank
-from tutor.bank.schema import LANGUAGES, Question, Term
+from tutor.bank.schema import LANGUAGES, Misconception, Question, Term
 
 LONGEST_FACTOR = 1.5  # a key at least this many times the longest distractor is "much the longest"
 MAX_KEY_LONGEST = 0.25  # share of single/multiple questions whose key is strictly the longest option
@@ -39,6 +39,7 @@ POSITION_MIN_QUESTIONS = 10  # per option count, below this the position shares 
 TRUE_SHARE = (0.40, 0.60)
 TRUE_FALSE_MIN_QUESTIONS = 5
 MULTIPLE_MIN_QUESTIONS = 4
+MAX_ASSERTS = 200  # characters: a lab page shows `asserts:` as one line
 
 ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b|모두 정답|위의 모든|위의 것 모두|모두 맞|모두 틀", re.IGNORECASE)
 NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트(?!북)|강의 자료", re.IGNORECASE)
@@ -114,13 +115,17 @@ def question_findings(q: Question, glossary: list[Term], ids: Collection[str] = 
     for o in q.options:
         if ABOVE.search(o.text["en"]) or ABOVE.search(o.text.get("ko", "")):
             yield f"option {o.key} is an 'all/none of the above' option: write a real alternative"
+    for lang, value in (q.asserts or {}).items():
+        if "\n" in value or len(value) > MAX_ASSERTS:
+            yield f"'asserts' ({lang}) is one line of at most {MAX_ASSERTS} characters: the question's central claim, not its explanation"
+            break
     texts = [value for lang in LANGUAGES for value in learner_texts(q, lang)]
     yield from hidden_reference_findings(texts, ids)
     yield from _korean_findings(q, glossary)
     unnamed = distractors_without_misconception(q)
     if unnamed:
         yield (f"option{'s' if len(unnamed) > 1 else ''} {', '.join(unnamed)} name{'' if len(unnamed) > 1 else 's'} no misconception: "
-               "add `misconception: ID` (an entry of questions/misconceptions.yaml) for the wrong belief each distractor stands for")
+               "add `misconception: ID` for the wrong belief each stands for (from questions/misconceptions.yaml)")
 
 
 def distractors_without_misconception(q: Question) -> list[str]:
@@ -308,11 +313,24 @@ def lint(bank: Bank, ids: Iterable[str] | None = None, misconceptions: Iterable[
         report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary, bank.questions.keys())]
     report.checks = bank_checks(questions)
     audited = list(bank.misconceptions.entries) if misconceptions is None and ids is None else list(misconceptions or [])
-    unused = unused_misconceptions(bank, audited)
-    report.findings += [Finding(bank.misconceptions.origin[m], f"misconception '{m}' is named by no distractor: name it, or drop the entry") for m in unused]
+    audited = [m for m in audited if m in bank.misconceptions]
+    unused = set(unused_misconceptions(bank, audited))
+    for m in audited:
+        messages = list(misconception_findings(bank.misconceptions.entries[m], bank.glossary, bank.questions.keys()))
+        if m in unused:
+            messages.append(f"misconception '{m}' is named by no distractor: name it, or drop the entry")
+        report.findings += [Finding(bank.misconceptions.origin[m], message) for message in messages]
     if audited:
         report.checks.append(Check("misconceptions named by no distractor", _pct(len(unused), len(audited)), "reported", None))
     return report
+
+
+def misconception_findings(entry: Misconception, glossary: list[Term], ids: Collection[str]) -> Iterator[str]:
+    """A catalogue entry is shown to learners (the tutor names the belief it sees): the questions' text rules."""
+    if not HANGUL.search(entry.text.get("ko", "")):
+        yield f"misconception '{entry.id}' is marked Korean but is not translated"
+    yield from hidden_reference_findings(list(entry.text.values()), ids)
+    yield from glossary_findings([entry.text.get("ko", "")], glossary)
 
 
 def unused_misconceptions(bank: Bank, audited: list[str]) -> list[str]:

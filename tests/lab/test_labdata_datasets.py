@@ -74,6 +74,8 @@ def test_fractals_dataset_new_classes():
     ds = datasets.load("fractals", size=32, classes=4, per_class=30)
     assert ds.x.shape == (120, 1, 32, 32) and len(ds.classes) == 4
     _check_splits(ds, {"train": 80, "val": 20, "test": 20})
+    with pytest.raises(LabError, match="jitter must be between"):
+        datasets.load("fractals", size=16, classes=2, per_class=12, jitter=0.9)
     with pytest.raises(LabError, match="differ from the source"):
         datasets.load("fractals", seed=datasets.fractals.SOURCE_SEED)
 

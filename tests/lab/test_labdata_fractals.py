@@ -46,3 +46,18 @@ def test_the_check_catches_a_copied_class():
         fractals.check_distinct([jittered], source)
     with pytest.raises(ValueError):
         fractals.new_classes(3, seed=fractals.SOURCE_SEED)
+
+
+def test_a_wider_jitter_spreads_a_class_more():
+    """`jitter_sd` (the fractals dataset's `jitter` option) makes the images of one class differ more."""
+    cls = fractals.sample_classes(1, seed=5)
+
+    def spread(sd: float) -> float:
+        x, _ = fractals.render(cls, 12, size=32, seed=3, jitter_sd=sd)
+        flat = x.reshape(len(x), -1).astype(np.float64)
+        return float(np.mean(np.abs(flat - flat.mean(axis=0))))
+
+    assert spread(0.15) > spread(fractals.JITTER)
+    default, _ = fractals.render(cls, 4, size=32, seed=3)
+    same, _ = fractals.render(cls, 4, size=32, seed=3, jitter_sd=fractals.JITTER)
+    assert np.array_equal(default, same)  # the default is the old generator, image for image

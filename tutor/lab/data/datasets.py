@@ -10,7 +10,7 @@ and every run; they are disjoint. `train` is the pool labs sample their training
 | elpv | 2: ok / defective (probability >= 0.5) | 2,624 solar-cell EL images | 500 | 324 | 1,800 |
 | digits | 10 (scikit-learn 8x8 handwriting, upsampled) | 1,797 | 500 | 300 | 997 |
 | fractal-source | 100 IFS classes (the pretraining source) | 100 x 200 | 20 / class | 20 / class | 160 / class |
-| fractals | `classes` (10) NEW IFS classes, never in pretraining | classes x `per_class` (150) | 25 / class | 25 / class | rest |
+| fractals | `classes` (10) NEW IFS classes, never in pretraining (`jitter`: per-image spread, 0.04) | classes x `per_class` (150) | 25 / class | 25 / class | rest |
 | folder | one per sub-folder of `path` | all images found | 20 % | 10 % | rest |
 | oxford-pet | 37 breeds (`species="cat"`: 12, `"dog"`: 25) | torchvision download | official test | 10 % of trainval | rest |
 
@@ -186,11 +186,12 @@ def _build_fractal_source(size: int, classes: int, per_class: int, seed: int) ->
     return {"x": x, "y": y, "classes": np.array([f"ifs-{seed}-{i:03d}" for i in range(classes)]), **_split_arrays(splits)}
 
 
-def _build_fractals(size: int, classes: int, per_class: int, seed: int, source_classes: int, source_seed: int) -> dict[str, np.ndarray]:
+def _build_fractals(size: int, classes: int, per_class: int, seed: int, source_classes: int, source_seed: int,
+                    jitter: float = fractals.JITTER) -> dict[str, np.ndarray]:
     source = fractals.source_classes(source_classes, source_seed)
     new = fractals.sample_classes(classes, seed, exclude=source)
     worst = fractals.check_distinct(new, source)
-    x, y = fractals.render(new, per_class, size=size, seed=seed + 1)
+    x, y = fractals.render(new, per_class, size=size, seed=seed + 1, jitter_sd=jitter)
     held = max(1, per_class // 6)
     splits = _per_class_splits(y, classes, test=held, val=held)
     return {"x": x, "y": y, "classes": np.array([f"ifs-{seed}-{i:03d}" for i in range(classes)]),
@@ -301,14 +302,19 @@ def _spec(name: str, size: int, options: dict) -> tuple[dict, object, str]:
         key |= {"classes": c, "per_class": p, "seed": s, "generator": fractals.VERSION}
         return key, lambda: _build_fractal_source(size, c, p, s), FRACTAL_LICENSE
     if name == "fractals":
-        only("classes", "per_class", "seed", "source_classes", "source_seed")
+        only("classes", "per_class", "seed", "source_classes", "source_seed", "jitter")
         c, p = int(options.get("classes", 10)), int(options.get("per_class", 150))
+        jitter = float(options.get("jitter", fractals.JITTER))
+        if not 0.0 <= jitter <= 0.5:
+            raise LabError("dataset 'fractals': jitter must be between 0 and 0.5 (the default is 0.04)")
         s = int(options.get("seed", fractals.NEW_CLASS_SEED))
         sc, ss = int(options.get("source_classes", 100)), int(options.get("source_seed", fractals.SOURCE_SEED))
         if s == ss:
             raise LabError("dataset 'fractals': seed must differ from the source seed (new classes must be new)")
         key |= {"classes": c, "per_class": p, "seed": s, "source_classes": sc, "source_seed": ss, "generator": fractals.VERSION}
-        return key, lambda: _build_fractals(size, c, p, s, sc, ss), FRACTAL_LICENSE
+        if jitter != fractals.JITTER:  # the default keeps its old cache key
+            key |= {"jitter": jitter}
+        return key, lambda: _build_fractals(size, c, p, s, sc, ss, jitter), FRACTAL_LICENSE
     if name == "folder":
         only("path")
         if "path" not in options:

@@ -151,9 +151,16 @@ def sample_classes(n: int, seed: int, *, exclude: list[IFSClass] | None = None, 
     return kept
 
 
+JITTER = 0.04  # default sd of the per-image relative perturbation of every IFS coefficient
+
+
 def render(classes: list[IFSClass], per_class: int, *, size: int = 64, seed: int = 0, jitter: bool = True,
-           points: int = 600, iters: int = 24, burn: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    """`per_class` jittered images of every class: (uint8 images (N, size, size), int64 labels (N,))."""
+           points: int = 600, iters: int = 24, burn: int = 6, jitter_sd: float = JITTER) -> tuple[np.ndarray, np.ndarray]:
+    """`per_class` jittered images of every class: (uint8 images (N, size, size), int64 labels (N,)).
+
+    `jitter_sd` sets how far an image's maps stray from its class's (relative sd of every coefficient, and
+    the sd of the offsets): 0.04 keeps a class tight; 0.1-0.2 makes classes overlap, so that a near-domain
+    target is no longer separable at a glance (labs that need one off the accuracy ceiling)."""
     rng = np.random.default_rng(seed)
     # more points for bigger images so the density stays comparable
     points = int(points * max(1.0, (size / 64) ** 2))
@@ -161,8 +168,8 @@ def render(classes: list[IFSClass], per_class: int, *, size: int = 64, seed: int
     for label, cls in enumerate(classes):
         coefs = np.repeat(cls.coefs[None], per_class, axis=0)
         if jitter:
-            coefs = coefs * (1 + rng.normal(0, 0.04, size=coefs.shape))
-            coefs[..., 4:] += rng.normal(0, 0.04, size=coefs[..., 4:].shape)
+            coefs = coefs * (1 + rng.normal(0, jitter_sd, size=coefs.shape))
+            coefs[..., 4:] += rng.normal(0, jitter_sd, size=coefs[..., 4:].shape)
             scale = rng.uniform(0.7, 0.95, size=per_class)
             shift = rng.uniform(-1, 1, size=(per_class, 2)) * ((1 - scale) / 2)[:, None]
             flip = rng.random(per_class) < 0.5

@@ -72,7 +72,7 @@ def test_every_feature_has_a_biased_case():
 def test_a_bank_whose_key_is_the_odd_one_out_is_flagged(tmp_path, feature):
     report = _bank(tmp_path, feature, key_odd_every=1)
     row = _row(report, feature)
-    assert row.ok is False and row.value == "en 12 of 12 (100 %), ko 12 of 12 (100 %)", row
+    assert row.ok is False and row.value == "en 12 of 12 (100.0 %), ko 12 of 12 (100.0 %)", row
     assert report.failed
     cue = CARRY[feature][1]
     warned = [f for f in report.findings if cue in f.message]
@@ -83,7 +83,7 @@ def test_a_bank_whose_key_is_the_odd_one_out_is_flagged(tmp_path, feature):
 def test_a_bank_where_the_key_is_odd_as_often_as_chance_passes(tmp_path, feature):
     report = _bank(tmp_path, feature, key_odd_every=4)
     row = _row(report, feature)
-    assert row.ok is True and row.value == "en 3 of 12 (25 %), ko 3 of 12 (25 %)", row
+    assert row.ok is True and row.value == "en 3 of 12 (25.0 %), ko 3 of 12 (25.0 %)", row
     assert 3 / 12 <= MAX_ODD_KEY_SHARE
     assert len([f for f in report.findings if CARRY[feature][1] in f.message]) == 3
 
@@ -94,3 +94,12 @@ def test_the_key_alone_lacking_a_feature_is_the_odd_one_out_too(tmp_path):
     report = _bank(tmp_path, "parentheses", key_odd_every=1, distractors=[carry(d) for d in DISTRACTORS])
     assert _row(report, "a reason clause").value.startswith("en 12 of 12")
     assert any("the key is the only option without a reason clause (because" in f.message for f in report.findings)
+
+
+def test_a_share_just_over_the_limit_reads_as_over_it(monkeypatch):
+    """5 of 11 is 45.5 %: it fails, and the summary does not round it to an innocent-looking 45 %."""
+    from tutor.bank import lint as lint_module
+
+    monkeypatch.setattr(lint_module, "odd_key_shares", lambda feature, single: {"en": (5, 11), "ko": (4, 11)})
+    check = lint_module._odd_check(FEATURES[0], [])
+    assert (check.value, check.ok) == ("en 5 of 11 (45.5 %), ko 4 of 11 (36.4 %)", False)

@@ -279,7 +279,8 @@ def odd_key_shares(feature: Feature, single: list[Question]) -> dict[str, tuple[
 
 def _odd_check(feature: Feature, single: list[Question]) -> Check:
     shares = odd_key_shares(feature, single)
-    value = ", ".join(f"{lang} {_pct(k, n)}" for lang, (k, n) in shares.items()) or "no such items"
+    # One decimal: "45 %" must not hide a 45.5 % that fails.
+    value = ", ".join(f"{lang} {k} of {n} ({100 * k / n:.1f} %)" for lang, (k, n) in shares.items()) or "no such items"
     judged = [k / n for k, n in shares.values() if n >= cues.ODD_MIN_ITEMS]
     ok = all(share <= cues.MAX_ODD_KEY_SHARE for share in judged) if judged else None
     return Check(f"key the odd one out: {feature.name}", value, f"<= {cues.MAX_ODD_KEY_SHARE:.0%} of {cues.ODD_MIN_ITEMS}+", ok)

@@ -125,6 +125,7 @@ def test_the_lint_names_distractors_without_a_misconception_and_unused_entries(t
     checks = {c.name: c for c in report.checks}
     assert (checks["distractors without a misconception"].value, checks["distractors without a misconception"].ok) == ("0 of 1 (0 %)", True)
     assert checks["misconceptions named by no distractor"].value == "1 of 2 (50 %)"
+    assert checks["misconceptions shared by 2+ distractors"].value == "0 of 2 (0 %)"
 
     bare = _bank(tmp_path, question=QUESTION.replace(", misconception: dropout-fixes-underfitting", ""))
     report = lint(bare, ["q-1"])  # only these questions: no catalogue entry is audited unless named

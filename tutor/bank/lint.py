@@ -323,6 +323,9 @@ def lint(bank: Bank, ids: Iterable[str] | None = None, misconceptions: Iterable[
         report.findings += [Finding(bank.misconceptions.origin[m], message) for message in messages]
     if audited:
         report.checks.append(Check("misconceptions named by no distractor", _pct(len(unused), len(audited)), "reported", None))
+        named = Counter(o.misconception for q in bank.questions.values() for o in q.options if o.misconception)
+        shared = sum(named[m] >= 2 for m in audited)
+        report.checks.append(Check("misconceptions shared by 2+ distractors", _pct(shared, len(audited)), "reported", None))
     return report
 
 

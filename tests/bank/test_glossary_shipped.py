@@ -7,7 +7,8 @@ from __future__ import annotations
 from tutor import paths
 from tutor.bank import load_bank
 from tutor.bank.labtext import lab_files, lab_texts
-from tutor.bank.lint import glossary_findings, learner_texts
+from tutor.bank.lint import learner_texts
+from tutor.bank.textrules import glossary_findings
 
 
 def _shipped():

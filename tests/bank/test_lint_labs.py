@@ -6,8 +6,9 @@ from __future__ import annotations
 from tutor import paths
 from tutor.bank import load_bank
 from tutor.bank.labtext import lab_texts, lint_labs
-from tutor.bank.lint import lint, shown_ids
+from tutor.bank.lint import lint
 from tutor.bank.schema import Term
+from tutor.bank.textrules import shown_ids
 from tutor.cli import main
 
 GLOSSARY = [Term(en="task", ko="작업", avoid=["과제"]), Term(en="noise", ko="노이즈", avoid=["잡음"])]

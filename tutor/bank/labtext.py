@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from tutor import yamlsrc
-from tutor.bank.lint import Finding, glossary_findings, hidden_reference_findings
+from tutor.bank.lint import Finding
 from tutor.bank.loader import display_path
 from tutor.bank.schema import LANGUAGES, Term
+from tutor.bank.textrules import glossary_findings, hidden_reference_findings
 
 TEXT_KEYS = frozenset({"title", "summary", "look_at", "label", "says"})  # plain text (English) when not {en, ko}
 INTERNAL_KEYS = frozenset({"questions"})  # the question ids a lab backs: never shown

@@ -31,6 +31,7 @@ from tutor.bank import cues
 from tutor.bank.cues import ABSOLUTES_EN, ABSOLUTES_KO, FEATURES, WORD, Feature
 from tutor.bank.loader import Bank
 from tutor.bank.schema import LANGUAGES, Misconception, Question, Term
+from tutor.bank.textrules import HANGUL, glossary_findings, hidden_reference_findings
 
 LONGEST_FACTOR = 1.5  # a key at least this many times the longest distractor is "much the longest"
 MAX_KEY_LONGEST = 0.25  # share of single/multiple questions whose key is strictly the longest option
@@ -42,9 +43,6 @@ MULTIPLE_MIN_QUESTIONS = 4
 MAX_ASSERTS = 200  # characters: a lab page shows `asserts:` as one line
 
 ABOVE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b|모두 정답|위의 모든|위의 것 모두|모두 맞|모두 틀", re.IGNORECASE)
-NOTES = re.compile(r"\bthe (course |lecture |source )?notes\b|\bseeds?/\d|노트(?!북)|강의 자료", re.IGNORECASE)
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-ID_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[a-z0-9]+(?:-[a-z0-9]+)+(?![A-Za-z0-9_-])")
 
 
 @dataclass(frozen=True)
@@ -194,42 +192,6 @@ def _korean_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
     yield from glossary_findings(learner_texts(q, "ko"), glossary)
 
 
-def glossary_findings(korean: Iterable[str], glossary: list[Term]) -> Iterator[str]:
-    """One warning per glossary `avoid` variant found in the Korean texts (each variant once)."""
-    reported: set[str] = set()
-    for value in korean:
-        for term in glossary:
-            rest = value.replace(term.ko, "")  # a variant inside the preferred word is not a variant
-            for variant in term.avoid:
-                if variant in rest and variant not in reported:
-                    reported.add(variant)
-                    yield f"Korean uses '{variant}': the glossary says '{term.ko}' ({term.en})"
-
-
-def hidden_reference_findings(texts: list[str], ids: Collection[str]) -> Iterator[str]:
-    """Text a learner reads that points at what they cannot see: the source notes, internal question ids."""
-    refs = sorted({m.group(0) for value in texts for m in NOTES.finditer(value)})
-    if refs:
-        quoted = ", ".join(f"'{r}'" for r in refs)
-        yield f"refers to {quoted}, which the learner cannot see: state the fact (and where it was measured)"
-    shown = sorted({qid for value in texts for qid in shown_ids(value, ids)})
-    if shown:
-        yield f"shows the internal question id{'s' if len(shown) > 1 else ''} {', '.join(shown)}: say what the question asks instead"
-
-
-def shown_ids(value: str, ids: Collection[str]) -> list[str]:
-    """Question ids written in `value`: ids of three or more words anywhere, shorter ones ('momentum-update')
-    only quoted or in backticks, since they can be ordinary hyphenated words ('over-augmentation')."""
-    found = []
-    for m in ID_TOKEN.finditer(value):
-        token = m.group(0)
-        if token in ids:
-            quoted = m.start() > 0 and value[m.start() - 1] in "`'\"‘“" and value[m.end():m.end() + 1] in ("`", "'", '"', "’", "”")
-            if token.count("-") >= 2 or quoted:
-                found.append(token)
-    return found
-
-
 # -- per bank -------------------------------------------------------------------------------------
 
 
@@ -314,19 +276,29 @@ def lint(bank: Bank, ids: Iterable[str] | None = None, misconceptions: Iterable[
         report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary, bank.questions.keys())]
     report.checks = bank_checks(questions)
     audited = list(bank.misconceptions.entries) if misconceptions is None and ids is None else list(misconceptions or [])
-    audited = [m for m in audited if m in bank.misconceptions]
+    findings, checks = _catalogue_lint(bank, [m for m in audited if m in bank.misconceptions])
+    report.findings += findings
+    report.checks += checks
+    return report
+
+
+def _catalogue_lint(bank: Bank, audited: list[str]) -> tuple[list[Finding], list[Check]]:
+    """The catalogue entries `audited`: each one's text, whether a distractor names it, how many share one."""
+    if not audited:
+        return [], []
     unused = set(unused_misconceptions(bank, audited))
+    findings = []
     for m in audited:
         messages = list(misconception_findings(bank.misconceptions.entries[m], bank.glossary, bank.questions.keys()))
         if m in unused:
             messages.append(f"misconception '{m}' is named by no distractor: name it, or drop the entry")
-        report.findings += [Finding(bank.misconceptions.origin[m], message) for message in messages]
-    if audited:
-        report.checks.append(Check("misconceptions named by no distractor", _pct(len(unused), len(audited)), "reported", None))
-        named = Counter(o.misconception for q in bank.questions.values() for o in q.options if o.misconception)
-        shared = sum(named[m] >= 2 for m in audited)
-        report.checks.append(Check("misconceptions shared by 2+ distractors", _pct(shared, len(audited)), "reported", None))
-    return report
+        findings += [Finding(bank.misconceptions.origin[m], message) for message in messages]
+    named = Counter(o.misconception for q in bank.questions.values() for o in q.options if o.misconception)
+    shared = sum(named[m] >= 2 for m in audited)
+    return findings, [
+        Check("misconceptions named by no distractor", _pct(len(unused), len(audited)), "reported", None),
+        Check("misconceptions shared by 2+ distractors", _pct(shared, len(audited)), "reported", None),
+    ]
 
 
 def misconception_findings(entry: Misconception, glossary: list[Term], ids: Collection[str]) -> Iterator[str]:

@@ -103,3 +103,14 @@ def test_a_share_just_over_the_limit_reads_as_over_it(monkeypatch):
     monkeypatch.setattr(lint_module, "odd_key_shares", lambda feature, single: {"en": (5, 11), "ko": (4, 11)})
     check = lint_module._odd_check(FEATURES[0], [])
     assert (check.value, check.ok) == ("en 5 of 11 (45.5 %), ko 4 of 11 (36.4 %)", False)
+
+
+def test_stem_words_match_across_endings():
+    from tutor.bank.cues import _content_words
+
+    def shared(a: str, b: str) -> set[str]:
+        return set(_content_words(a, "en")) & set(_content_words(b, "en"))
+
+    assert shared("Train the model on images.", "The training image set") == {"train", "imag"}
+    assert shared("Freeze the features.", "A frozen feature extractor") == {"featur"}
+    assert shared("What should it do?", "Which would it choose?") == set()  # function words are not shared

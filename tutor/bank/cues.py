@@ -101,8 +101,18 @@ def _content_words(value: str, lang: str) -> dict[str, str]:
     words = {}
     for w in WORD.findall(value.lower()):
         if len(w) >= 4 and w not in STOP_EN:
-            words.setdefault(w.removesuffix("s")[:6], w)
+            words.setdefault(_stem(w), w)
     return words
+
+
+def _stem(word: str) -> str:
+    """A rough English stem: one common ending dropped, then the first six letters (training/trained/train,
+    images/image, features/feature)."""
+    for ending in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    return word[:6]
 
 
 def _shared_with_stem(texts: list[str], stem: str, lang: str) -> list[list[str]]:

@@ -216,7 +216,7 @@ async def test_real_tiny_lab_runs_to_its_verdict_then_cancel(tiny_bank, store, d
         claims = content_text(lab.query_one("#lab-claims"))
         assert "result.json" in claims and "curves.png" in claims
         [run] = labruns.runs(store)
-        assert run.status == "finished" and run.verdict == lab.result["verdict"] and run.seeds == [0, 1]
+        assert run.status == "finished" and run.verdict == lab.result.verdict and run.seeds == [0, 1]
         assert run.versions["torch"] and Path(run.out_dir, "result.json").is_file()
         await pilot.press("r")
         await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1, timeout=240)
@@ -434,6 +434,8 @@ async def test_a_claim_not_shown_says_why_in_korean(tiny_bank, store, demo_labs)
         margin = {"mean": 0.024, "sd": 0.043, "lower": -0.005, "per_seed": [0.01] * 8}
         claim = {"text": "many.val_acc > few.val_acc", "holds": False, "opposite_holds": False,
                  "numbers": {"margin": margin, "min_effect": 0.01, "needed": 0.01, "seeds": 8, "seeds_to_show": 27}}
-        group = lab._claims_text({"claims": [claim], "verdict": "inconclusive"}, None)
+        from tutor.lab.result import LabResult
+
+        group = lab._claims_text(LabResult.model_validate({"lab": "demo-lab", "claims": [claim], "verdict": "inconclusive"}), None)
         shown = " ".join(str(part) for part in group.renderables)
         assert "보이지 않은 이유" in shown and "시드 약 27개" in shown and "why" not in shown

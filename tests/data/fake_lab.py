@@ -27,6 +27,7 @@ from tutor.lab.events import (
     SeedFinished,
     Stage,
 )
+from tutor.lab.result import ClaimOutcome, LabResult, Stats
 from tutor.lab.spec import load_lab
 from tutor.study.labtime import epochs_per_seed
 
@@ -59,12 +60,12 @@ def main() -> int:
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     arms: dict[str, dict] = {}
 
-    def result(status: str, verdict: str) -> dict:
-        return {"lab": lab.id, "title": lab.title(), "lab_file": lab.path, "profile": profile, "status": status, "device": "cpu",
+    def result(status: str, verdict: str) -> LabResult:
+        return LabResult.model_validate({"lab": lab.id, "title": lab.title(), "lab_file": lab.path, "profile": profile, "status": status, "device": "cpu",
                 "seeds": seeds, "versions": {"torch": "fake", "torchvision": "fake", "tutor": "fake", "python": "3"},
                 "arms": arms, "show": [], "claims": claims, "claims_not_run": [], "verdict": verdict,
                 "timings": {"total_s": 0.1}, "started_at": started,
-                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
 
     def emit(event) -> None:
         print(event.to_json(), flush=True)
@@ -90,13 +91,14 @@ def main() -> int:
             arms[name] = {"val_acc": {"mean": sum(vals) / len(vals), "sd": 0.007, "per_seed": vals},
                           "train_acc": {"mean": sum(vals) / len(vals) + 0.1, "sd": 0.007, "per_seed": [v + 0.1 for v in vals]},
                           "seconds": {"mean": delay * total, "sd": 0.0, "per_seed": [delay * total] * len(seeds)}}
-            emit(ArmFinished(arm=name, metrics=arms[name], seconds=delay * total * len(seeds)))
+            emit(ArmFinished(arm=name, metrics={k: Stats(**v) for k, v in arms[name].items()}, seconds=delay * total * len(seeds)))
         for claim in lab.claims:
             numbers = {"margin": {"mean": 0.2, "sd": 0.0, "per_seed": [0.2] * len(seeds)}, "needed": 0.0, "seeds": len(seeds)}
-            claims.append({"text": claim.text, "says": None, "holds": True, "opposite_holds": False, "numbers": numbers})
-            emit(ClaimResult(text=claim.text, holds=True, opposite_holds=False, numbers=numbers))
+            outcome = ClaimOutcome(text=claim.text, says=claim.says, backs=list(claim.backs), holds=True, numbers=numbers)
+            claims.append(outcome.model_dump())
+            emit(ClaimResult(claim=outcome))
         files = write_files(out) if out else []
-        emit(LabFinished(result=result("finished", "reproduced"), verdict="reproduced", out=out, files=files))
+        emit(LabFinished(result=result("finished", "reproduced"), out=out, files=files))
     except KeyboardInterrupt:
         emit(Cancelled(reason="interrupted", result=result("cancelled", "cancelled"), out=None, files=[]))
         return 130

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from tutor.lab import events
+from tutor.lab.result import ClaimOutcome, LabResult
 from tutor.lab.spec.claims import ClaimSyntaxError, check_refs, parse_claim
 from tutor.lab.verdict.rule import judge, mean_sd, verdict
 
@@ -115,8 +116,8 @@ def test_events_round_trip_as_json_lines():
     items = [
         events.LabStarted(lab="x", title="X", profile="quick", device="cpu", seeds=[0, 1], arms={"a": "A"}, epochs={"a": 2}),
         events.EpochEnd(arm="a", seed=0, epoch=1, epochs=2, train_acc=0.5, train_loss=1.0, val_acc=0.4, val_loss=1.2),
-        events.ClaimResult(text="a.val_acc > 0", holds=False, opposite_holds=False, numbers={"margin": {"sd": float("nan")}}),
-        events.Cancelled(reason="interrupted", result={"verdict": "cancelled"}),
+        events.ClaimResult(claim=ClaimOutcome(text="a.val_acc > 0", backs=["q1"], numbers={"margin": {"sd": float("nan")}})),
+        events.Cancelled(reason="interrupted", result=LabResult(lab="x", status="cancelled", verdict="cancelled")),
     ]
     for e in items:
         line = e.to_json()
@@ -124,6 +125,8 @@ def test_events_round_trip_as_json_lines():
         back = events.from_json(line)
         assert type(back) is type(e) and back.kind == e.kind
         assert json.loads(line)["event"] == e.kind
+    assert events.from_json(items[2].to_json()).claim.backs == ["q1"]  # the typed records come back typed
+    assert events.from_json(items[3].to_json()).result.verdict == "cancelled"
 
 
 # ---------------------------------------------------------------- hostile claims (issue 12)

@@ -208,8 +208,10 @@ def test_report_escapes_lab_text(tmp_path):
     report.handle(events.LabStarted(lab=lab.id, title=lab.title(), profile="quick", device="cpu", seeds=[0, 1],
                                     arms={n: "" for n in lab.arm_names}, epochs={n: 1 for n in lab.arm_names}, out=None))
     report.stop()
-    lines = claim_lines({"claims": [{"text": lab.claims[0].text, "holds": True, "opposite_holds": False,
-                                     "says": "x", "margin": {}}]}, {lab.claims[0].text: lab.claim_says[0]["en"]})
+    from tutor.lab.result import ClaimOutcome, LabResult
+
+    claim = lab.claims[0]
+    lines = claim_lines(LabResult(lab=lab.id, claims=[ClaimOutcome(text=claim.text, says=claim.says, holds=True)]))
     Console(file=buf, width=120).print("\n".join(lines[:2]))
     out = buf.getvalue()
     assert "\x1b" not in out and "\x07" not in out

@@ -91,7 +91,7 @@ def test_run_lab_end_to_end_writes_result_and_png(weights, tmp_path):
     assert first["numbers"]["margin"]["per_seed"] == [40, 40]
     assert result["verdict"] in {"reproduced", "inconclusive", "contradicted"}
     pngs = sorted(p.name for p in out.glob("*.png"))
-    assert pngs == ["accuracy.png", "curves.png"]
+    assert pngs == ["accuracy.png", "claims.png", "curves.png"]
     assert all((out / p).stat().st_size > 5000 for p in pngs)
 
 
@@ -103,7 +103,7 @@ def test_reversed_claim_is_not_reproduced(weights, tmp_path):
     final = list(run_lab(lab, arms=["few", "many"], write=False))[-1]
     assert final.kind == "lab_finished"
     assert final.verdict == "contradicted"
-    assert final.result["claims"][0]["opposite_holds"] is True
+    assert final.result.claims[0].opposite_holds is True and final.result.claims[0].status == "opposite"
 
 
 def test_frozen_features_are_cached_and_reused(weights):
@@ -150,7 +150,7 @@ def test_interrupt_during_feature_extraction_leaves_no_cache_entry(weights, tmp_
     out = tmp_path / "interrupted"
     seen = list(run_lab(lab, out=out))
     assert calls["n"] == 1
-    assert seen[-1].kind == "cancelled" and seen[-1].result["status"] == "cancelled"
+    assert seen[-1].kind == "cancelled" and seen[-1].result.status == "cancelled"
     folder = paths.cache_dir() / "features"
     assert not folder.exists() or not any(folder.iterdir())  # no entry, no temporary file
     assert json.loads((out / "result.json").read_text())["verdict"] == "cancelled"

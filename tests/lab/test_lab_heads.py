@@ -103,6 +103,7 @@ def test_params_counts_what_the_optimiser_trains():
 def test_params_plot_puts_each_arm_at_its_parameter_count(tmp_path):
     from tutor.lab.kinds.heads import plot as write_params_plot
     from tutor.lab.report.plots import _plt
+    from tutor.lab.result import LabResult
 
     def arm(p, tr, va):
         return {"params": {"mean": p, "sd": 0.0}, "train_acc": {"mean": tr, "sd": 0.0}, "val_acc": {"mean": va, "sd": 0.01}}
@@ -110,9 +111,9 @@ def test_params_plot_puts_each_arm_at_its_parameter_count(tmp_path):
     result = {"lab": "t", "title": "t", "seeds": [0, 1, 2], "show": ["params"],
               "arms": {"gap": arm(5160, 1.0, 0.93), "flat": arm(81960, 1.0, 0.8), "big": arm(1.2e6, 1.0, 0.92),
                        "big_bn": arm(1.2e6, 1.0, 0.94)}}
-    files = write_params_plot(result, tmp_path, _plt())
+    files = write_params_plot(LabResult.model_validate(result), tmp_path, _plt())
     assert files == [tmp_path / "params.png"] and files[0].stat().st_size > 5000
-    assert write_params_plot({**result, "show": []}, tmp_path, _plt()) == []
+    assert write_params_plot(LabResult.model_validate({**result, "show": []}), tmp_path, _plt()) == []
 
 
 def test_a_flatten_arm_runs_end_to_end_and_reports_params(tmp_path, tiny_weights):
@@ -138,8 +139,8 @@ def test_a_flatten_arm_runs_end_to_end_and_reports_params(tmp_path, tiny_weights
         claims: [gap.params < flat.params]
         """), "tiny-heads.yaml")
     final = list(run_lab(lab, out=tmp_path / "run"))[-1]
-    arms = final.result["arms"]
+    arms = final.result.to_json()["arms"]
     assert arms["gap"]["params"]["mean"] == 128 * 10 + 10
     assert arms["flat"]["params"]["mean"] == 512 * 10 + 10 + 2 * 512  # linear layer + batch norm on 512 features
-    assert final.result["claims"][0]["holds"]
+    assert final.result.to_json()["claims"][0]["holds"]
     assert (tmp_path / "run" / "params.png").exists()

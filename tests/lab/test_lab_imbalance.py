@@ -87,6 +87,7 @@ def test_confusion_plot_has_a_panel_per_arm(tmp_path):
     from tutor.lab.kinds.imbalance import plot as write_confusion_plot
     from tutor.lab.kinds.imbalance import summed_confusion
     from tutor.lab.report.plots import _plt
+    from tutor.lab.result import LabResult
 
     hist = {"0": {"val_confusion": [[50, 2], [20, 8]]}, "1": {"val_confusion": [[48, 4], [18, 10]]}}
     assert summed_confusion(hist).tolist() == [[98, 6], [38, 18]]
@@ -94,10 +95,10 @@ def test_confusion_plot_has_a_panel_per_arm(tmp_path):
               "dataset": {"classes": ["ok", "defective"]},
               "arms": {"plain": {}, "weighted": {}},
               "arm_details": {"plain": {"history": hist}, "weighted": {"history": hist}}}
-    files = write_confusion_plot(result, tmp_path, _plt())
+    files = write_confusion_plot(LabResult.model_validate(result), tmp_path, _plt())
     assert files[0] == tmp_path / "confusion.png" and files[0].stat().st_size > 5000
     assert [f.name for f in files[1:]] == [f"confusion-{arm}.png" for arm in result["arms"]]  # one per arm too
-    assert write_confusion_plot({**result, "show": []}, tmp_path / "none", _plt()) == []
+    assert write_confusion_plot(LabResult.model_validate({**result, "show": []}), tmp_path / "none", _plt()) == []
 
 
 def test_describe_names_the_remedy():

@@ -174,8 +174,8 @@ claims:
 """, "tiny-plain.yaml")
     final = list(run_lab(lab, out=tmp_path))[-1]
     assert final.kind == "lab_finished"
-    arms = final.result["arms"]
+    arms = final.result.to_json()["arms"]
     assert arms["clipped"]["distinct_units"]["mean"] == 1.0 and arms["he"]["distinct_units"]["mean"] == 8.0
     assert "epochs_to_target" in arms["he"] and "clipped_frac" in arms["clipped"]
-    assert final.result["claims"][0]["holds"]
+    assert final.result.to_json()["claims"][0]["holds"]
     assert (tmp_path / "layers.png").exists() and (tmp_path / "loss.png").exists()

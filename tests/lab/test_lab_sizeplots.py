@@ -1,4 +1,4 @@
-"""The learning-curve and unfreezing plots draw from a result dict alone (no training)."""
+"""The learning-curve and unfreezing plots draw from a result alone (no training)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ pytest.importorskip("matplotlib")
 from tutor.lab.kinds.learning_curve import plot as write_size_plot  # noqa: E402
 from tutor.lab.kinds.unfreezing import plot as write_unfreeze_plot  # noqa: E402
 from tutor.lab.report.plots import _plt  # noqa: E402
+from tutor.lab.result import LabResult  # noqa: E402
 
 
 def _m(v):
@@ -29,7 +30,8 @@ def _result():
 
 def test_plots_written(tmp_path):
     plt = _plt()
-    files = write_size_plot(_result(), tmp_path, plt) + write_unfreeze_plot(_result(), tmp_path, plt)
+    r = LabResult.model_validate(_result())
+    files = write_size_plot(r, tmp_path, plt) + write_unfreeze_plot(r, tmp_path, plt)
     assert [f.name for f in files] == ["learning_curve.png", "unfreezing.png"]
     assert all(f.stat().st_size > 1000 for f in files)
 
@@ -38,4 +40,5 @@ def test_no_plot_without_curve_or_unfreeze_at(tmp_path):
     r = _result()
     for d in r["arm_details"].values():
         d["config"] = {"epochs": 2}
+    r = LabResult.model_validate(r)
     assert write_size_plot(r, tmp_path, _plt()) == [] and write_unfreeze_plot(r, tmp_path, _plt()) == []

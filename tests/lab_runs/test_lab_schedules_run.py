@@ -37,10 +37,10 @@ def test_new_settings_run_end_to_end(weights, tmp_path):
         claims: [gradual.unfreeze_drop > -1, proto.val_acc > 0]
         """))
     final = list(run_lab(lab, out=tmp_path))[-1]
-    arms = final.result["arms"]
+    arms = final.result.to_json()["arms"]
     for arm in ("gradual", "disc"):
         assert set(arms[arm]) >= {"unfreeze_drop", "unfreeze_loss_spike", "pre_unfreeze_val_acc"}
-        hist = final.result["arm_details"][arm]["history"]["0"]
+        hist = final.result.to_json()["arm_details"][arm]["history"]["0"]
         assert len(hist["around_unfreeze_val_acc"]) >= 2 and hist["step_loss"]
     assert arms["proto"]["train_images"]["mean"] == 20  # 2 shots x 10 classes
     assert arms["proto"]["val_acc"]["per_seed"] != arms["proto_raw"]["val_acc"]["per_seed"]  # other input statistics

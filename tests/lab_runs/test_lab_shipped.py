@@ -171,9 +171,9 @@ def test_quick_profile_verdict(lab_id, tmp_path, request):
     elif base == SECOND_BASE:  # the verdict recorded on that base (within the band); claim by claim may differ
         check_result(final.result, SECOND_BASE_VERDICTS[lab_id], {})
     else:  # any other base: no lab is contradicted
-        assert final.result["verdict"] != "contradicted", final.result["claims"]
+        assert final.result.to_json()["verdict"] != "contradicted", final.result.to_json()["claims"]
     assert inverted_verdict(final.result) != "reproduced"
-    assert len(final.result["seeds"]) >= 3
+    assert len(final.result.to_json()["seeds"]) >= 3
     assert (tmp_path / "result.json").exists() and (tmp_path / "curves.png").exists()
 
 
@@ -189,6 +189,6 @@ def test_reversed_shipped_claims_are_not_reproduced(tmp_path):
     path.write_text(source, encoding="utf-8")
     lab = load_lab(path)
     final = list(run_lab(lab, arms=["baseline", "dropout", "more_data"], write=False))[-1]
-    reversed_claim = next(c for c in final.result["claims"] if c["text"] == "dropout.val_acc > more_data.val_acc")
+    reversed_claim = next(c for c in final.result.to_json()["claims"] if c["text"] == "dropout.val_acc > more_data.val_acc")
     assert not reversed_claim["holds"]
     assert final.verdict != "reproduced"

@@ -38,6 +38,8 @@ def register(subparsers) -> None:
                            "shows the time it took on this machine")
     prof.add_argument("--full", dest="profile", action="store_const", const="full",
                       help="the full profile: more seeds and epochs")
+    p.add_argument("--question", metavar="ID", default=None,
+                   help="the question the lab is opened from: its claims come first in the report")
     prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
     p.set_defaults(profile="quick")
     p.add_argument("--seed", type=int, default=0, metavar="N",
@@ -78,7 +80,23 @@ def _err(message: str) -> None:
     print(one_line(message), file=sys.stderr)
 
 
-def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> None:
+def _assertions(lab, lang: str) -> dict[str, str]:
+    """What each of the lab's questions asserts (its `asserts:`, else its stem's first sentence), from the
+    bank; empty where the bank cannot be read (the report then names the questions by id)."""
+    from tutor.lab.report.console import question_assertion
+
+    if not lab.file.questions:
+        return {}
+    try:
+        from tutor.bank import load_bank
+
+        questions = load_bank().questions
+    except Exception:  # noqa: BLE001 - a broken bank never stops a lab report
+        return {}
+    return {q: question_assertion(questions[q], lang) for q in lab.file.questions if q in questions}
+
+
+def _record(result, lab_path: str, duration_s: float, out: str | None) -> None:
     """Keep the run in the progress store (finished or cancelled, see tutor.study.labruns); a store
     problem is one warning line, never a failed run."""
     from tutor.study.labruns import record_run
@@ -86,7 +104,7 @@ def _record(result: dict, lab_path: str, duration_s: float, out: str | None) -> 
 
     try:
         with Store() as store:
-            record_run(store, result, lab_path=lab_path, duration_s=duration_s, out_dir=out)
+            record_run(store, result.to_json(), lab_path=lab_path, duration_s=duration_s, out_dir=out)
     except (StoreError, OSError, KeyError) as exc:
         _err(f"tutor lab: the run was not recorded in the progress store ({exc})")
 
@@ -142,7 +160,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - torch missing from the install
         _err(f"tutor lab: the lab engine needs {exc.name} (pip install torch torchvision)")
         return 1
-    report = ConsoleReport(Console(stderr=False), look_at=text(lab.file.look_at, args.lang) or None, lab=lab, lang=args.lang)
+    question = getattr(args, "question", None)
+    report = ConsoleReport(Console(stderr=False), look_at=text(lab.file.look_at, args.lang) or None, lab=lab, lang=args.lang,
+                           question=question, assertions={} if args.json else _assertions(lab, args.lang))
     gen = run_lab(lab, profile=args.profile, seeds=args.seed, device=args.device, backbone=args.backbone,
                   out=args.out, arms=arms)
     code = 0

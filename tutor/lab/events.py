@@ -8,20 +8,24 @@
         EpochEnd*                    (per seed and epoch)
         SeedFinished                 (per seed: that seed's final metrics)
       ArmFinished                    (per arm: each metric's mean, sd and per-seed values)
-      ClaimResult*                   (per claim, after every arm)
-    LabFinished                      (the whole result, as written to result.json)
+      ClaimResult*                   (per claim, then per check, after every arm)
+    LabFinished                      (the whole result, a `LabResult`, as written to result.json)
 
 or, when the run is interrupted, `Cancelled` (with the partial result) instead of the tail. Every event
 turns into one JSON line with `to_json()` and back with `from_json()`, so the quiz app can run a lab in
-a subprocess and stream its events.
+a subprocess and stream its events; the typed records inside (`LabResult`, `ClaimOutcome`) come back typed.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from tutor.lab.result import ClaimOutcome, LabResult, Stats
 
 
 def _clean(value: Any) -> Any:
@@ -35,12 +39,20 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="python")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 @dataclass
 class Event:
     kind: ClassVar[str] = "event"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"event": self.kind, **_clean(asdict(self))}
+        return {"event": self.kind, **_clean({f.name: _plain(getattr(self, f.name)) for f in fields(self)})}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
@@ -104,34 +116,34 @@ class SeedFinished(Event):
 class ArmFinished(Event):
     kind: ClassVar[str] = "arm_finished"
     arm: str
-    metrics: dict[str, dict[str, Any]]  # metric -> {mean, sd, per_seed}
+    metrics: dict[str, Stats]  # metric -> its mean, sd and per-seed values
     seconds: float
 
 
 @dataclass
 class ClaimResult(Event):
     kind: ClassVar[str] = "claim_result"
-    text: str
-    holds: bool
-    opposite_holds: bool
-    numbers: dict[str, Any]
-    says: str | None = None
+    claim: ClaimOutcome  # with its spec: text, plain words, the questions it backs
+    check: bool = False  # a check of the set-up, not a claim (never in the verdict)
 
 
 @dataclass
 class LabFinished(Event):
     kind: ClassVar[str] = "lab_finished"
-    result: dict[str, Any]
-    verdict: str
+    result: LabResult
     out: str | None = None
     files: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict
 
 
 @dataclass
 class Cancelled(Event):
     kind: ClassVar[str] = "cancelled"
     reason: str
-    result: dict[str, Any]
+    result: LabResult
     out: str | None = None
     files: list[str] = field(default_factory=list)
 
@@ -141,11 +153,20 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+TYPED: dict[tuple[str, str], Any] = {  # (event, field) -> its reader: the typed records come back typed
+    ("lab_finished", "result"): LabResult.from_json,
+    ("cancelled", "result"): LabResult.from_json,
+    ("claim_result", "claim"): ClaimOutcome.model_validate,
+    ("arm_finished", "metrics"): lambda v: {k: Stats.model_validate(s) for k, s in v.items()},
+}
+
+
 def from_dict(data: dict[str, Any]) -> Event:
     data = dict(data)
-    cls = EVENT_TYPES[data.pop("event")]
+    kind = data.pop("event")
+    cls = EVENT_TYPES[kind]
     names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+    return cls(**{k: TYPED[(kind, k)](v) if (kind, k) in TYPED else v for k, v in data.items() if k in names})
 
 
 def from_json(line: str) -> Event:

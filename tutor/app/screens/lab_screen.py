@@ -94,7 +94,7 @@ class LabScreen(TutorScreen):
         self.last_out: str | None = None  # the last stored run's folder (o opens it before a run)
         self.stage = ""
         self.plot_dirty = False
-        self.result: dict[str, Any] | None = None
+        self.result: Any = None  # the run's tutor.lab.result.LabResult
         self.outcome: str | None = None  # finished | cancelled | failed
         self.stored_id: int | None = None
         self.predicted_arm: str | None = None
@@ -105,13 +105,9 @@ class LabScreen(TutorScreen):
     # -- the lab file ---------------------------------------------------------------------------------
 
 
-    def _says(self, claim: dict[str, Any]) -> str:
-        """The claim in plain words, in the learner's language when the lab file has it (result.json keeps English)."""
-        if self.lab is not None:
-            for spec_claim, says in zip(self.lab.claims, self.lab.claim_says):
-                if spec_claim.text == claim.get("text") and says:
-                    return shown(says, self.lang)
-        return clean(claim.get("says") or "")
+    def _says(self, claim: Any) -> str:
+        """The claim in plain words, in the learner's language where the lab file has it (the result keeps every language)."""
+        return shown(claim.says, self.lang) if claim.says else ""
     def _load(self) -> None:
         from tutor.lab.errors import LabError
         from tutor.lab.spec.lab import SpecError, load_lab
@@ -210,10 +206,10 @@ class LabScreen(TutorScreen):
             line.append(f": {self._arm_text(cfg.describe(lang))}")
             parts.append(line)
         parts += [Text(""), Text(self.t("lab.claims"), style="bold")]
-        for claim, says in zip(lab.claims, lab.claim_says):
+        for claim in lab.claims:
             line = Text(f"  {clean(claim.text)}", style="cyan")
-            if says:
-                line.append(f"  ({shown(says, lang)})", style="italic")
+            if claim.says:
+                line.append(f"  ({shown(claim.says, lang)})", style="italic")
             parts.append(line)
         parts += [Text(""), Text(self.t("lab.time_here"), style="bold")]
         for profile in ("quick", "full"):
@@ -511,11 +507,11 @@ class LabScreen(TutorScreen):
             table.display = False
             claims_w.update("")
         else:
-            table.display = bool(result and result.get("arms"))
+            table.display = bool(result and result.arms)
             if result:
                 self._fill_table(table, result)
             verdict_w.update(self._verdict_text(result))
-            self.stored_id = self._store(result, final)
+            self.stored_id = self._store(result.to_json() if result else None, final)
             claims_w.update(self._claims_text(result, final))
         self._show_picture(final)
         self.query_one("#lab-result").display = True
@@ -533,66 +529,66 @@ class LabScreen(TutorScreen):
         caption = self.t("lab.picture", name=path.name) if path is not None else ""
         self.query_one("#lab-picture", LabPicture).show(path, caption)
 
-    def _verdict_text(self, result: dict[str, Any] | None) -> Text:
+    def _verdict_text(self, result: Any) -> Text:
         if self.outcome == "cancelled":
             return Text(self.t("lab.cancelled"), style=VERDICT_STYLE["cancelled"])
-        verdict = (result or {}).get("verdict", "?")
+        verdict = result.verdict if result is not None else "?"
         return Text(self.t("lab.verdict", verdict=self.t(f"lab.verdict.{verdict}")), style=VERDICT_STYLE.get(verdict, "bold"))
 
-    def _fill_table(self, table: DataTable, result: dict[str, Any]) -> None:
-        extra = [m for m in result.get("show", []) if m not in COLUMNS]
+    def _fill_table(self, table: DataTable, result: Any) -> None:
+        extra = [m for m in result.show if m not in COLUMNS]
         cols = [*COLUMNS, *extra]
         table.add_column(self.t("lab.col.arm"), key="arm")
         for c in cols:
             key = f"lab.col.{c}"
             table.add_column(column_name(c) if self.t(key) == key else self.t(key), key=c)
-        for arm, metrics in result.get("arms", {}).items():
+        for arm, metrics in result.arms.items():
             row = [arm]
             for c in cols:
-                m = metrics.get(c) or {}
-                row.append(fmt_metric(c, m.get("mean"), m.get("sd") if c != "seconds" else None))
+                m = metrics.get(c)
+                row.append(fmt_metric(c, m.mean, m.sd if c != "seconds" else None) if m else "-")
             table.add_row(*row, key=arm)
 
-    def _claims_text(self, result: dict[str, Any] | None, final: Any) -> Group:
-        from tutor.study.labruns import best_arm
-
+    def _claims_text(self, result: Any, final: Any) -> Group:
         parts: list[Any] = []
-        result = result or {}
-        if result.get("claims"):
+        # the opened question's claims first; a claim that backs two questions once
+        groups = result.by_question(self.question_id) if result is not None else []
+        claims = list({id(c): c for q in groups for c in q.claims}.values())
+        if claims:
             parts.append(Text(self.t("lab.claims"), style="bold"))
-        for claim in result.get("claims", []):
-            if claim.get("holds"):
+        for claim in claims:
+            if claim.holds:
                 mark, style, word = "✓", "green", self.t("lab.holds")
-            elif claim.get("opposite_holds"):
+            elif claim.opposite_holds:
                 mark, style, word = "✗", "red", self.t("lab.opposite")
             else:
                 mark, style, word = "~", "yellow", self.t("lab.unclear")
             line = Text(f"{mark} ", style=f"bold {style}")
-            line.append(claim["text"], style="bold")
+            line.append(claim.text, style="bold")
             line.append(f"  {word}", style=style)
             parts.append(line)
             says = self._says(claim)
             if says:
                 parts.append(Text(f"  {says}", style="italic"))
-            if (claim.get("numbers") or {}).get("margin"):
+            if claim.numbers is not None and claim.numbers.margin.per_seed:
                 m = margin_text(claim)
                 parts.append(Text("  " + self.t("lab.margin", **m), style="dim"))
                 why = why_not_shown(claim)
                 if why is not None:
                     parts.append(Text("  " + self.t(f"lab.why.{why[0]}", **why[1]), style="yellow"))
-        for text_ in result.get("claims_not_run", []):
-            parts.append(Text(f"- {text_}  {self.t('lab.not_run')}", style="dim"))
-        if self.outcome == "finished":
-            best = best_arm(result.get("arms", {}))
+        for spec in result.claims_not_run if result is not None else []:
+            parts.append(Text(f"- {spec.text}  {self.t('lab.not_run')}", style="dim"))
+        if self.outcome == "finished" and result is not None:
+            best = result.best_arm()
             if self.predicted_arm:
                 ok = self.predicted_arm == best
                 parts.append(Text(self.t("lab.guess_arm", guess=self.predicted_arm, outcome=self.t("lab.right" if ok else "lab.wrong"), best=best),
                                   style="bold green" if ok else "bold red"))
             if self.predicted_verdict:
-                ok = self.predicted_verdict == result.get("verdict")
+                ok = self.predicted_verdict == result.verdict
                 parts.append(Text(self.t("lab.guess_verdict", guess=self.t(f"lab.verdict.{self.predicted_verdict}"),
                                          outcome=self.t("lab.right" if ok else "lab.wrong"),
-                                         verdict=self.t(f"lab.verdict.{result.get('verdict')}")),
+                                         verdict=self.t(f"lab.verdict.{result.verdict}")),
                                   style="bold green" if ok else "bold red"))
         out = getattr(final, "out", None)
         if out:

@@ -145,5 +145,5 @@ def adapt_backbone(cfg, net):
     return net
 
 
-def plots(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+def plots(result: Any, out_dir: Path, plt) -> list[Path]:  # a tutor.lab.result.LabResult
     return [path for f in _having("plot") for path in f(result, out_dir, plt)]

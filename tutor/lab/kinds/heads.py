@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tutor.lab.report.plots import save_figure
+from tutor.lab.result import LabResult
 from tutor.lab.training.callback import Callback
 
 ORDER = 30
@@ -47,10 +48,10 @@ class CountParams(Callback):
         learn.metrics["params"] = float(count_params(learn.head_params + learn.bb_params))
 
 
-def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
     """`params.png` (labs that `show: [params]`): accuracy against the number of trainable parameters."""
-    arms = {a: m for a, m in result.get("arms", {}).items() if "params" in m}
-    if "params" not in result.get("show", []) or not arms:
+    arms = {a: {k: s.model_dump() for k, s in m.items()} for a, m in result.arms.items() if "params" in m}
+    if "params" not in result.show or not arms:
         return []
     names = list(arms)
     p = np.array([arms[a]["params"]["mean"] for a in names], dtype=float)
@@ -77,8 +78,8 @@ def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
     ax.set_ylabel("accuracy (%)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
-    ax.set_title(f"{result.get('title', result['lab'])}\naccuracy against the number of trained weights\n"
+    ax.set_title(f"{result.title or result.lab}\naccuracy against the number of trained weights\n"
                  f"a higher validation dot is better; training at 100% with validation far below = memorising\n"
-                 f"(mean of {len(result.get('seeds', []))} seeds, bars = sd)", fontsize=9)
+                 f"(mean of {len(result.seeds)} seeds, bars = sd)", fontsize=9)
     path = save_figure(fig, out_dir, "params.png")
     return [path]

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tutor.lab.report.plots import save_figure
+from tutor.lab.result import LabResult
 from tutor.lab.spec.settings import ArmSettings
 from tutor.lab.training.callback import Callback
 
@@ -142,22 +143,22 @@ def summed_confusion(history: dict[str, dict[str, Any]]) -> np.ndarray | None:
     return np.sum(mats, axis=0) if mats else None
 
 
-def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
     """`confusion.png` (every arm side by side) and `confusion-ARM.png` (each alone, larger): labs that show
     balanced_acc or minority_recall. Each panel sums the validation confusion matrices of the arm's seeds and
     writes every cell's count and its share of the row (on the diagonal: that class's recall)."""
-    if not any(m in result.get("show", []) for m in TRIGGERS):
+    if not any(m in result.show for m in TRIGGERS):
         return []
-    details = result.get("arm_details", {})
-    mats = {a: summed_confusion(details.get(a, {}).get("history", {})) for a in result.get("arms", {})}
+    details = result.arm_details
+    mats = {a: summed_confusion(details[a].history if a in details else {}) for a in result.arms}
     mats = {a: m for a, m in mats.items() if m is not None}
     if not mats:
         return []
     k = next(iter(mats.values())).shape[0]
-    classes = result.get("dataset", {}).get("classes") or [str(i) for i in range(k)]
+    classes = result.dataset.get("classes") or [str(i) for i in range(k)]
     if len(classes) != k:
         classes = [str(i) for i in range(k)]
-    seeds = len(result.get("seeds", []))
+    seeds = len(result.seeds)
     cols = min(3, len(mats))
     rows = (len(mats) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.6 * rows + 1.0), squeeze=False)
@@ -165,7 +166,7 @@ def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
         _panel(ax, arm, m, classes)
     for ax in list(axes.flat)[len(mats):]:
         ax.set_visible(False)
-    fig.suptitle(f"{result.get('title', result['lab'])}\nwhat the validation images really are (rows) and what each "
+    fig.suptitle(f"{result.title or result.lab}\nwhat the validation images really are (rows) and what each "
                  f"model said (columns), counts summed over {seeds} seeds;\nthe diagonal is "
                  f"right, the % is the share of the row (on the diagonal: that class's recall)", fontsize=10)
     files = [save_figure(fig, out_dir, "confusion.png")]

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import Field
 
 from tutor.lab.report.plots import save_figure
+from tutor.lab.result import LabResult
 from tutor.lab.spec.settings import ArmSettings
 
 ORDER = 95
@@ -24,11 +25,12 @@ class Settings(ArmSettings):
     curve: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # a line in learning_curve.png
 
 
-def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
-    details, arms = result.get("arm_details", {}), result.get("arms", {})
+def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+    details = result.arm_details
+    arms = {a: {k: s.model_dump() for k, s in m.items()} for a, m in result.arms.items()}
     curves: dict[str, list[str]] = {}
     for arm in arms:
-        name = details.get(arm, {}).get("config", {}).get("curve")
+        name = details[arm].config.get("curve") if arm in details else None
         if name:
             curves.setdefault(name, []).append(arm)
     if not curves:
@@ -51,8 +53,8 @@ def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
     ax.set_ylabel("accuracy (%)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(f"{result.get('title', result['lab'])}\naccuracy against training-set size: training (dashed) vs "
+    ax.set_title(f"{result.title or result.lab}\naccuracy against training-set size: training (dashed) vs "
                  f"validation (solid)\nbig gap = overfitting (variance); both low and close = underfitting (bias); "
-                 f"mean of {len(result.get('seeds', []))} seeds, bars = sd", fontsize=9)
+                 f"mean of {len(result.seeds)} seeds, bars = sd", fontsize=9)
     path = save_figure(fig, out_dir, "learning_curve.png")
     return [path]

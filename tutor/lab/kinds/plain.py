@@ -26,6 +26,7 @@ import numpy as np
 from pydantic import Field
 
 from tutor.lab.report.plots import geomean, save_figure, seed_runs
+from tutor.lab.result import LabResult
 from tutor.lab.spec.settings import ArmSettings
 from tutor.lab.training.callback import Callback
 
@@ -135,15 +136,15 @@ def log_ratio(values: list[float], floor: float = 1e-30) -> float:
     return math.log10(max(values[-1], floor) / max(values[0], floor))
 
 
-def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
     """`layers.png`: per arm, the activation scale (std) and the weight-gradient scale (norm) of every hidden
     layer, at initialisation and after the first epoch, on a log scale (geometric mean over seeds)."""
-    details = result.get("arm_details", {})
-    arms = [a for a in result.get("arms", {}) if a in details]
-    title = result.get("title", result.get("lab", ""))
-    n_seeds = len(result.get("seeds", []))
+    details = {a: d.history for a, d in result.arm_details.items()}  # arm -> its per-seed curves
+    arms = [a for a in result.arms if a in details]
+    title = (result.title or result.lab)
+    n_seeds = len(result.seeds)
     colors = plt.get_cmap("tab10")
-    if not any(seed_runs(details[a].get("history", {}), "layer_act_init") is not None for a in arms):
+    if not any(seed_runs(details[a], "layer_act_init") is not None for a in arms):
         return []
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True)
     panels = [("layer_act_init", 0, 0, "signal size going forward, at initialisation"),
@@ -153,7 +154,7 @@ def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
     for key, r, c, label in panels:
         ax = axes[r][c]
         for i, arm in enumerate(arms):
-            data = seed_runs(details[arm].get("history", {}), key)
+            data = seed_runs(details[arm], key)
             if data is None:
                 continue
             if np.isnan(data).all():  # e.g. dead ReLUs: say so rather than silently drop the arm

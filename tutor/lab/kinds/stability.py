@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import Field
 
 from tutor.lab.report.plots import geomean, save_figure, seed_runs
+from tutor.lab.result import LabResult
 from tutor.lab.spec.settings import ArmSettings
 from tutor.lab.training.callback import Callback
 
@@ -112,22 +113,22 @@ def epochs_to_target(val_accs: list[float], target: float, epochs: int) -> float
     return float(epochs + 1)
 
 
-def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
     """`loss.png`: per arm, the training loss per epoch (mean of the batch losses) on a log scale; a diverged
     seed is drawn at the recorded cap and counted in the legend."""
-    details = result.get("arm_details", {})
-    arms = [a for a in result.get("arms", {}) if a in details]
-    title = result.get("title", result.get("lab", ""))
-    n_seeds = len(result.get("seeds", []))
+    details = {a: d.history for a, d in result.arm_details.items()}  # arm -> its per-seed curves
+    arms = [a for a in result.arms if a in details]
+    title = (result.title or result.lab)
+    n_seeds = len(result.seeds)
     colors = plt.get_cmap("tab10")
-    if not any(seed_runs(details[a].get("history", {}), "batch_loss") is not None for a in arms):
+    if not any(seed_runs(details[a], "batch_loss") is not None for a in arms):
         return []
     fig, ax = plt.subplots(figsize=(8, 4.8))
     for i, arm in enumerate(arms):
-        data = seed_runs(details[arm].get("history", {}), "batch_loss")
+        data = seed_runs(details[arm], "batch_loss")
         if data is None:
             continue
-        diverged = result["arms"][arm].get("diverged", {}).get("per_seed", [])
+        diverged = stats.per_seed if (stats := result.metric(arm, "diverged")) is not None else []
         n_div = sum(1 for v in diverged if v and v > 0)
         epochs = np.arange(1, data.shape[1] + 1)
         label = arm + (f" ({n_div} of {len(diverged)} seeds diverged)" if n_div else "")
@@ -136,7 +137,7 @@ def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
         if len(data) > 1:
             ax.fill_between(epochs, np.nanmin(data, 0), np.nanmax(data, 0), color=colors(i % 10), alpha=0.15, lw=0)
     ax.set_yscale("log")
-    classes = result.get("dataset", {}).get("classes") or []
+    classes = result.dataset.get("classes") or []
     if len(classes) > 1:  # the loss of a model that guesses uniformly
         ax.axhline(math.log(len(classes)), color="grey", ls=":", lw=1)
         ax.annotate(f"chance (ln {len(classes)})", (1, math.log(len(classes))), fontsize=8, color="grey", va="bottom")

@@ -22,6 +22,7 @@ from pydantic import Field
 
 from tutor.lab.report.plots import save_figure
 from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.result import LabResult
 from tutor.lab.training.callback import Callback
 
 ORDER = 60
@@ -208,18 +209,18 @@ def _mean(runs: list[list[float]]) -> np.ndarray | None:
     return np.array([r[:n] for r in runs], dtype=float).mean(0)
 
 
-def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
     """`unfreezing.png` (arms with `unfreeze_at`): validation accuracy per epoch (a dotted line marks the
     unfreezing), validation accuracy after each of the first steps after unfreezing (step 0 = just before),
     and the training loss per step."""
-    details = result.get("arm_details", {})
-    arms = [a for a in result.get("arms", {}) if details.get(a, {}).get("config", {}).get("unfreeze_at")]
+    details = {a: d.model_dump() for a, d in result.arm_details.items()}
+    arms = [a for a in result.arms if details.get(a, {}).get("config", {}).get("unfreeze_at")]
     if not arms:
         return []
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     ats: set[int] = set()
-    for i, arm in enumerate(result["arms"]):
+    for i, arm in enumerate(result.arms):
         hist = details[arm].get("history", {}).values()
         color = colors[i % len(colors)]
         va = _mean([h.get("val_acc", []) for h in hist])
@@ -248,7 +249,7 @@ def plot(result: dict[str, Any], out_dir: Path, plt) -> list[Path]:
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
     axes[1].legend(fontsize=7)
-    fig.suptitle(f"{result.get('title', result['lab'])}: what happens at the moment the backbone is unfrozen "
-                 f"(mean of {len(result.get('seeds', []))} seeds)", fontsize=11)
+    fig.suptitle(f"{result.title or result.lab}: what happens at the moment the backbone is unfrozen "
+                 f"(mean of {len(result.seeds)} seeds)", fontsize=11)
     path = save_figure(fig, out_dir, "unfreezing.png")
     return [path]

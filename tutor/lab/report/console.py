@@ -1,15 +1,17 @@
 """Showing a lab run in the terminal (Rich) and writing its result.json.
 
 `ConsoleReport.handle(event)` turns the runner's events into progress bars (one per arm plus the
-overall one), a line per finished arm, and at the end the table of arms, the claims with their numbers
-and the verdict. `write_result` writes result.json atomically (temporary file + rename).
+overall one), a line per finished arm, and at the end the table of arms, the claims grouped by the
+question they back (the question's own assertion, each claim with its numbers, shown / not shown /
+opposite and why), the checks, the verdict's picture in text (tutor.lab.report.forest) and the verdict.
+result.json is written by the result itself (tutor.lab.result).
 Text from the lab file (title, arm labels, claims in plain words, what to look at) passes `shown()`:
 control characters escaped (tutor.safetext), Rich markup taken literally.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +21,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tutor.atomic import atomic_open
-from tutor.lab import events as ev
-from tutor.lab.spec.claims import ClaimSyntaxError, parse_claim
-from tutor.lab.report.units import column_name, fmt_metric as fmt, margin_text, why_not_shown
-from tutor.lab.events import _clean
 from tutor.bank.schema import text
+from tutor.lab import events as ev
+from tutor.lab.report.forest import forest_lines
+from tutor.lab.report.units import column_name, fmt_metric as fmt, margin_text, why_not_shown
+from tutor.lab.result import NOT_SHOWN, OPPOSITE, SHOWN, ClaimOutcome, LabResult, Question
+from tutor.lab.spec.claims import ClaimSyntaxError, parse_claim
 from tutor.safetext import clean, one_line
 
 STANDARD_COLUMNS = ("train_acc", "val_acc", "gap", "train_loss", "val_loss", "test_acc", "seconds")
@@ -38,21 +40,12 @@ def shown(value: Any, lines: bool = False) -> str:
     return escape(clean(value) if lines else one_line(value))
 
 
-def write_result(out_dir: Path, result: dict[str, Any]) -> Path:
-    """Write result.json into out_dir atomically; returns its path."""
-    path = Path(out_dir) / "result.json"
-    with atomic_open(path, "w", prefix=".result-") as f:
-        json.dump(_clean(result), f, indent=2, ensure_ascii=False, allow_nan=False)
-        f.write("\n")
-    return path
-
-
-def extra_metrics(result: dict[str, Any]) -> list[str]:
+def extra_metrics(result: LabResult) -> list[str]:
     """Metrics the claims mention beyond the standard columns (lab-specific columns of the table)."""
-    extra: list[str] = [m for m in result.get("show", []) if m not in STANDARD_COLUMNS]
-    for claim in result.get("claims", []):
+    extra: list[str] = [m for m in result.show if m not in STANDARD_COLUMNS]
+    for claim in result.claims:
         try:
-            refs = parse_claim(claim["text"]).refs()
+            refs = parse_claim(claim.text).refs()
         except ClaimSyntaxError:
             continue
         for _, metric in refs:
@@ -61,11 +54,11 @@ def extra_metrics(result: dict[str, Any]) -> list[str]:
     return extra
 
 
-def arms_tables(result: dict[str, Any], width: int | None = None) -> list[Table]:
+def arms_tables(result: LabResult, width: int | None = None) -> list[Table]:
     """The per-arm table. Below WIDE columns the losses are left out (they stay in result.json), and a lab
     with many columns of its own gets them in a second table, so that no number is ever cut or folded."""
-    n = len(result.get("seeds", []))
-    title = (f"{shown(result.get('title', result['lab']))} - mean ± sd over {n} seed{'s' if n != 1 else ''} "
+    n = len(result.seeds)
+    title = (f"{shown(result.title or result.lab)} - mean ± sd over {n} seed{'s' if n != 1 else ''} "
              "(accuracy in %, ± = sd over seeds, gap = train - val in points)")
     narrow = width is not None and width < WIDE
     standard = [c for c in STANDARD_COLUMNS if not (narrow and c in LOSS_COLUMNS)]
@@ -75,17 +68,17 @@ def arms_tables(result: dict[str, Any], width: int | None = None) -> list[Table]
     return [_table(result, standard + extra, title)]
 
 
-def _table(result: dict[str, Any], cols: list[str], title: str) -> Table:
+def _table(result: LabResult, cols: list[str], title: str) -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("arm", style="bold", no_wrap=True)
     for c in cols:
         table.add_column(column_name(c), justify="right")
-    for arm, metrics in result.get("arms", {}).items():
+    for arm, metrics in result.arms.items():
         row = [shown(arm)]
         for c in cols:
             m = metrics.get(c)
-            sd = m.get("sd") if m and c == "val_acc" else None  # the other spreads are in result.json
-            row.append(fmt(c, m["mean"], sd) if m else "-")
+            sd = m.sd if m and c == "val_acc" else None  # the other spreads are in result.json
+            row.append(fmt(c, m.mean, sd) if m else "-")
         table.add_row(*row)
     return table
 
@@ -96,31 +89,80 @@ WHY = {
     "small": "its mean margin {mean} does not beat {effect}: here the effect is smaller than the claim needs, and "
              "more seeds would not change that",
 }
+MARK = {SHOWN: "[green]holds[/]", OPPOSITE: "[red]opposite holds[/]", NOT_SHOWN: "[yellow]not shown[/]"}
+QUESTION_MARK = {SHOWN: "[green]shown[/]", OPPOSITE: "[red]opposite shown[/]", NOT_SHOWN: "[yellow]not shown[/]",
+                 "not run": "[dim]not run[/]"}
+_SENTENCE_END = re.compile(r"(?<=[.?!。])\s")
 
 
-def claim_lines(result: dict[str, Any], says: dict[str, str] | None = None) -> list[str]:
-    """The claims with their numbers; `says` (claim text -> plain words) overrides result.json's English."""
-    lines = []
-    for c in result.get("claims", []):
-        if c["holds"]:
-            mark = "[green]holds[/]"
-        elif c["opposite_holds"]:
-            mark = "[red]opposite holds[/]"
-        else:
-            mark = "[yellow]not shown[/]"
-        m = margin_text(c)
-        lines.append(f"  {mark}  {shown(c['text'])}")
-        plain = (says or {}).get(c["text"]) or c.get("says")
-        if plain:
-            lines.append(f"         [dim]{shown(plain)}[/]")
-        lines.append(f"         margin {m['mean']}, 95% lower bound {m['lower']} over {m['seeds']} seeds, "
-                     f"must beat {m['effect']}")
-        lines.append(f"         left {m['left']} vs right {m['right']}; per seed {m['per_seed']}")
-        why = why_not_shown(c)
-        if why is not None:
-            lines.append(f"         [yellow]why:[/] {WHY[why[0]].format(**why[1])}")
-    for claim_text in result.get("claims_not_run", []):
-        lines.append(f"  [dim]not run[/]  {shown(claim_text)} (its arms were not selected)")
+def question_assertion(question: Any, lang: str = "en") -> str:
+    """What a question asserts, in one line: its `asserts:` field, else its stem's first sentence."""
+    asserts = getattr(question, "asserts", None)
+    if asserts:
+        return one_line(text(asserts, lang))
+    stem = one_line(text(getattr(question, "stem", None), lang))
+    return _SENTENCE_END.split(stem, maxsplit=1)[0]
+
+
+def numbers_lines(c: ClaimOutcome) -> list[str]:
+    """A judged claim's numbers: the arms' values as the table has them, their difference, the claim's own
+    threshold where it states one (a tolerance is shown as what it is), the margin's bound, and why not shown."""
+    m = margin_text(c)
+    compare = f"{m['left_expr']} {m['left_value']} vs {m['right_expr']} {m['right_value']}"
+    bound = f"95% lower bound {m['lower']} over {m['seeds']} seeds, must beat {m['effect']}"
+    if m["has_threshold"]:
+        lines = [f"{compare}: {m['diff_expr']} = {m['difference']}, the claim needs it above {m['threshold']}",
+                 f"margin (difference - {m['threshold']}) {m['mean']}, {bound}"]
+    else:
+        lines = [f"{compare}: {m['diff_expr']} = {m['difference']} (the margin), {bound}"]
+    lines.append(f"margin per seed {m['per_seed']}")
+    why = why_not_shown(c)
+    if why is not None:
+        lines.append(f"[yellow]why:[/] {WHY[why[0]].format(**why[1])}")
+    return lines
+
+
+def _claim(c: ClaimOutcome, lang: str, indent: str) -> list[str]:
+    lines = [f"{indent}{MARK[c.status]}  {shown(c.text)}"]
+    pad = indent + " " * 7
+    if c.says_in(lang):
+        lines.append(f"{pad}[dim]{shown(c.says_in(lang))}[/]")
+    if c.numbers is not None and c.numbers.margin.per_seed:
+        lines += [pad + line for line in numbers_lines(c)]
+    return lines
+
+
+def _question_lines(q: Question, lang: str, assertions: dict[str, str]) -> list[str]:
+    if not q.id:
+        lines = ["  [bold]Claims that back no linked question[/]"]
+    else:
+        lines = [f"  [bold]Question {shown(q.id)}[/]: {QUESTION_MARK[q.status]}"]
+        if assertions.get(q.id):
+            lines.append(f"    [italic]{shown(assertions[q.id])}[/]")
+    for c in q.claims:
+        lines += _claim(c, lang, "    ")
+    for c in q.not_run:
+        lines.append(f"    [dim]not run[/]  {shown(c.text)} (its arms were not selected)")
+    return lines
+
+
+def claim_lines(result: LabResult, lang: str = "en", *, first: str | None = None,
+                assertions: dict[str, str] | None = None) -> list[str]:
+    """The claims with their numbers, grouped by the question they back (`first`, the question the lab was
+    opened from, leading; `assertions`: question id -> what it asserts), then the checks."""
+    groups = result.by_question(first)
+    lines: list[str] = []
+    if len(groups) == 1 and not groups[0].id:  # a lab whose claims name no question: one plain list
+        for c in groups[0].claims:
+            lines += _claim(c, lang, "  ")
+        lines += [f"  [dim]not run[/]  {shown(c.text)} (its arms were not selected)" for c in groups[0].not_run]
+    else:
+        for q in groups:
+            lines += _question_lines(q, lang, assertions or {})
+    if result.checks:
+        lines.append("[bold]Checks[/] (the set-up is what it says; never part of the verdict)")
+        for c in result.checks:
+            lines += _claim(c, lang, "  ")
     return lines
 
 
@@ -133,10 +175,13 @@ def _licenses(info: dict[str, Any]) -> list[str]:
 class ConsoleReport:
     """Prints a lab run: progress per arm and overall, a line per finished arm, the final report."""
 
-    def __init__(self, console: Console | None = None, look_at: str | None = None, lab: Any = None, lang: str = "en"):
+    def __init__(self, console: Console | None = None, look_at: str | None = None, lab: Any = None, lang: str = "en",
+                 question: str | None = None, assertions: dict[str, str] | None = None):
         self.console = console or Console()
         self.look_at = look_at
         self.lab, self.lang = lab, lang  # with a lab: its title, arms and claims in `lang` (the run itself is language-free)
+        self.question = question  # the question the lab was opened from: its claims come first
+        self.assertions = assertions or {}  # question id -> what it asserts (`question_assertion`)
         self.progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TimeRemainingColumn(), console=self.console, transient=True,
@@ -201,34 +246,31 @@ class ConsoleReport:
         m = e.metrics
 
         def g(k: str) -> str:
-            return fmt(k, m[k]["mean"], m[k]["sd"]) if k in m else "-"
+            return fmt(k, m[k].mean, m[k].sd) if k in m else "-"
 
         self.console.print(f"[green]✓[/] [cyan]{e.arm}[/]: train {g('train_acc')} %  val {g('val_acc')} %  "
                            f"gap {g('gap')}  ({e.seconds:.1f} s)")
 
-    def _says(self) -> dict[str, str] | None:
-        if self.lab is None:
-            return None
-        return {c.text: text(s, self.lang) for c, s in zip(self.lab.claims, self.lab.claim_says) if s}
-
     def _on_claim_result(self, e: ev.ClaimResult) -> None:
         pass  # shown with the final report
 
-    def _final(self, result: dict[str, Any], out: str | None, files: list[str], cancelled: bool) -> None:
+    def _final(self, result: LabResult, out: str | None, files: list[str], cancelled: bool) -> None:
         self.stop()
         self.console.print()
-        for table in arms_tables(result, self.console.width) if result.get("arms") else []:
+        for table in arms_tables(result, self.console.width) if result.arms else []:
             self.console.print(table)
-        if result.get("claims") or result.get("claims_not_run"):
+        if result.claims or result.claims_not_run:
             self.console.print("[bold]Claims[/] (paired over seeds; holds = the 95% lower bound of the mean margin beats the minimum effect)")
-            for line in claim_lines(result, self._says()):
+            for line in claim_lines(result, self.lang, first=self.question, assertions=self.assertions):
                 self.console.print(line, highlight=False)
-        v = result["verdict"]
+            for line in forest_lines(result, self.console.width, first=self.question):
+                self.console.print(line, highlight=False)
+        v = result.verdict
         self.console.print(f"[bold]Verdict:[/] [{VERDICT_STYLE.get(v, 'bold')}]{v}[/]"
                            + (" (stopped before the end; partial result only)" if cancelled else ""))
         if self.look_at and not cancelled:
             self.console.print(f"[bold]What to look at:[/] {shown(self.look_at, lines=True)}")
-        for credit in _licenses(result.get("dataset", {})):
+        for credit in _licenses(result.dataset):
             self.console.print(f"[dim]Data: {shown(credit)}[/]")
         if out:
             names = ", ".join(Path(f).name for f in files)

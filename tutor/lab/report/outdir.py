@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.lab.errors import LabError
-
-RESULT = "result.json"
+from tutor.lab.result import RESULT_FILE as RESULT
 CANCELLED = "result.cancelled.json"
 
 
@@ -79,10 +78,9 @@ def publish(out: Path, write: Callable[[Path], list[Path]], *, cancelled: bool =
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def staged(write_result: Callable[[Path, dict[str, Any]], Path], result: dict[str, Any],
-           plots: Callable[[dict[str, Any], Path], list[Path]] | None) -> Callable[[Path], list[Path]]:
-    """A `write` for publish(): result.json, then the plots if any."""
+def staged(result: Any, plots: Callable[[Any, Path], list[Path]] | None) -> Callable[[Path], list[Path]]:
+    """A `write` for publish(): result.json (a `LabResult` writes itself), then the plots if any."""
     def write(folder: Path) -> list[Path]:
-        files = [write_result(folder, result)]
+        files = [result.write(folder)]
         return files + (list(plots(result, folder)) if plots else [])
     return write

@@ -3,6 +3,7 @@
 - `curves.png`: per arm, training and validation accuracy after every epoch (mean over seeds, with the
   range over seeds shaded);
 - `accuracy.png`: per arm, final training vs validation accuracy side by side, the gap written above;
+- `claims.png`: the verdict's picture, each claim's margin against the effect it had to beat (`forest.py`);
 
 and whatever figures the kinds of experiment add (`more`, from the runner: tutor.lab.kinds.plots).
 `save_figure` and the helpers below serve those too.
@@ -16,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tutor.lab.report.forest import forest_figure
+from tutor.lab.result import LabResult
 
 
 def _plt():
@@ -35,26 +39,28 @@ def _curves(history: dict[str, dict[str, list[float]]], key: str) -> np.ndarray 
     return np.array([r[:n] for r in runs], dtype=float) * 100
 
 
-def write_plots(result: dict[str, Any], out_dir: Path,
-                more: Callable[[dict[str, Any], Path, Any], list[Path]] | None = None) -> list[Path]:
+def write_plots(result: LabResult, out_dir: Path,
+                more: Callable[[LabResult, Path, Any], list[Path]] | None = None) -> list[Path]:
     plt = _plt()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if not result.get("arms"):
+    if not result.arms:
         return []
     files = [_curves_plot(result, out_dir, plt), _accuracy_plot(result, out_dir, plt)]
+    forest = forest_figure(result, plt)
+    files += [save_figure(forest, out_dir, "claims.png")] if forest is not None else []
     return files + (more(result, out_dir, plt) if more is not None else [])
 
 
-def _curves_plot(result: dict[str, Any], out_dir: Path, plt) -> Path:
-    arms = list(result.get("arms", {}))
-    details = result.get("arm_details", {})
-    n_seeds = len(result.get("seeds", []))
+def _curves_plot(result: LabResult, out_dir: Path, plt) -> Path:
+    arms = list(result.arms)
+    details = result.arm_details
+    n_seeds = len(result.seeds)
     cols = min(4, len(arms))
     rows = (len(arms) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.9 * rows + 0.7), squeeze=False, sharey=True)
     for ax, arm in zip(axes.flat, arms):
-        hist = details.get(arm, {}).get("history", {})
+        hist = details[arm].history if arm in details else {}
         for key, label, color in (("train_acc", "training", "tab:blue"), ("val_acc", "validation", "tab:orange")):
             data = _curves(hist, key)
             if data is None:
@@ -71,18 +77,18 @@ def _curves_plot(result: dict[str, Any], out_dir: Path, plt) -> Path:
     for ax in list(axes.flat)[len(arms):]:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"{result.get('title', result['lab'])}\naccuracy on the training images and on new (validation) "
+    fig.suptitle(f"{result.title or result.lab}\naccuracy on the training images and on new (validation) "
                  f"images while training\n(mean of {n_seeds} seeds, shaded: lowest to highest seed)", fontsize=11)
     return save_figure(fig, out_dir, "curves.png")
 
 
-def _accuracy_plot(result: dict[str, Any], out_dir: Path, plt) -> Path:
-    arms = list(result.get("arms", {}))
-    metrics = result["arms"]
-    tr = np.array([metrics[a]["train_acc"]["mean"] for a in arms]) * 100
-    va = np.array([metrics[a]["val_acc"]["mean"] for a in arms]) * 100
-    tr_sd = np.nan_to_num(np.array([metrics[a]["train_acc"]["sd"] or 0 for a in arms], dtype=float)) * 100
-    va_sd = np.nan_to_num(np.array([metrics[a]["val_acc"]["sd"] or 0 for a in arms], dtype=float)) * 100
+def _accuracy_plot(result: LabResult, out_dir: Path, plt) -> Path:
+    arms = list(result.arms)
+    metrics = result.arms
+    tr = np.array([_f(metrics[a]["train_acc"].mean) for a in arms]) * 100
+    va = np.array([_f(metrics[a]["val_acc"].mean) for a in arms]) * 100
+    tr_sd = np.nan_to_num(np.array([metrics[a]["train_acc"].sd or 0 for a in arms], dtype=float)) * 100
+    va_sd = np.nan_to_num(np.array([metrics[a]["val_acc"].sd or 0 for a in arms], dtype=float)) * 100
     x = np.arange(len(arms))
     fig, ax = plt.subplots(figsize=(max(6.0, 1.25 * len(arms) + 2), 4.4))
     ax.bar(x - 0.2, tr, 0.4, yerr=tr_sd, label="training accuracy", color="tab:blue", capsize=3)
@@ -96,10 +102,14 @@ def _accuracy_plot(result: dict[str, Any], out_dir: Path, plt) -> Path:
     ax.set_ylabel("accuracy (%)")
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="y", alpha=0.3)
-    ax.set_title(f"{result.get('title', result['lab'])}\ntraining vs validation accuracy per arm\n"
-                 f"(gap = how much better each model does on its own training images; verdict: {result.get('verdict')})",
+    ax.set_title(f"{result.title or result.lab}\ntraining vs validation accuracy per arm\n"
+                 f"(gap = how much better each model does on its own training images; verdict: {result.verdict})",
                  fontsize=10)
     return save_figure(fig, out_dir, "accuracy.png")
+
+
+def _f(value: float | None) -> float:
+    return np.nan if value is None else float(value)
 
 
 def save_figure(fig: Any, out_dir: Path, name: str) -> Path:

@@ -12,7 +12,8 @@ import functools
 import math
 from typing import Any
 
-from tutor.lab.spec.claims import ClaimSyntaxError, parse_claim
+from tutor.lab.result import ClaimOutcome, Numbers
+from tutor.lab.spec.claims import Claim, ClaimSyntaxError, parse_claim, split_constant
 from tutor.lab.spec.settings import kinds
 
 # metrics that are fractions of images (or differences and spreads of accuracies): read as percentages
@@ -78,35 +79,63 @@ def _num(value: Any, scale: float, signed: bool = False) -> str:
     return f"{value:+.3g}" if signed else f"{value:.3g}"
 
 
-def margin_text(claim: dict[str, Any]) -> dict[str, str]:
-    """Formatted pieces of a judged claim: mean, sd, lower bound, effect to beat, per_seed, left, right, seeds."""
-    num = claim.get("numbers") or {}
-    points = in_points(claim.get("text", ""))
+def _parsed(claim_text: str) -> Claim | None:
+    try:
+        return parse_claim(claim_text)
+    except ClaimSyntaxError:
+        return None
+
+
+def _expr(node: Any) -> str:
+    shown = str(node) if node is not None else "0"
+    return shown[1:-1] if shown.startswith("(") and shown.endswith(")") else shown
+
+
+def margin_text(claim: ClaimOutcome) -> dict[str, str]:
+    """Formatted pieces of a judged claim. The verdict's: `mean` (the margin), `sd`, `lower`, `effect` (what the
+    lower bound had to beat), `per_seed` (margins), `seeds`; `left`/`right` (each side's mean, as the claim
+    computes it). And what the table shows: `left_value`/`right_value` (the sides without the number the
+    claim adds, named by `left_expr`/`right_expr`), `difference` (of those, in the claim's direction:
+    `diff_expr`), and `threshold`, the claim's own number the difference must exceed (`+0.0` when none)."""
+    num = claim.numbers or Numbers()
+    parsed = _parsed(claim.text)
+    points = in_points(claim.text)
     scale, unit = (100.0, " pts") if points else (1.0, "")
-    margin = num.get("margin") or {}
     side = (lambda v: f"{_num(v, scale)}%") if points else (lambda v: _num(v, scale))
+    lc, rc = parsed.constants() if parsed else (0.0, 0.0)
+    threshold = parsed.threshold if parsed else 0.0
+    lx = _expr(split_constant(parsed.left)[0]) if parsed else "left"
+    rx = _expr(split_constant(parsed.right)[0]) if parsed else "right"
+    mean = num.margin.mean
     return {
-        "mean": _num(margin.get("mean"), scale, signed=True) + unit,
-        "sd": _num(margin.get("sd"), scale),
-        "needed": _num(num.get("needed"), scale),
-        "lower": _num(margin.get("lower"), scale, signed=True),
-        "effect": _num(num.get("min_effect", num.get("needed")), scale, signed=True),
-        "per_seed": ", ".join(_num(v, scale, signed=True) for v in margin.get("per_seed", [])),
-        "left": side((num.get("left") or {}).get("mean")),
-        "right": side((num.get("right") or {}).get("mean")),
-        "seeds": str(num.get("seeds", len(margin.get("per_seed", [])))),
+        "mean": _num(mean, scale, signed=True) + unit,
+        "sd": _num(num.margin.sd, scale),
+        "needed": _num(num.needed, scale),
+        "lower": _num(num.margin.lower, scale, signed=True),
+        "effect": _num(num.effect, scale, signed=True),
+        "per_seed": ", ".join(_num(v, scale, signed=True) for v in num.margin.per_seed),
+        "left": side(num.left.mean),
+        "right": side(num.right.mean),
+        "seeds": str(num.n),
+        "left_expr": lx,
+        "right_expr": rx,
+        "left_value": side(None if num.left.mean is None else num.left.mean - lc),
+        "right_value": side(None if num.right.mean is None else num.right.mean - rc),
+        "diff_expr": f"{lx} - {rx}" if not parsed or parsed.op == ">" else f"{rx} - {lx}",
+        "difference": _num(None if mean is None else mean + threshold, scale, signed=True) + unit,
+        "threshold": _num(threshold, scale, signed=True) + unit,
+        "has_threshold": "yes" if threshold else "",
     }
 
 
-def why_not_shown(claim: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+def why_not_shown(claim: ClaimOutcome) -> tuple[str, dict[str, str]] | None:
     """Why a judged claim neither holds nor has its opposite hold: ("spread", {seeds, needed_seeds, ...}) when
     its mean margin beats the effect but the seeds spread too much for their number, ("small", {...}) when
     the mean itself does not beat it; None for a claim that was decided (or has no numbers)."""
-    num = claim.get("numbers") or {}
-    if claim.get("holds") or claim.get("opposite_holds") or not num.get("margin"):
+    why = claim.why_not_shown()
+    if why is None:
         return None
     pieces = margin_text(claim)
-    needed = num.get("seeds_to_show")
-    if needed:
-        return "spread", {**pieces, "needed_seeds": str(needed)}
+    if why == "spread":
+        return "spread", {**pieces, "needed_seeds": str(claim.numbers.seeds_to_show)}
     return "small", pieces

@@ -15,11 +15,8 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
 import torch
 
-from tutor.bank.schema import text
 from tutor.lab import kinds
 from tutor.lab.errors import LabError
 from tutor.lab.report import outdir
@@ -27,12 +24,13 @@ from tutor.lab.events import ArmFinished, ArmStarted, Cancelled, ClaimResult, Ev
 from tutor.lab.runner.arm import arm_kind, total_epochs, train_arm
 from tutor.lab.runner.parallel import SeedDone, train_seeds
 from tutor.lab.runner.prepare import Workbench
+from tutor.lab.result import LabResult
 from tutor.lab.runner.state import RunState
 from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab, find_lab
 from tutor.lab.device import pick_device
 from tutor.lab.threads import pick_threads
-from tutor.lab.verdict.rule import judge_all
+from tutor.lab.verdict.judged import judge_lab
 
 
 def resolve_seeds(seeds: int | list[int] | tuple[int, ...] | None, count: int) -> list[int]:
@@ -95,7 +93,7 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
         if out_dir is not None:
             yield Stage("writing result.json and plots")
             files = _write(out_dir, result, plots=True)
-        yield LabFinished(result=result, verdict=result["verdict"], out=str(out_dir) if out_dir else None, files=files)
+        yield LabFinished(result=result, out=str(out_dir) if out_dir else None, files=files)
     except KeyboardInterrupt:
         result = state.result("cancelled")
         files = _write(out_dir, result, plots=False) if out_dir is not None else []
@@ -110,17 +108,15 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
         raise
 
 
-def _write(out_dir: Path, result: dict[str, Any], *, plots: bool) -> list[str]:
+def _write(out_dir: Path, result: LabResult, *, plots: bool) -> list[str]:
     """result.json (and the plots) into `out_dir`, swapped in whole (tutor.lab.report.outdir)."""
-    from tutor.lab.report.console import write_result
-
     draw = None
     if plots:
         from tutor.lab.report.plots import write_plots
 
         draw = lambda r, folder: write_plots(r, folder, more=kinds.plots)  # noqa: E731
-    write = outdir.staged(write_result, result, draw)
-    return [str(p) for p in outdir.publish(out_dir, write, cancelled=result.get("status") != "finished")]
+    write = outdir.staged(result, draw)
+    return [str(p) for p in outdir.publish(out_dir, write, cancelled=not result.finished)]
 
 
 def _run(lab: Lab, state: RunState, configs: dict[str, ArmConfig], data_specs: dict, bb_name: str, bb_weights: str | None,
@@ -161,14 +157,10 @@ def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: ArmCon
 
 
 def _judge(lab: Lab, state: RunState, configs: dict[str, ArmConfig]) -> Iterator[Event]:
+    """The claims and checks judged, and the verdict decided with them (tutor.lab.verdict.judged)."""
     values = [{(arm, m): v for arm in configs for m, v in state.per_seed[arm].get(seed, {}).items()} for seed in state.seeds]
-    runnable = []
-    for claim, says in zip(lab.claims, lab.claim_says):
-        if any(arm not in configs for arm, _ in claim.refs()):
-            state.skipped_claims.append(claim.text)
-        else:
-            runnable.append((claim, says))
-    for j, (_, says) in zip(judge_all([c for c, _ in runnable], values), runnable):  # Holm across the claims
-        state.judgements.append(j)
-        yield ClaimResult(text=j.text, holds=j.holds, opposite_holds=j.opposite_holds, numbers=j.numbers,
-                          says=text(says) or None)
+    state.judged = judge_lab(lab.claims, lab.checks, values, configs)
+    for claim in state.judged.claims:
+        yield ClaimResult(claim=claim)
+    for check in state.judged.checks:
+        yield ClaimResult(claim=check, check=True)

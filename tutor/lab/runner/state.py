@@ -1,4 +1,4 @@
-"""What a lab run has gathered so far, and the result.json it makes at any moment (finished or cancelled)."""
+"""What a lab run has gathered so far, and the `LabResult` it makes at any moment (finished or cancelled)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 import torch
 
 import tutor
-from tutor.bank.schema import text
+from tutor.lab.result import ArmDetails, LabResult, Stats
 from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab
 from tutor.lab.spec.metrics import METRICS
 from tutor.lab.threads import load_average
-from tutor.lab.verdict.rule import RULE_TEXT, Judgement, mean_sd, verdict
+from tutor.lab.verdict.judged import Judged
+from tutor.lab.verdict.rule import RULE_TEXT, mean_sd
 
 
 class RunState:
@@ -33,8 +34,7 @@ class RunState:
         self.history: dict[str, dict[int, dict[str, list[float]]]] = {name: {} for name in configs}
         self.chosen: dict[str, dict[int, Any]] = {name: {} for name in configs}
         self.timings: dict[str, Any] = {"arms": {}, "kinds": {}, "load": {"start": load_average()}}
-        self.judgements: list[Judgement] = []
-        self.skipped_claims: list[str] = []
+        self.judged: Judged | None = None  # the claims, checks and verdict, once every arm has run
         self.data_info: dict[str, Any] = {}
         self.backbone_info: dict[str, Any] = {}
 
@@ -42,67 +42,42 @@ class RunState:
         """The run's thread count (a `threads.ThreadChoice`), and the load it was chosen under."""
         self.threads, self.workers, self.threads_choice = choice.threads, choice.workers, choice.to_json()
 
-    def summary(self, arm: str) -> dict[str, dict[str, Any]]:
+    def summary(self, arm: str) -> dict[str, Stats]:
         runs = self.per_seed[arm]
         seeds = [s for s in self.seeds if s in runs]
         out = {}
         for metric in (runs[seeds[0]] if seeds else {}):
             values = [runs[s][metric] for s in seeds]
             mean, sd = mean_sd(values)
-            out[metric] = {"mean": mean, "sd": sd, "per_seed": values}
+            out[metric] = Stats(mean=mean, sd=sd, per_seed=values)
         return out
 
-    def result(self, status: str) -> dict[str, Any]:
+    def details(self, name: str, cfg: ArmConfig) -> ArmDetails:
+        return ArmDetails(description=cfg.describe(), config=cfg.model_dump(mode="json"),
+                          seeds_done=[s for s in self.seeds if s in self.per_seed[name]],
+                          history={str(s): h for s, h in self.history[name].items()},
+                          chosen={str(s): c for s, c in self.chosen[name].items() if c is not None} or None)
+
+    def result(self, status: str) -> LabResult:
+        """The result so far; a finished one carries the judged claims and the verdict decided with them."""
         import torchvision
 
-        arms = {name: self.summary(name) for name in self.configs if self.per_seed[name]}
-        finished = status == "finished"
-        return {
-            "lab": self.lab.id,
-            "title": self.lab.title(),
-            "lab_file": self.lab.path,
-            "lab_digest": self.lab.digest(),
-            "profile": self.profile,
-            "status": status,
-            "device": self.device,
-            "threads": self.threads,
-            "workers": self.workers,
-            "threads_choice": self.threads_choice,
-            "seeds": self.seeds,
-            "versions": {"torch": torch.__version__, "torchvision": torchvision.__version__, "tutor": tutor.__version__,
-                         "python": platform.python_version()},
-            "dataset": self.data_info,
-            "backbone": self.backbone_info,
-            "arms": arms,
-            "show": list(self.lab.file.show),
-            "arm_details": {
-                name: {
-                    "description": cfg.describe(),
-                    "config": cfg.model_dump(mode="json"),
-                    "seeds_done": [s for s in self.seeds if s in self.per_seed[name]],
-                    "history": {str(s): h for s, h in self.history[name].items()},
-                    "chosen": {str(s): c for s, c in self.chosen[name].items() if c is not None} or None,
-                }
-                for name, cfg in self.configs.items()
-            },
-            "claims": [
-                {"text": j.text, "says": says, "holds": j.holds, "opposite_holds": j.opposite_holds, "numbers": j.numbers}
-                for j, says in zip(self.judgements, self._says())
-            ],
-            "claims_not_run": self.skipped_claims,
-            "verdict": verdict(self.judgements + [_unjudged(t) for t in self.skipped_claims]) if finished else "cancelled",
-            "verdict_rule": RULE_TEXT,
-            "metrics_help": METRICS,
-            "timings": {**self.timings, "load": {**self.timings["load"], "end": load_average()},
-                        "total_s": time.perf_counter() - self.t0},
-            "started_at": self.started_at,
-            "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-
-    def _says(self) -> list[str | None]:
-        says = {c.text: s for c, s in zip(self.lab.claims, self.lab.claim_says)}
-        return [text(says.get(j.text)) or None for j in self.judgements]
-
-
-def _unjudged(claim_text: str) -> Judgement:
-    return Judgement(claim_text, False, False, {})
+        judged = self.judged if status == "finished" and self.judged is not None else Judged()
+        return LabResult(
+            lab=self.lab.id, title=self.lab.title(), lab_file=self.lab.path, lab_digest=self.lab.digest(),
+            profile=self.profile, status=status, device=self.device, threads=self.threads, workers=self.workers,
+            threads_choice=self.threads_choice, seeds=self.seeds,
+            versions={"torch": torch.__version__, "torchvision": torchvision.__version__, "tutor": tutor.__version__,
+                      "python": platform.python_version()},
+            dataset=self.data_info, backbone=self.backbone_info,
+            arms={name: self.summary(name) for name in self.configs if self.per_seed[name]},
+            show=list(self.lab.file.show),
+            arm_details={name: self.details(name, cfg) for name, cfg in self.configs.items()},
+            questions=list(self.lab.file.questions),
+            claims=judged.claims, claims_not_run=judged.claims_not_run, checks=judged.checks,
+            verdict=judged.verdict if status == "finished" else "cancelled",
+            verdict_rule=RULE_TEXT, metrics_help=METRICS,
+            timings={**self.timings, "load": {**self.timings["load"], "end": load_average()},
+                     "total_s": time.perf_counter() - self.t0},
+            started_at=self.started_at, finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )

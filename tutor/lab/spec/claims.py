@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_CHARS = 500  # the longest shipped claim is about 110 characters
 MAX_TOKENS = 100  # bounds a left-deep chain `a.x + a.x + ...` as well
@@ -110,14 +110,50 @@ class Claim:
     left: Expr
     op: str  # ">" or "<"
     right: Expr
+    # from the lab file, beside the grammar: the claim in plain words (language -> text) and the questions it backs
+    says: dict[str, str] | None = field(default=None, compare=False)
+    backs: tuple[str, ...] = field(default=(), compare=False)
 
     def refs(self) -> list[tuple[str, str]]:
         return self.left.refs() + self.right.refs()
+
+    def constants(self) -> tuple[float, float]:
+        """The number added at the top level of each side (`b.val_acc - 0.02`: -0.02), 0 where none."""
+        return split_constant(self.left)[1], split_constant(self.right)[1]
+
+    @property
+    def threshold(self) -> float:
+        """What the sides' difference (left - right for `>`, right - left for `<`, each side without its
+        added number) must exceed by the claim's own words: `a > b + 0.2` needs +0.2, `a > b - 0.02` allows
+        -0.02 (a tolerance). The margin is that difference minus the threshold."""
+        left, right = self.constants()
+        return right - left if self.op == ">" else left - right
 
     def margin(self, values: Mapping[tuple[str, str], float]) -> tuple[float, float, float]:
         """(left, right, margin) for one seed; the margin is positive when the claim is true."""
         a, b = self.left.eval(values), self.right.eval(values)
         return a, b, (a - b) if self.op == ">" else (b - a)
+
+
+def split_constant(node: Expr) -> tuple[Expr | None, float]:
+    """An expression as (its part without top-level added numbers, the sum of those numbers):
+    `b.val_acc - 0.02` -> (b.val_acc, -0.02); `2 * b.x` stays whole (a product is not a tolerance)."""
+    if isinstance(node, Num):
+        return None, node.value
+    if isinstance(node, Neg):
+        inner, const = split_constant(node.operand)
+        return (None if inner is None else Neg(inner)), -const
+    if isinstance(node, BinOp) and node.op in "+-":
+        (a, ca), (b, cb) = split_constant(node.left), split_constant(node.right)
+        sign = 1.0 if node.op == "+" else -1.0
+        if b is None:
+            rest = a
+        elif a is None:
+            rest = b if node.op == "+" else Neg(b)
+        else:
+            rest = BinOp(node.op, a, b)
+        return rest, ca + sign * cb
+    return node, 0.0
 
 
 # ---------------------------------------------------------------- parser

@@ -13,6 +13,7 @@ See labs/README.md for the instructor's guide.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import re
@@ -36,6 +37,9 @@ ARM_NAME = r"^[a-z][a-z0-9_]*$"
 PROFILES = ("quick", "full")
 DEFAULT_DATASET = "default"
 LAB_KEYS = ("id", "title", "summary", "dataset", "datasets", "arms", "claims")
+# The `backs` rules (Checker.backs): "all" labs with linked questions; "complete" labs only, those whose claims
+# all carry `backs`; "off" while the shipped labs are being given their `backs` (`backs_problems` still tells).
+BACKS_RULES = "off"
 
 
 class _Strict(BaseModel):
@@ -76,6 +80,7 @@ def _claims(value: Any) -> Any:
 class ClaimSpec(_Strict):
     claim: Annotated[str, Field(min_length=3)]
     says: LocalText | None = None  # the claim in plain words
+    backs: list[Annotated[str, Field(min_length=1)]] | None = None  # ids of the lab's `questions` it is registered for
 
 
 class LabFile(_Strict):
@@ -91,6 +96,7 @@ class LabFile(_Strict):
     defaults: dict[str, Any] = Field(default_factory=dict)
     arms: Annotated[dict[str, dict[str, Any] | None], Field(min_length=1)]
     claims: Annotated[list[ClaimSpec], BeforeValidator(_claims), Field(min_length=1)]
+    checks: Annotated[list[ClaimSpec], BeforeValidator(_claims)] = Field(default_factory=list)  # reported, never judged into the verdict
     show: list[str] = Field(default_factory=list)  # extra metric columns in the end table
 
     @field_validator("show")
@@ -137,13 +143,14 @@ class SpecError(LabError):
 
 @dataclass
 class Lab:
-    """A validated lab. `arm_configs(profile)` gives each arm's merged configuration."""
+    """A validated lab. `arm_configs(profile)` gives each arm's merged configuration. Its claims and checks
+    carry their plain words (`says`) and the questions they back (`backs`)."""
 
     file: LabFile
     raw: dict[str, Any]
     path: str
     claims: list[Claim]
-    claim_says: list[dict[str, str] | None] = field(default_factory=list)
+    checks: list[Claim] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -233,12 +240,13 @@ def parse(doc: yamlsrc.Located) -> Lab:
     check.arms()
     for pname, prof in labfile.profiles.items():
         check.profile(pname, prof)
-    claims, says = check.claims()
+    claims, checks = check.claims("claims"), check.claims("checks")
+    check.backs()
     if not check.problems:  # merged configurations must also be valid for every profile
-        check.merged(Lab(labfile, data, doc.file, claims, says))
+        check.merged(Lab(labfile, data, doc.file, claims, checks))
     if check.problems:
         raise SpecError(check.problems)
-    return Lab(labfile, data, doc.file, claims, says)
+    return Lab(labfile, data, doc.file, claims, checks)
 
 
 class _Checker:
@@ -310,10 +318,11 @@ class _Checker:
         except ValidationError as exc:
             self.problems.extend(_problems(self.doc, exc, base=loc))
 
-    def claims(self) -> tuple[list[Claim], list[dict[str, str] | None]]:
-        claims, says = [], []
-        for i, spec in enumerate(self.labfile.claims):
-            loc = ("claims", i) if isinstance(self.data["claims"][i], str) else ("claims", i, "claim")
+    def claims(self, key: str) -> list[Claim]:
+        """The claims (or checks) parsed, each with its plain words and the questions it backs."""
+        out = []
+        for i, spec in enumerate(getattr(self.labfile, key)):
+            loc = (key, i) if isinstance(self.data[key][i], str) else (key, i, "claim")
             try:
                 claim = parse_claim(spec.claim)
             except ClaimSyntaxError as exc:
@@ -323,9 +332,31 @@ class _Checker:
                 self.add(loc, msg)
             if not claim.refs():
                 self.add(loc, f"claim {quote(spec.claim, 160)} compares no arm metric")
-            claims.append(claim)
-            says.append(spec.says)
-        return claims, says
+            for q in spec.backs or []:
+                if q not in self.labfile.questions:
+                    self.add((key, i, "backs"), f"`backs` names '{q}', which is not one of the lab's `questions` "
+                             f"({', '.join(self.labfile.questions) or 'none'})")
+            out.append(dataclasses.replace(claim, says=spec.says, backs=tuple(spec.backs or ())))
+        return out
+
+    def backs(self, rules: str | None = None) -> None:
+        """A claim is registered for the questions it backs: every claim backs a linked question, and every
+        linked question is backed by a claim (see BACKS_RULES); a lab that links no question has none to back."""
+        rules = BACKS_RULES if rules is None else rules
+        specs, questions = self.labfile.claims, self.labfile.questions
+        complete = all(spec.backs is not None for spec in specs)
+        if not questions or rules == "off" or (rules == "complete" and not complete):
+            return
+        for i, spec in enumerate(specs):
+            if not spec.backs:
+                loc = ("claims", i) if isinstance(self.data["claims"][i], str) else ("claims", i, "claim")
+                self.add(loc, f"claim {quote(spec.claim, 160)} backs no question: give `backs: [QUESTION, ...]` "
+                         f"(questions: {', '.join(questions)})")
+        backed = {q for spec in specs for q in spec.backs or []}
+        for j, q in enumerate(questions):
+            if q not in backed:
+                self.add(("questions", j), f"question '{q}' is backed by no claim: name it in a claim's `backs`, "
+                         "or unlink it")
 
     def merged(self, lab: Lab) -> None:
         labfile = self.labfile
@@ -340,6 +371,14 @@ class _Checker:
                     self.add(("arms", name), f"arm '{name}' in profile '{pname}': {msg}")
                 except ValueError as exc:
                     self.add(("arms", name), f"arm '{name}' in profile '{pname}': {exc}")
+
+
+def backs_problems(path: Path | str) -> list[Problem]:
+    """The `backs` rules' problems in a lab file that is otherwise valid, whatever BACKS_RULES says."""
+    doc = yamlsrc.load(Path(path), _display(Path(path)))
+    check = _Checker(doc, LabFile.model_validate(doc.data))
+    check.backs("all")
+    return check.problems
 
 
 def load_lab(path: Path | str, display: str | None = None) -> Lab:

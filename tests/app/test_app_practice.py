@@ -147,7 +147,7 @@ async def test_a_store_that_cannot_write_does_not_crash_the_app(tiny_bank, store
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_practice(app, pilot, "beta")
         with monkeypatch.context() as patch:
-            patch.setattr(store, "record_answer", locked)
+            patch.setattr(store, "_write_answer", locked)
             await pilot.press("1", "enter")
             await pilot.pause()
             # the learner sees the feedback and is told the answer waits in memory
@@ -155,4 +155,4 @@ async def test_a_store_that_cannot_write_does_not_crash_the_app(tiny_bank, store
             assert any("Not saved yet" in str(n.message) and "locked" in str(n.message) for n in app._notifications)
         await retried(app, pilot)  # what the app's timer does every few seconds, off the UI thread
         assert not store.pending and len(store.attempts()) == 1
-        assert any("Saved 1 answer(s)" in str(n.message) for n in app._notifications)
+        assert any("Saved 1 answer that was waiting" in str(n.message) for n in app._notifications)

@@ -14,11 +14,11 @@ import pytest
 from support.store import Faulty, intact
 
 from tutor.cli import _unsaved, main
-from tutor.study.store import INTERACTIVE_BUSY_TIMEOUT_MS, Store, StoreError
+from tutor.study.store import INTERACTIVE_BUSY_TIMEOUT_MS, Store, StoreError, answer_record
 
 
 def answer(store: Store, qid: str) -> bool:
-    return store.save(lambda: store.record_answer(qid, ["A"], True, mode="practice"))
+    return store.save(answer_record(qid, ["A"], True, mode="practice")) is not None
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_full_disk_injected_rolls_back_and_retries(tmp_path, when):
     store._conn = faulty = Faulty(store._conn, when, "database or disk is full")
     assert not answer(store, "second")
     assert not answer(store, "third")  # queued behind the second: order is kept
-    assert [p[1] for p in store.pending] == ["answer", "answer"] and "the disk is full" in store.last_error
+    assert [p.what for p in store.pending] == ["answer", "answer"] and "the disk is full" in store.last_error
     assert [a.question_id for a in store.attempts()] == ["first"]  # nothing half-written
     assert store.card("second") is None
     faulty.armed = False
@@ -196,7 +196,8 @@ def test_sessions_keep_refused_answers_and_exams_for_a_retry(tiny_bank, tmp_path
     assert not report.saved and report.exam_id is None and len(store.pending) == 2
     faulty.armed = False
     assert store.retry_pending() == 0
-    assert report.exam_id is not None and len(store.exams()) == 1
+    [stored] = store.exams()  # the queued record itself was written: the same report, the same moment
+    assert stored.report == report.to_dict() and stored.finished_at == report.finished_at
     assert [a.mode for a in store.attempts()] == ["practice", "exam", "exam"]
     store.close()
     assert intact(path)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.study.labruns import LabRun
+from tutor.study.records import LabRun
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ from typing import Any, NamedTuple
 
 from tutor.bank import Bank, Question
 from tutor.study.scheduler import utc
-from tutor.study.store import Store, iso
+from tutor.study.records import ExamRecord
+from tutor.study.store import Store, answer_record, iso
 
 EXAM_PRESETS: dict[str, tuple[int, float]] = {
     "short": (10, 15),  # a quick check: 10 questions in 15 minutes
@@ -155,8 +156,8 @@ class _QueueSession:
         seconds = round(time.monotonic() - self._shown_at, 3)
         now = utc(now)  # fixed now: a retried write keeps the moment of answering
         shown = self.shown
-        saved = self.store.save(lambda: self.store.record_answer(question.id, keys, correct, mode=self.mode,
-                                                                 seconds=seconds, now=now, shown=shown))
+        saved = self.store.save(answer_record(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now,
+                                              shown=shown)) is not None
         self.answered += 1
         self.correct_count += int(correct)
         if not correct:
@@ -450,12 +451,11 @@ class ExamSession:
             topic=self.topic,
         )
 
-        def write() -> None:
-            for item in items:
-                if item.chosen:
-                    self.store.record_answer(item.question.id, item.chosen, item.correct, mode="exam", now=finished_at, shown=item.shown)
-            report.exam_id = self.store.record_exam(report)
-
-        report.saved = self.store.save(write, "exam")
+        answers = tuple(answer_record(item.question.id, item.chosen, item.correct, mode="exam", now=finished_at, shown=item.shown)
+                        for item in items if item.chosen)
+        record = ExamRecord(answers=answers, started_at=report.started_at, finished_at=finished_at, count=report.total,
+                            minutes=report.minutes, score=report.score, report=report.to_dict())
+        report.exam_id = self.store.save(record)
+        report.saved = report.exam_id is not None
         self.report = report
         return report

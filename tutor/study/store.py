@@ -25,6 +25,9 @@ quick_check`) and refuses a damaged one. The app opens the store with `interacti
 busy timeout and no waiting retries, so a locked database never freezes the screen; its writes go
 through `save()`, which keeps a write that fails in memory (`pending`) and `retry_pending()` saves it
 later, in order (the app retries off the UI thread and says so when an answer is not saved yet).
+
+Writes are records (`tutor.study.records`): `save(record)` or `add(record)`; the retry queue holds the
+records themselves. Reads are public methods returning records, so no other module touches the SQL.
 """
 
 from __future__ import annotations
@@ -33,20 +36,18 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fsrs import Card
 
 from tutor.study import scheduler
+from tutor.study.records import AnswerRecord, ExamRecord, LabRun, LabRunRecord, Record
 from tutor.study.scheduler import utc
-
-if TYPE_CHECKING:  # pragma: no cover
-    from tutor.study.sessions import ExamReport
 
 MODES = ("practice", "exam", "review")
 BUSY_TIMEOUT_MS = 5000
@@ -283,8 +284,8 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
-        self.pending: list[tuple[Callable[[], object], str]] = []
-        """Writes that failed (locked, full, read-only, damaged) and wait for `retry_pending()`, oldest first."""
+        self.pending: list[Record] = []
+        """Records whose write failed (locked, full, read-only, damaged) and wait for `retry_pending()`, oldest first."""
         self.last_error: str | None = None
         """Why the oldest pending write failed, for the learner."""
         try:
@@ -364,7 +365,7 @@ class Store:
             except sqlite3.Error:
                 pass
 
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:  # the one way this module reads
         with self._lock:
             try:
                 return self._conn.execute(sql, params).fetchall()
@@ -373,34 +374,36 @@ class Store:
                     raise
                 raise StoreError(f"reading progress: {plain(exc)}") from exc
 
-    # -- writes that may wait ---------------------------------------------------------------------
+    # -- writes ----------------------------------------------------------------------------------
 
-    def save(self, write: Callable[[], object], what: str = "answer") -> bool:
-        """Run `write` (which calls the store's write methods) as one transaction now, after any writes
-        still waiting. When the database refuses it (locked, disk full, read-only, damaged), keep it in
-        `pending` for `retry_pending()` and return False; nothing is lost while the process lives."""
+    def add(self, record: Record) -> int:
+        """Write `record` now, as one transaction; returns its row id (the attempt's, exam's or run's).
+        Raises `StoreError` when the database refuses it."""
+        with self.batch(f"saving the {record.what}"):
+            return self._write(record)
+
+    def save(self, record: Record) -> int | None:
+        """Write `record` now, after any records still waiting; returns its row id. When the database
+        refuses it (locked, disk full, read-only, damaged), keep it in `pending` for `retry_pending()`
+        and return None; nothing is lost while the process lives."""
         with self._lock:
             if self.pending and self.retry_pending():
-                self.pending.append((write, what))
-                return False
+                self.pending.append(record)
+                return None
             try:
-                with self.batch(f"saving the {what}"):
-                    write()
+                return self.add(record)
             except StoreError as exc:
-                self.pending.append((write, what))
+                self.pending.append(record)
                 self.last_error = str(exc)
-                return False
-            return True
+                return None
 
     def retry_pending(self) -> int:
-        """Try the waiting writes again, oldest first, stopping at the first that still fails; returns
+        """Try the waiting records again, oldest first, stopping at the first that still fails; returns
         how many are still waiting. Safe to call from a worker thread (the store serialises access)."""
         with self._lock:
             while self.pending:
-                write, what = self.pending[0]
                 try:
-                    with self.batch(f"saving the {what}"):
-                        write()
+                    self.add(self.pending[0])
                 except StoreError as exc:
                     self.last_error = str(exc)
                     break
@@ -408,6 +411,15 @@ class Store:
             if not self.pending:
                 self.last_error = None
             return len(self.pending)
+
+    def _write(self, record: Record) -> int:
+        if isinstance(record, AnswerRecord):
+            return self._write_answer(record)
+        if isinstance(record, ExamRecord):
+            return self._write_exam(record)
+        if isinstance(record, LabRunRecord):
+            return self._write_lab_run(record)
+        raise TypeError(f"the store keeps no {type(record).__name__}")
 
     # -- answers and cards ------------------------------------------------------------------------
 
@@ -421,26 +433,26 @@ class Store:
         seconds: float | None = None,
         now: datetime | None = None,
         shown: Iterable[str] | None = None,
-    ) -> None:
-        """Store one answer and move the question's FSRS card (Good if right, Again if wrong), atomically.
-        `shown` is the option keys in the order the learner saw them, so history shows what they saw."""
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        now = utc(now)
-        keys = json.dumps(sorted({str(k) for k in chosen}))
-        order = None if shown is None else json.dumps([str(k) for k in shown])
+    ) -> int:
+        """Store one answer now (see `AnswerRecord`); `shown` is the option keys in the order the learner saw them."""
+        return self.add(answer_record(question_id, chosen, correct, mode=mode, seconds=seconds, now=now, shown=shown))
+
+    def _write_answer(self, rec: AnswerRecord) -> int:
+        """The attempt row and the question's FSRS card (Good if right, Again if wrong), in one transaction."""
         with self.batch():
-            row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (question_id,)).fetchone()
-            card = scheduler.review(Card.from_json(row[0]) if row else None, bool(correct), now)
-            self._conn.execute(
+            row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (rec.question_id,)).fetchone()
+            card = scheduler.review(Card.from_json(row[0]) if row else None, bool(rec.correct), rec.answered_at)
+            cur = self._conn.execute(
                 "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (question_id, keys, int(bool(correct)), mode, None if seconds is None else float(seconds), iso(now), order),
+                (rec.question_id, json.dumps(sorted(rec.chosen)), int(bool(rec.correct)), rec.mode, rec.seconds,
+                 iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown))),
             )
             self._conn.execute(
                 "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (question_id) DO UPDATE SET card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
-                (question_id, card.to_json(), iso(card.due), iso(now)),
+                (rec.question_id, card.to_json(), iso(card.due), iso(rec.answered_at)),
             )
+            return int(cur.lastrowid)
 
     def attempts(self, question_id: str | None = None) -> list[Attempt]:
         """Every answer (of one question, or all), oldest first."""
@@ -478,13 +490,15 @@ class Store:
 
     # -- exams ------------------------------------------------------------------------------------
 
-    def record_exam(self, report: ExamReport) -> int:
-        """Store a finished exam; returns its id."""
-        data = report.to_dict()
+    def _write_exam(self, rec: ExamRecord) -> int:
+        """Every answered question and the report, in one transaction; returns the exam's id."""
         with self.batch():
+            for answer in rec.answers:
+                self._write_answer(answer)
             cur = self._conn.execute(
                 "INSERT INTO exams (started_at, finished_at, count, minutes, score, report) VALUES (?, ?, ?, ?, ?, ?)",
-                (iso(report.started_at), iso(report.finished_at), int(report.total), float(report.minutes), int(report.score), json.dumps(data, ensure_ascii=False)),
+                (iso(rec.started_at), iso(rec.finished_at), int(rec.count), float(rec.minutes), int(rec.score),
+                 json.dumps(rec.report, ensure_ascii=False)),
             )
             return int(cur.lastrowid)
 
@@ -495,3 +509,61 @@ class Store:
             ExamSummary(id=r[0], started_at=_parse(r[1]), finished_at=_parse(r[2]), count=r[3], minutes=r[4], score=r[5], report=json.loads(r[6]))
             for r in rows
         ]
+
+    # -- lab runs ---------------------------------------------------------------------------------
+
+    def _write_lab_run(self, rec: LabRunRecord) -> int:
+        status = rec.status if rec.status in ("finished", "cancelled") else "cancelled"
+        row = (
+            rec.lab_id, rec.spec_hash, rec.profile, status, json.dumps(list(rec.seeds)), rec.device, rec.host,
+            json.dumps(rec.versions, sort_keys=True), json.dumps(rec.metrics), json.dumps(rec.claims, ensure_ascii=False),
+            rec.verdict if status == "finished" else "cancelled", float(rec.duration_s), rec.out_dir,
+            iso(rec.started_at), iso(rec.finished_at), rec.question_id, rec.predicted_arm, rec.predicted_verdict,
+            _flag(rec.arm_matched), _flag(rec.verdict_matched),
+        )
+        with self.batch():
+            cur = self._conn.execute(f"INSERT INTO lab_runs ({_LAB_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
+            return int(cur.lastrowid)
+
+    def lab_runs(self, lab_id: str | None = None, *, finished: bool = False, profile: str | None = None,
+                 host: str | None = None, latest: bool = False) -> list[LabRun]:
+        """Stored lab runs, oldest first: of one lab or all; only finished ones, of one profile, from one
+        host when asked. `latest`: at most one, the most recently finished."""
+        where, params = [], []
+        for column, value in (("lab_id", lab_id), ("profile", profile), ("host", host)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if finished:
+            where.append("status = 'finished'")
+        sql = f"SELECT id, {_LAB_COLUMNS} FROM lab_runs" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY finished_at DESC, id DESC LIMIT 1" if latest else " ORDER BY id"
+        return [_lab_run(r) for r in self._query(sql, tuple(params))]
+
+
+_LAB_COLUMNS = ("lab_id, spec_hash, profile, status, seeds, device, host, versions, metrics, claims, verdict, duration_s, "
+                "out_dir, started_at, finished_at, question_id, predicted_arm, predicted_verdict, arm_matched, verdict_matched")
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def _lab_run(r: tuple) -> LabRun:
+    return LabRun(
+        id=r[0], lab_id=r[1], spec_hash=r[2], profile=r[3], status=r[4], seeds=json.loads(r[5]), device=r[6], host=r[7],
+        versions=json.loads(r[8]), metrics=json.loads(r[9]), claims=json.loads(r[10]), verdict=r[11], duration_s=r[12],
+        out_dir=r[13], started_at=_parse(r[14]), finished_at=_parse(r[15]), question_id=r[16], predicted_arm=r[17],
+        predicted_verdict=r[18], arm_matched=None if r[19] is None else bool(r[19]),
+        verdict_matched=None if r[20] is None else bool(r[20]),
+    )
+
+
+def answer_record(question_id: str, chosen: Iterable[str], correct: bool, *, mode: str, seconds: float | None = None,
+                  now: datetime | None = None, shown: Iterable[str] | None = None) -> AnswerRecord:
+    """An answer as the store keeps it (checks the mode; `now` defaults to the current time)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    return AnswerRecord(question_id=question_id, chosen=frozenset(str(k) for k in chosen), correct=bool(correct), mode=mode,
+                        answered_at=utc(now), seconds=None if seconds is None else float(seconds),
+                        shown=None if shown is None else tuple(str(k) for k in shown))

@@ -602,29 +602,23 @@ class LabScreen(TutorScreen):
 
     def _store(self, result: dict[str, Any] | None, final: Any) -> int | None:
         """Record the run with the guesses; a partial result is stored as cancelled (never as finished)."""
-        from tutor.study.labruns import record_run
-        from tutor.study.store import StoreError
+        from tutor.study.labruns import run_record
 
         if not result or "lab" not in result:
             return None
         if self.outcome != "finished":
             result = {**result, "status": "cancelled"}
-        ids: list[int] = []
-        duration_s = time.perf_counter() - self.started
-
-        def write() -> None:
-            ids.append(record_run(self.tutor.store, result, lab_path=self.lab_path, duration_s=duration_s,
-                                  out_dir=getattr(final, "out", None), question_id=self.question_id,
-                                  predicted_arm=self.predicted_arm, predicted_verdict=self.predicted_verdict))
-
         try:
-            if not self.tutor.store.save(write, "lab run"):  # locked or full: kept in memory, retried by the app
-                self.tutor.store_trouble()
-                return None
-        except (StoreError, OSError, KeyError, ValueError) as exc:
+            record = run_record(result, lab_path=self.lab_path, duration_s=time.perf_counter() - self.started,
+                                out_dir=getattr(final, "out", None), question_id=self.question_id,
+                                predicted_arm=self.predicted_arm, predicted_verdict=self.predicted_verdict)
+        except (OSError, KeyError, ValueError) as exc:
             self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return None
-        return ids[-1]
+        run_id = self.tutor.store.save(record)
+        if run_id is None:  # locked or full: kept in memory, retried by the app
+            self.tutor.store_trouble()
+        return run_id
 
     # -- keys -----------------------------------------------------------------------------------------
 

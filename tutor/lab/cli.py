@@ -13,19 +13,6 @@ from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
-# The frame of `tutor labs` (copied from tutor/app/strings.py: the lab engine never imports the app).
-LABS_TEXT = {
-    "en": {"labs.col.lab": "lab", "labs.col.arms": "arms", "labs.col.title": "what it tests", "labs.col.last": "last run",
-           "labs.never": "never run", "lab.verdict.reproduced": "reproduced", "lab.verdict.inconclusive": "inconclusive",
-           "lab.verdict.contradicted": "contradicted", "lab.verdict.cancelled": "cancelled",
-           "labs.cli_hint": "Run one with: tutor lab NAME  (--full for the long version)"},
-    "ko": {"labs.col.lab": "실습", "labs.col.arms": "비교 방법", "labs.col.title": "검증 내용", "labs.col.last": "마지막 결과",
-           "labs.never": "실행한 적 없음", "lab.verdict.reproduced": "재현됨", "lab.verdict.inconclusive": "결론 없음",
-           "lab.verdict.contradicted": "반박됨", "lab.verdict.cancelled": "취소됨",
-           "labs.cli_hint": "실행: tutor lab 이름  (--full은 전체 프로필)"},
-}
-
-
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "lab", help="run a lab: real training that tests a question's claim",
@@ -196,6 +183,7 @@ def cmd_labs(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from tutor import paths
+    from tutor.i18n import t
     from tutor.safetext import one_line
     from tutor.lab.spec.lab import SpecError, lab_files, load_lab
     from tutor.study.labruns import last_runs
@@ -209,12 +197,12 @@ def cmd_labs(args: argparse.Namespace) -> int:
         last = {}
 
     dirs = [*paths.lab_dirs(), *[Path(d) for d in args.dirs]]
-    t = LABS_TEXT[args.lang]
+    lang = args.lang
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
-    table.add_column(t["labs.col.lab"], style="cyan", no_wrap=True)
-    table.add_column(t["labs.col.arms"], justify="right")
-    table.add_column(t["labs.col.title"], no_wrap=True, overflow="ellipsis", ratio=1)
-    table.add_column(t["labs.col.last"], no_wrap=True)
+    table.add_column(t(lang, "cli.labs.col.lab"), style="cyan", no_wrap=True)
+    table.add_column(t(lang, "labs.col.arms"), justify="right")
+    table.add_column(t(lang, "cli.labs.col.title"), no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(t(lang, "cli.labs.col.last"), no_wrap=True)
     problems = []
     for path in lab_files(dirs):
         try:
@@ -223,15 +211,15 @@ def cmd_labs(args: argparse.Namespace) -> int:
             problems += exc.problems
             continue
         run = last.get(lab.id)
-        verdict = run and t.get(f"lab.verdict.{run.verdict}", run.verdict)
-        when = f"{verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else t["labs.never"]
+        verdict = run and t(lang, f"lab.verdict.{run.verdict}")
+        when = f"{verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else t(lang, "labs.never")
         # one line each, file text as plain Text with control characters escaped; `tutor lab NAME` tells more
         table.add_row(*(Text(one_line(v)) for v in (lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)))
     Console().print(table)
     for problem in problems:
         _err(str(problem))
     if not problems:
-        print(t["labs.cli_hint"])
+        print(t(lang, "labs.cli_hint"))
     return 1 if problems else 0
 
 

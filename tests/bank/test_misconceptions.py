@@ -157,3 +157,14 @@ def test_asserts_is_one_short_line(tmp_path):
     bank = _bank(tmp_path, question=QUESTION.replace("Low and close accuracies mean bias.", long.strip()))
     assert any(f.message.startswith("'asserts' (en) is one line of at most 200 characters") for f in lint(bank).findings)
     assert not any("'asserts'" in f.message for f in lint(_bank(tmp_path)).findings)
+
+
+def test_a_lab_linked_question_without_asserts_is_flagged(tmp_path):
+    from tutor.bank.lint import lint
+
+    linked = QUESTION.replace("    explanation: {en: Bias., ko: 편향.}\n", "    explanation: {en: Bias., ko: 편향.}\n    lab: underfitting\n")
+    messages = [f.message for f in lint(_bank(tmp_path, question=linked)).findings]
+    assert not any("no `asserts:`" in m for m in messages)
+    bare = "\n".join(line for line in linked.splitlines() if "asserts:" not in line) + "\n"
+    messages = [f.message for f in lint(_bank(tmp_path, question=bare)).findings]
+    assert "linked to lab 'underfitting' but has no `asserts:`: the lab page shows the stem's first sentence as its claim instead" in messages

@@ -113,6 +113,8 @@ def question_findings(q: Question, glossary: list[Term], ids: Collection[str] = 
     for o in q.options:
         if ABOVE.search(o.text["en"]) or ABOVE.search(o.text.get("ko", "")):
             yield f"option {o.key} is an 'all/none of the above' option: write a real alternative"
+    if q.lab is not None and q.asserts is None:
+        yield f"linked to lab '{q.lab.id}' but has no `asserts:`: the lab page shows the stem's first sentence as its claim instead"
     for lang, value in (q.asserts or {}).items():
         if "\n" in value or len(value) > MAX_ASSERTS:
             yield f"'asserts' ({lang}) is one line of at most {MAX_ASSERTS} characters: the question's central claim, not its explanation"

@@ -45,7 +45,7 @@ async def test_exam_to_its_report(tiny_bank, store):
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
-        assert "1 question(s) unanswered" in screen_text(app)
+        assert "1 question unanswered" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
 

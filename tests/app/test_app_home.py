@@ -40,7 +40,7 @@ async def test_bank_problems_are_reported_on_home(broken_bank, store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         notice = content_text(app.screen.query_one("#home-problems"))
-        assert "1 file(s) had problems: run `tutor questions validate`" in notice
+        assert "1 file had problems: run `tutor questions validate`" in notice
         assert "broken.yaml:" in notice
         assert "broken.yaml:" in screen_text(app)
         # the rest of the bank is still served

@@ -1,22 +1,27 @@
-"""The UI strings themselves: every English key translated, no format field lost."""
+"""The app's words on screen: key descriptions translated through Textual's public `active_bindings`,
+never by rewriting a node's private bindings. (The catalogues themselves: tests/contracts/test_catalogues.py.)"""
 
 from __future__ import annotations
 
-import string
+from pathlib import Path
 
-from tutor.app.strings import STRINGS, t
-
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+from support.app import SIZE, build, screen_text
 
 
-def test_every_english_string_is_translated_with_the_same_fields():
-    for key, english in STRINGS["en"].items():
-        assert key in STRINGS["ko"], f"no Korean for {key}"
-        assert _fields(STRINGS["ko"][key]) == _fields(english), key
+async def test_footer_keys_read_in_the_app_language(tiny_bank, store):
+    for lang, words, absent in (("ko", ("연습", "복습", "종료"), "Practice"), ("en", ("Practice", "Review", "Quit"), "key.")):
+        app = build(tiny_bank, store, lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            descriptions = {a.binding.description for a in app.screen.active_bindings.values()}
+            assert set(words) <= descriptions, descriptions
+            assert not any(d.startswith("key.") for d in descriptions)
+            assert absent not in " ".join(descriptions)
+            if lang == "ko":
+                assert "연습" in screen_text(app)
 
 
-def test_missing_keys_fall_back_to_english_then_to_the_key():
-    assert t("xx", "key.quit") == "Quit"
-    assert t("ko", "no.such.key") == "no.such.key"
+def test_no_code_writes_textual_private_bindings():
+    package = Path(__file__).resolve().parents[2] / "tutor"
+    offenders = [str(p) for p in package.rglob("*.py") if "._bindings" in p.read_text(encoding="utf-8")]
+    assert offenders == []

@@ -183,16 +183,6 @@ def test_labs_listing_in_korean(capsys):
     assert "never run" not in out and "what it tests" not in out
 
 
-def test_korean_verdict_words_match_the_app():
-    from tutor.app.strings import STRINGS
-    from tutor.lab.cli import LABS_TEXT
-
-    for lang, table in LABS_TEXT.items():
-        for key, value in table.items():
-            if key in STRINGS[lang] and key not in ("labs.col.lab", "labs.col.title", "labs.col.last"):
-                assert STRINGS[lang][key] == value, (lang, key)
-
-
 def test_report_escapes_lab_text(tmp_path):
     import io
 

@@ -132,6 +132,8 @@ class Term(_Strict):
 
 class GlossaryFile(_Strict):
     terms: Annotated[list[Term], Field(min_length=1)]
+    # question `concepts:` tags in Korean, in the terms' words (the feedback screen shows them: tutor.i18n.glossary)
+    concepts: dict[Annotated[str, Field(pattern=SLUG)], Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
 
 
 class Misconception(_Strict):

@@ -115,42 +115,6 @@ def summary(bank: Bank, store: Store, now: datetime | None = None) -> Progress:
     )
 
 
-_LABELS = {
-    "en": {
-        "title": "Progress",
-        "topic": "Topic",
-        "seen": "Seen",
-        "answers": "Answers",
-        "recent": "Recent",
-        "mastery": "Mastery",
-        "due": "Due",
-        "leeches": "Leeches",
-        "all": "All topics",
-        "due_line": "Reviews due now: {n}",
-        "none_due": "No reviews due now.",
-        "leech_line": "Missed again and again ({n}+ times wrong):",
-        "nothing": "No answers yet: run `tutor quiz` to start.",
-        "more": "  … and {n} more",
-    },
-    "ko": {
-        "title": "학습 현황",
-        "topic": "주제",
-        "seen": "본 문제",
-        "answers": "답변",
-        "recent": "최근",
-        "mastery": "숙련도",
-        "due": "복습",
-        "leeches": "상습 오답",
-        "all": "전체",
-        "due_line": "지금 복습할 문제: {n}",
-        "none_due": "지금 복습할 문제가 없습니다.",
-        "leech_line": "계속 틀리는 문제 ({n}회 이상 오답):",
-        "nothing": "아직 답변이 없습니다. `tutor quiz`로 시작하세요.",
-        "more": "  … 외 {n}개",
-    },
-}
-
-
 def mastery_bar(value: float, width: int = 10):
     """A coloured bar with a percentage, e.g. `██████░░░░  60%`."""
     from rich.text import Text
@@ -170,17 +134,21 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
     from rich.table import Table
     from rich.text import Text
 
-    label = _LABELS.get(lang, _LABELS["en"])
     from rich import box
 
-    table = Table(title=label["title"], box=box.SIMPLE_HEAD, expand=False, pad_edge=False, title_justify="left")
-    table.add_column(label["topic"], ratio=1, overflow="fold")
-    table.add_column(label["seen"], justify="right", no_wrap=True)
-    table.add_column(label["answers"], justify="right", no_wrap=True)
-    table.add_column(label["recent"], justify="right", no_wrap=True)
-    table.add_column(label["mastery"], no_wrap=True)
-    table.add_column(label["due"], justify="right", no_wrap=True)
-    table.add_column(label["leeches"], justify="right", no_wrap=True)
+    from tutor import i18n
+
+    def label(key: str) -> str:
+        return i18n.t(lang, f"stats.{key}")
+
+    table = Table(title=label("title"), box=box.SIMPLE_HEAD, expand=False, pad_edge=False, title_justify="left")
+    table.add_column(label("topic"), ratio=1, overflow="fold")
+    table.add_column(label("seen"), justify="right", no_wrap=True)
+    table.add_column(label("answers"), justify="right", no_wrap=True)
+    table.add_column(label("recent"), justify="right", no_wrap=True)
+    table.add_column(label("mastery"), no_wrap=True)
+    table.add_column(label("due"), justify="right", no_wrap=True)
+    table.add_column(label("leeches"), justify="right", no_wrap=True)
 
     def recent(value: float, answered: int) -> str:
         return f"{value * 100:.0f}%" if answered else "–"
@@ -198,7 +166,7 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
         )
     table.add_section()
     table.add_row(
-        Text(label["all"], style="bold"),
+        Text(label("all"), style="bold"),
         f"{progress.seen}/{progress.total}",
         str(progress.answered),
         recent(progress.correct_recent, progress.answered),
@@ -208,11 +176,11 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
     )
     parts: list = [table]
     if not progress.answered:
-        parts.append(Text(label["nothing"]))
+        parts.append(Text(label("nothing")))
     else:
-        parts.append(Text(label["due_line"].format(n=progress.due) if progress.due else label["none_due"]))
+        parts.append(Text(label("due_line").format(n=progress.due) if progress.due else label("none_due")))
     if progress.leeches:
-        parts.append(Text(label["leech_line"].format(n=LEECH_MISSES), style="bold"))
+        parts.append(Text(label("leech_line").format(n=LEECH_MISSES), style="bold"))
         for qid in progress.leeches[:LEECHES_LISTED]:
             stem = one_line(" ".join(text(bank.questions[qid].stem, lang).split()))
             line = Text(f"  ✗{progress.misses[qid]} ", style="red")
@@ -222,5 +190,5 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
             line.overflow = "ellipsis"
             parts.append(line)
         if len(progress.leeches) > LEECHES_LISTED:
-            parts.append(Text(label["more"].format(n=len(progress.leeches) - LEECHES_LISTED), style="dim"))
+            parts.append(Text(label("more").format(n=len(progress.leeches) - LEECHES_LISTED), style="dim"))
     return Group(*parts)

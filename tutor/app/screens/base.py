@@ -9,7 +9,7 @@ from textual import events
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
-from tutor.app.strings import localize_bindings, t
+from tutor.app.strings import TranslatedBindings, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutor.app.app import TutorApp
@@ -17,13 +17,12 @@ if TYPE_CHECKING:  # pragma: no cover
 NARROW = 80  # below this many columns the footer drops the padding between keys
 
 
-class TutorScreen(Screen):
+class TutorScreen(TranslatedBindings, Screen):
     """A full screen that speaks the app's language."""
 
     def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lang = lang
-        localize_bindings(self, lang)
 
     @property
     def tutor(self) -> TutorApp:
@@ -37,13 +36,12 @@ class TutorScreen(Screen):
             footer.compact = event.size.width < NARROW
 
 
-class TutorModal(ModalScreen):
+class TutorModal(TranslatedBindings, ModalScreen):
     """A dialog over the current screen, in the app's language."""
 
     def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lang = lang
-        localize_bindings(self, lang)
 
     def t(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)

@@ -98,7 +98,7 @@ def test_new_finished_run_replaces_the_previous_outputs_whole(tmp_path):
     outdir.publish(out, _writer("finished", ["curves.png", "confusion-a.png"]))
     (out / "notes.txt").write_text("mine")
     files = outdir.publish(out, _writer("finished", ["curves.png"]))
-    assert sorted(p.name for p in out.iterdir()) == ["curves.png", "notes.txt", "result.json"]  # no stale PNG
+    assert _names(out) == ["curves.png", "notes.txt", "result.json"]  # no stale PNG
     assert [p.name for p in files] == ["result.json", "curves.png"]
 
 
@@ -110,13 +110,30 @@ def test_cancelled_run_keeps_a_finished_result(tmp_path):
     assert (out / "curves.png").exists()
     assert files == [out / "result.cancelled.json"]
     outdir.publish(out, _writer("finished", []))  # the next finished run clears the cancelled one too
-    assert sorted(p.name for p in out.iterdir()) == ["result.json"]
+    assert _names(out) == ["result.json"]
+
+
+def _names(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
 
 
 def test_a_folder_without_a_result_keeps_its_pngs(tmp_path):
     (tmp_path / "photo.png").write_bytes(b"mine")
     outdir.publish(tmp_path, _writer("finished", ["curves.png"]))
     assert (tmp_path / "photo.png").read_bytes() == b"mine"
+    outdir.publish(tmp_path, _writer("finished", ["accuracy.png"]))  # only what a run published is ever removed
+    assert _names(tmp_path) == ["accuracy.png", "photo.png", "result.json"]
+
+
+def test_someone_elses_result_and_photos_are_refused_and_kept(tmp_path):
+    (tmp_path / "result.json").write_text('{"mine": true}')
+    (tmp_path / "photo.png").write_bytes(b"mine")
+    with pytest.raises(LabError, match="not a tutor run"):
+        outdir.prepare(tmp_path)
+    with pytest.raises(LabError):
+        outdir.publish(tmp_path, _writer("finished", ["curves.png"]))
+    assert _names(tmp_path) == ["photo.png", "result.json"]
+    assert (tmp_path / "result.json").read_text() == '{"mine": true}'
 
 
 def test_interrupted_writing_leaves_the_previous_run_whole(tmp_path):
@@ -128,7 +145,7 @@ def test_interrupted_writing_leaves_the_previous_run_whole(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         outdir.publish(tmp_path, broken)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["curves.png", "result.json"]  # no staging left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".tutor-run", "curves.png", "result.json"]  # no staging left
 
 
 def test_closing_a_run_into_a_finished_folder_keeps_its_result(tmp_path):

@@ -208,6 +208,7 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.seeds", "seeds {seeds}"),
     M("lab.finishing", "every epoch ran: judging the claims, writing the plots…"),
     M("lab.best_trial", "best trial"),
+    M("lab.chart.epoch", "epoch"),
     M("lab.picture", "{name}, scaled down to the terminal: o opens the folder with the full-size file"),
     M("lab.files_open", "Written to {out} (o opens the folder)"),
     M("lab.folder_path", "No file manager on this machine: the files are in {out}"),

@@ -75,8 +75,22 @@ class LabStarted(Event):
 
 @dataclass
 class Stage(Event):
+    """A step before or after training. `text` is the English line; `message` (its msgid in the catalogue,
+    marked with `N_`) and `values` let whoever shows it say it in the learner's language (`shown`)."""
+
     kind: ClassVar[str] = "stage"
     text: str
+    message: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, message: str, **values: Any) -> Stage:
+        return cls(text=message.format(**values), message=message, values=values)
+
+    def shown(self, lang: str) -> str:
+        from tutor.i18n import gettext
+
+        return gettext(lang, self.message, **self.values) if self.message else self.text
 
 
 @dataclass

@@ -410,7 +410,7 @@ class LabScreen(TutorScreen):
             self.stage = f"{self._profile_name(event.profile)} · {event.device} · {self.t('lab.seeds', seeds=','.join(map(str, event.seeds)))}"
             self._start_clock(event)
         elif kind == "stage":
-            self.stage = event.text
+            self.stage = event.shown(self.lang)
         elif kind == "arm_started":
             self.stage = f"{event.arm}: {self._arm_text(self._describe(event.arm, event.description))}"
         elif kind == "epoch_end":
@@ -571,7 +571,7 @@ class LabScreen(TutorScreen):
             if says:
                 parts.append(Text(f"  {says}", style="italic"))
             if claim.numbers is not None and claim.numbers.margin.per_seed:
-                m = margin_text(claim)
+                m = margin_text(claim, self.lang)
                 parts.append(Text("  " + self.t("lab.margin", **m), style="dim"))
                 why = why_not_shown(claim)
                 if why is not None:
@@ -596,7 +596,7 @@ class LabScreen(TutorScreen):
             for f in getattr(final, "files", []) or []:
                 parts.append(Text(f"  {Path(f).name}", style="cyan"))
         if self.stored_id is not None:
-            parts.append(Text(self.t("lab.stored", status=self.t("lab.verdict.cancelled") if self.outcome == "cancelled" else self.outcome), style="dim"))
+            parts.append(Text(self.t("lab.stored", status=self.t(f"lab.outcome.{self.outcome}")), style="dim"))
         parts.append(Text(self.t("lab.keys_after"), style="dim"))
         return Group(*[indented(p) for p in parts])
 
@@ -661,6 +661,6 @@ def _chart(t: Any):
     from tutor.app.widgets.lab_chart import LabChart
 
     chart = LabChart(id="lab-plot")
-    chart.labels = {"val": "val", "tr": "tr", "best": t("lab.best_trial")}
+    chart.labels = {"val": "val", "tr": "tr", "best": t("lab.best_trial"), "epoch": t("lab.chart.epoch")}
     return chart
 

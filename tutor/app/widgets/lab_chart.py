@@ -25,7 +25,7 @@ class LabChart(PlotextPlot):
         self.curves: dict[str, dict[int, dict[int | None, Points]]] = {}  # arm -> seed -> trial -> points
         self.epochs: dict[str, int] = {}  # arm -> epochs of one training run (one trial of a search)
         self.current: str | None = None
-        self.labels = {"val": "val", "tr": "tr", "best": "best trial"}
+        self.labels = {"val": "val", "tr": "tr", "best": "best trial", "epoch": "epoch"}
 
     def reset(self, epochs: dict[str, int]) -> None:
         """A new run: no curves (not even the last run's), and the axis of this run's arms."""
@@ -80,7 +80,7 @@ class LabChart(PlotextPlot):
         plt.clear_figure()
         plt.ylim(0, 1)
         plt.xlim(1, max(2, self.x_max()))
-        plt.xlabel("epoch")
+        plt.xlabel(self.labels["epoch"])
         limit = self.x_max()
         for arm, (points, _) in self.series().items():
             points = points[:limit]

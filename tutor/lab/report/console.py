@@ -224,7 +224,7 @@ class ConsoleReport:
         self.overall = self.progress.add_task("[bold]overall", total=total)
 
     def _on_stage(self, e: ev.Stage) -> None:
-        self.console.print(f"[dim]· {shown(e.text)}[/]")
+        self.console.print(f"[dim]· {shown(e.shown(self.lang))}[/]")
 
     def _on_arm_started(self, e: ev.ArmStarted) -> None:
         self.arm_tasks[e.arm] = self.progress.add_task(f"  {e.arm}", total=e.epochs * len(e.seeds))

@@ -12,6 +12,7 @@ import functools
 import math
 from typing import Any
 
+from tutor.i18n import N_, gettext
 from tutor.lab.result import ClaimOutcome, Numbers
 from tutor.lab.spec.claims import Claim, ClaimSyntaxError, parse_claim, split_constant
 from tutor.lab.spec.settings import kinds
@@ -91,7 +92,7 @@ def _expr(node: Any) -> str:
     return shown[1:-1] if shown.startswith("(") and shown.endswith(")") else shown
 
 
-def margin_text(claim: ClaimOutcome) -> dict[str, str]:
+def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
     """Formatted pieces of a judged claim. The verdict's: `mean` (the margin), `sd`, `lower`, `effect` (what the
     lower bound had to beat), `per_seed` (margins), `seeds`; `left`/`right` (each side's mean, as the claim
     computes it). And what the table shows: `left_value`/`right_value` (the sides without the number the
@@ -100,7 +101,7 @@ def margin_text(claim: ClaimOutcome) -> dict[str, str]:
     num = claim.numbers or Numbers()
     parsed = _parsed(claim.text)
     points = in_points(claim.text)
-    scale, unit = (100.0, " pts") if points else (1.0, "")
+    scale, unit = (100.0, " " + gettext(lang, N_("pts"))) if points else (1.0, "")  # points: "%p" in Korean
     side = (lambda v: f"{_num(v, scale)}%") if points else (lambda v: _num(v, scale))
     lc, rc = parsed.constants() if parsed else (0.0, 0.0)
     threshold = parsed.threshold if parsed else 0.0

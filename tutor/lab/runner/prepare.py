@@ -14,6 +14,7 @@ import torch
 from tutor.lab import kinds
 from tutor.lab.data import datasets
 from tutor.lab.data.features import cached_features, state_hash
+from tutor.i18n import N_
 from tutor.lab.events import Event, Stage
 from tutor.lab.models import backbones
 from tutor.lab.training.arm import CURVE_TRAIN_IMAGES, ArmData, ModelParts, subset
@@ -90,7 +91,7 @@ class Workbench:
                                for c in configs.values())
         self.source_head, self.pre_hash = None, None
         if needs_pretrained:
-            yield Stage(f"loading backbone {self.bb_name}")
+            yield Stage.of(N_("loading backbone {name}"), name=self.bb_name)
             self.pre, self.source_head = backbones.load_backbone(self.bb_name, pretrained=True, weights=self.bb_weights)
             self.pre_hash = state_hash(self.pre)
         else:
@@ -106,7 +107,7 @@ class Workbench:
         if key in self.loaded:
             return
         spec = self.data_specs[key]
-        yield Stage(f"loading dataset {spec.name} ({spec.size} px)")
+        yield Stage.of(N_("loading dataset {name} ({size} px)"), name=spec.name, size=spec.size)
         t = time.perf_counter()
         self.loaded[key] = LoadedData(key, spec, self.dev)
         self.state.timings["dataset_s"] += time.perf_counter() - t
@@ -140,14 +141,18 @@ class Workbench:
         net = kinds.adapt_backbone(cfg, self.backbone_of(kind, seed))
         t0 = time.perf_counter()
         if mode == "head":
-            yield Stage(f"frozen features: {kind} backbone over {len(d.ds)} {d.spec.name} images")
+            message = (N_("frozen features: pretrained backbone over {n} {name} images") if kind == "pretrained"
+                       else N_("frozen features: random backbone over {n} {name} images"))
+            yield Stage.of(message, n=len(d.ds), name=d.spec.name)
             h = self.pre_hash if kind == "pretrained" else state_hash(net)
             feats, hit, secs = cached_features(net, d.ds.x, device=self.dev, key={**d.cache_key, **extra},
                                                weights_hash=h, pool=pool)
             self.tables[memo] = torch.from_numpy(feats).to(self.dev)
-            yield Stage(f"frozen features {'loaded from cache' if hit else 'extracted'} in {secs:.1f} s")
+            yield Stage.of(N_("frozen features loaded from cache in {seconds} s") if hit else N_("frozen features extracted in {seconds} s"),
+                           seconds=f"{secs:.1f}")
         else:
-            yield Stage(f"activations of the {frozen} frozen lower stages over {len(d.ds)} {d.spec.name} images")
+            yield Stage.of(N_("activations of the {frozen} frozen lower stages over {n} {name} images"), frozen=frozen, n=len(d.ds),
+                           name=d.spec.name)
             self.tables[memo] = _prefix(net, d.x, frozen)
         self.state.timings["features_s"] += time.perf_counter() - t0
         return memo

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 import torch
 
+from tutor.i18n import N_
 from tutor.lab import kinds
 from tutor.lab.errors import LabError
 from tutor.lab.report import outdir
@@ -91,7 +92,7 @@ def run_lab(lab: Lab | str, *, profile: str = "quick", seeds: int | list[int] | 
         yield from _run(lab, state, configs, data_specs, bb_name, bb_weights, dev)
         result = state.result("finished")
         if out_dir is not None:
-            yield Stage("writing result.json and plots")
+            yield Stage.of(N_("writing result.json and plots"))
             files = _write(out_dir, result, plots=True)
         yield LabFinished(result=result, out=str(out_dir) if out_dir else None, files=files)
     except KeyboardInterrupt:

@@ -105,16 +105,21 @@ def question_assertion(question: Any, lang: str = "en") -> str:
 
 
 def numbers_lines(c: ClaimOutcome) -> list[str]:
-    """A judged claim's numbers: the arms' values as the table has them, their difference, the claim's own
-    threshold where it states one (a tolerance is shown as what it is), the margin's bound, and why not shown."""
+    """A judged claim's numbers: the arms' values as the table has them (the one claimed larger first), their
+    difference, the claim's own threshold where it states one (a tolerance is shown as what it is), the
+    margin's bound, and why not shown."""
     m = margin_text(c)
-    compare = f"{m['left_expr']} {m['left_value']} vs {m['right_expr']} {m['right_value']}"
+    first, second = ("left", "right") if m["diff_expr"].startswith(m["left_expr"]) else ("right", "left")
+    compare = (f"{shown(m[first + '_expr'])} {m[first + '_value']} vs {shown(m[second + '_expr'])} "
+               f"{m[second + '_value']}: difference {m['difference']}")
     bound = f"95% lower bound {m['lower']} over {m['seeds']} seeds, must beat {m['effect']}"
-    if m["has_threshold"]:
-        lines = [f"{compare}: {m['diff_expr']} = {m['difference']}, the claim needs it above {m['threshold']}",
-                 f"margin (difference - {m['threshold']}) {m['mean']}, {bound}"]
+    if not m["has_threshold"]:
+        lines = [compare + " (the margin)", bound]
+    elif m["threshold"].startswith("-"):
+        lines = [f"{compare}; the claim tolerates down to {m['threshold']}",
+                 f"margin over that tolerance {m['mean']}, {bound}"]
     else:
-        lines = [f"{compare}: {m['diff_expr']} = {m['difference']} (the margin), {bound}"]
+        lines = [f"{compare}; the claim needs more than {m['threshold']}", f"margin over that {m['mean']}, {bound}"]
     lines.append(f"margin per seed {m['per_seed']}")
     why = why_not_shown(c)
     if why is not None:
@@ -122,9 +127,9 @@ def numbers_lines(c: ClaimOutcome) -> list[str]:
     return lines
 
 
-def _claim(c: ClaimOutcome, lang: str, indent: str) -> list[str]:
-    lines = [f"{indent}{MARK[c.status]}  {shown(c.text)}"]
-    pad = indent + " " * 7
+def _claim(c: ClaimOutcome, lang: str, indent: str, label: str = "") -> list[str]:
+    lines = [f"{indent}{label}{MARK[c.status]}  {shown(c.text)}"]
+    pad = indent + "    "
     if c.says_in(lang):
         lines.append(f"{pad}[dim]{shown(c.says_in(lang))}[/]")
     if c.numbers is not None and c.numbers.margin.per_seed:
@@ -132,7 +137,7 @@ def _claim(c: ClaimOutcome, lang: str, indent: str) -> list[str]:
     return lines
 
 
-def _question_lines(q: Question, lang: str, assertions: dict[str, str]) -> list[str]:
+def _question_lines(q: Question, lang: str, assertions: dict[str, str], labels: dict[int, str]) -> list[str]:
     if not q.id:
         lines = ["  [bold]Claims that back no linked question[/]"]
     else:
@@ -140,7 +145,7 @@ def _question_lines(q: Question, lang: str, assertions: dict[str, str]) -> list[
         if assertions.get(q.id):
             lines.append(f"    [italic]{shown(assertions[q.id])}[/]")
     for c in q.claims:
-        lines += _claim(c, lang, "    ")
+        lines += _claim(c, lang, "    ", labels.get(id(c), ""))
     for c in q.not_run:
         lines.append(f"    [dim]not run[/]  {shown(c.text)} (its arms were not selected)")
     return lines
@@ -151,14 +156,15 @@ def claim_lines(result: LabResult, lang: str = "en", *, first: str | None = None
     """The claims with their numbers, grouped by the question they back (`first`, the question the lab was
     opened from, leading; `assertions`: question id -> what it asserts), then the checks."""
     groups = result.by_question(first)
+    labels = {id(c): f"C{i + 1} " for i, c in enumerate(result.claims)}  # as the verdict's picture names them
     lines: list[str] = []
     if len(groups) == 1 and not groups[0].id:  # a lab whose claims name no question: one plain list
         for c in groups[0].claims:
-            lines += _claim(c, lang, "  ")
+            lines += _claim(c, lang, "  ", labels[id(c)])
         lines += [f"  [dim]not run[/]  {shown(c.text)} (its arms were not selected)" for c in groups[0].not_run]
     else:
         for q in groups:
-            lines += _question_lines(q, lang, assertions or {})
+            lines += _question_lines(q, lang, assertions or {}, labels)
     if result.checks:
         lines.append("[bold]Checks[/] (the set-up is what it says; never part of the verdict)")
         for c in result.checks:

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from rich.markup import escape
+
 from tutor.lab.report.units import in_points
 from tutor.lab.result import NOT_SHOWN, OPPOSITE, SHOWN, ClaimOutcome, LabResult
 from tutor.safetext import one_line
@@ -104,77 +106,108 @@ def forest_lines(result: LabResult, width: int | None = None, first: str | None 
     if not rs:
         return []
     width = max(60, min(width or 100, 120))
-    bar_w = max(20, width - 24)
+    bar_w = max(20, width - 28)
     lines = ["[bold]The verdict's picture[/] (per claim: [ 95% lower bound, ● mean margin, ) upper bound; "
              "it holds when [ is right of : the effect it had to beat; | zero)"]
     pts = [r for r in rs if r.points]
     lo, hi = _span(pts) if pts else (0.0, 1.0)
     if pts:
-        lines.append(f"  {'':20}  {_axis(lo, hi, bar_w, ' pts')}")
-    question = None
+        lines.append(f"  {'':16}  {_axis(lo, hi, bar_w, ' pts')}")
+    question = None if any(r.question for r in rs) else ""  # a lab whose claims back no question: no headings
     for r in rs:
         if r.question != question:
             question = r.question
-            lines.append(f"  [bold]{one_line(question) if question else 'no linked question'}[/]")
+            lines.append(f"  [bold]{escape(one_line(question)) if question else 'no linked question'}[/]")
         rlo, rhi = (lo, hi) if r.points else _span([r])
         status = f"[{RICH_STYLE[r.status]}]{STATUS_WORD[r.status]:<9}[/]"
-        lines.append(f"  {r.label:>4} {status}  {_bar(r, rlo, rhi, bar_w)}  {r.mean:+.3g}")
+        lines.append(f"  {r.label:>4} {status}   {_bar(r, rlo, rhi, bar_w)} {r.mean:+.3g}")
         if not r.points:
-            lines.append(f"  {'':16}{_axis(rlo, rhi, bar_w, '')}  (own unit)")
+            lines.append(f"  {'':16}  [dim]{_axis(rlo, rhi, bar_w, ' (own unit)')}[/]")
     return lines
 
 
 # ---------------------------------------------------------------- claims.png
 
 
-def _short(text: str, n: int = 58) -> str:
+def _short(text: str, n: int = 54) -> str:
     text = one_line(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def forest_figure(result: LabResult, plt: Any, first: str | None = None) -> Any:
-    """The figure of claims.png (None for a result without judged claims): one row per claim, grouped by
-    question; accuracy claims on a shared axis in points."""
+    """The figure of claims.png (None for a result without judged claims): the accuracy claims on one axis in
+    points, grouped by question; below it, each claim in another unit on an axis of its own."""
     rs = rows(result, first)
     if not rs:
         return None
-    pts = [r for r in rs if r.points]
-    lo, hi = _span(pts) if pts else (0.0, 1.0)
-    heads = len({r.question for r in rs})
-    fig = plt.figure(figsize=(10.5, 1.2 + 0.48 * len(rs) + 0.35 * heads))
-    grid = fig.add_gridspec(len(rs), 1, hspace=0.0)
-    shared = None
+    pts, others = [r for r in rs if r.points], [r for r in rs if not r.points]
+    grouped = any(r.question for r in rs)
+    slots = _slots(pts) if grouped else list(pts)
+    ratios = ([0.5 + 0.34 * len(slots)] if pts else []) + [0.95] * len(others)
+    fig = plt.figure(figsize=(11.0, 1.3 + 1.15 * sum(ratios)))
+    grid = fig.add_gridspec(len(ratios), 1, height_ratios=ratios, hspace=1.1 if others else 0.2)
+    if pts:
+        ax = fig.add_subplot(grid[0, 0])
+        _draw(ax, slots, _span(pts))
+        ax.set_xlabel("margin in points (the claim's difference less its own threshold); the dotted tick: the effect "
+                      "it had to beat", fontsize=8)
     question = None
-    for i, r in enumerate(rs):
-        ax = fig.add_subplot(grid[i, 0], sharex=shared if r.points else None)
-        if r.points and shared is None:
-            shared = ax
-        _draw_row(ax, r, (lo, hi) if r.points else _span([r]))
-        if r.question != question:
+    for i, r in enumerate(others):
+        ax = fig.add_subplot(grid[(1 if pts else 0) + i, 0])
+        _draw(ax, [r], _span([r]))
+        ax.set_xlabel("margin in the claim's own unit", fontsize=8)
+        if grouped and r.question != question:
             question = r.question
-            ax.set_title(f"question: {question}" if question else "claims that back no linked question",
-                         loc="left", fontsize=9, fontweight="bold", pad=3)
-    fig.suptitle(f"{result.title or result.lab}: each claim's mean margin (dot) with its 95 % bounds (bar) against the\n"
-                 f"effect it had to beat (dotted); it holds when the bar's left end is right of that line. "
-                 f"Verdict: {result.verdict}", fontsize=10)
+            ax.set_title(f"question: {question}" if question else "claims that back no linked question", loc="left",
+                         fontsize=8, fontweight="bold")
+    fig.suptitle(f"{result.title or result.lab}: the claims the verdict rests on (verdict: {result.verdict})\n"
+                 "dot = mean margin over the seeds, bar = 95 % bounds; a claim holds when its bar starts right of "
+                 "its dotted tick", fontsize=10)
+    handles = [plt.Line2D([], [], color=STATUS_COLOUR[s], marker="o", lw=2.5, label=STATUS_WORD[s])
+               for s in (SHOWN, NOT_SHOWN, OPPOSITE)]
+    fig.axes[0].legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=8, frameon=False)
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.37, right=0.9, top=1 - 0.95 / height, bottom=0.5 / height)
     return fig
 
 
-def _draw_row(ax: Any, r: Row, span: tuple[float, float]) -> None:
-    colour = STATUS_COLOUR[r.status]
+def _slots(rs: list[Row]) -> list[Row | str]:
+    """Rows top to bottom with a heading (the question's id) before each question's claims."""
+    out: list[Row | str] = []
+    question = None
+    for r in rs:
+        if r.question != question:
+            question = r.question
+            out.append(f"question: {question}" if question else "claims that back no linked question")
+        out.append(r)
+    return out
+
+
+def _draw(ax: Any, slots: list[Row | str], span: tuple[float, float]) -> None:
+    n = len(slots)
     ax.set_xlim(*span)
-    ax.set_ylim(-1, 1)
-    ax.axvline(0.0, color="0.55", lw=0.8)
-    ax.axvline(r.effect, color="0.2", lw=1.0, ls=":")
-    if r.status == OPPOSITE:
-        ax.axvline(-r.effect, color="tab:red", lw=0.8, ls=":")
-    ax.plot([r.lower, r.upper], [0, 0], color=colour, lw=2.5, solid_capstyle="butt")
-    ax.plot([r.lower], [0], marker="|", ms=12, mew=2.5, color=colour)
-    ax.plot([r.mean], [0], marker="o", ms=7, color=colour)
-    unit = " pts" if r.points else " (own unit)"
-    ax.set_yticks([0], [f"{r.label} {STATUS_WORD[r.status]}: {_short(r.text)}"], fontsize=8)
-    ax.tick_params(axis="x", labelsize=7, labelbottom=not r.points)
-    ax.text(1.005, 0.5, f"{r.mean:+.3g}{unit}", transform=ax.transAxes, fontsize=7, va="center")
+    ax.set_ylim(n - 0.4, -0.6)
+    ax.axvline(0.0, color="0.6", lw=0.8)
+    labels = []
+    for y, slot in enumerate(slots):
+        if isinstance(slot, str):
+            labels.append(slot)
+            continue
+        colour = STATUS_COLOUR[slot.status]
+        ax.vlines(slot.effect, y - 0.38, y + 0.38, colors="0.1", linestyles=":", lw=1.3)
+        if slot.status == OPPOSITE:
+            ax.vlines(-slot.effect, y - 0.38, y + 0.38, colors="tab:red", linestyles=":", lw=1.0)
+        ax.plot([slot.lower, slot.upper], [y, y], color=colour, lw=2.5, solid_capstyle="butt")
+        ax.plot([slot.lower], [y], marker="|", ms=11, mew=2.5, color=colour)
+        ax.plot([slot.mean], [y], marker="o", ms=7, color=colour)
+        ax.annotate(f"{slot.mean:+.3g}{' pts' if slot.points else ''}", (1.0, y), xycoords=("axes fraction", "data"),
+                    xytext=(6, 0), textcoords="offset points", fontsize=7.5, va="center")
+        labels.append(f"{slot.label} {STATUS_WORD[slot.status]}: {_short(slot.text)}")
+    ax.set_yticks(range(n), labels, fontsize=8)
+    for tick, slot in zip(ax.get_yticklabels(), slots):
+        if isinstance(slot, str):
+            tick.set_fontweight("bold")
+    ax.tick_params(axis="x", labelsize=7.5)
     ax.grid(axis="x", alpha=0.25)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

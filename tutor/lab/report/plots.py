@@ -48,7 +48,7 @@ def write_plots(result: LabResult, out_dir: Path,
         return []
     files = [_curves_plot(result, out_dir, plt), _accuracy_plot(result, out_dir, plt)]
     forest = forest_figure(result, plt)
-    files += [save_figure(forest, out_dir, "claims.png")] if forest is not None else []
+    files += [save_figure(forest, out_dir, "claims.png", tight=False)] if forest is not None else []
     return files + (more(result, out_dir, plt) if more is not None else [])
 
 
@@ -112,10 +112,12 @@ def _f(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def save_figure(fig: Any, out_dir: Path, name: str) -> Path:
-    """Lay out, write `name` at the labs' common resolution, and free the figure; every lab PNG goes through here."""
+def save_figure(fig: Any, out_dir: Path, name: str, *, tight: bool = True) -> Path:
+    """Lay out (unless the figure laid itself out: `tight=False`), write `name` at the labs' common resolution, and
+    free the figure; every lab PNG goes through here."""
     plt = _plt()
-    fig.tight_layout()
+    if tight:
+        fig.tight_layout()
     path = Path(out_dir) / name
     fig.savefig(path, dpi=110)
     plt.close(fig)

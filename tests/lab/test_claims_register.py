@@ -56,8 +56,8 @@ def test_an_entry_needs_its_row_and_write_sets_the_new_lines():
     readme = _readme(_lab())
     rewritten = register.updated([changed], readme, "2026-12-08")
     problems = register.check([changed], rewritten)
-    assert problems == ["t: claim `a.val_acc > b.val_acc - 0.02` is registered on 2026-12-08, but the Claims register "
-                        "table has no row of that date for it (or `*` for the whole lab)"]
+    assert problems == [("t: claim `a.val_acc > b.val_acc - 0.02` is registered on 2026-12-08, but the Claims register "
+                         "table has no row of that date for it (or `*` for the whole lab)")]
     row = "| 2026-12-08 | t | `a.val_acc > b.val_acc - 0.02` | a at 50 per class | power | 0 | no |\n"
     fixed = rewritten.replace("|---|---|---|---|---|---|---|\n", "|---|---|---|---|---|---|---|\n" + row)
     assert register.check([changed], fixed) == []

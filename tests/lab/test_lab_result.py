@@ -102,13 +102,12 @@ def test_console_report_per_question_with_its_assertion():
     assert text.index("Question q2") < text.index("B is not far behind A.") < text.index("Question q1")
     assert "C2 " in text and "the claim tolerates down to -20.0 pts" in text and "Checks" in text
 
-    class Q:
-        asserts = None
-        stem = {"en": "A model fits well. Which is true?", "ko": "모델이 잘 맞는다. 무엇이 옳은가?"}
+    from types import SimpleNamespace
 
-    assert question_assertion(Q(), "en") == "A model fits well."
-    Q.asserts = {"en": "More data beats dropout.", "ko": "데이터가 드롭아웃을 이긴다."}
-    assert question_assertion(Q(), "ko") == "데이터가 드롭아웃을 이긴다."
+    q = SimpleNamespace(asserts=None, stem={"en": "A model fits well. Which is true?", "ko": "모델이 잘 맞는다. 무엇이 옳은가?"})
+    assert question_assertion(q, "en") == "A model fits well."
+    q.asserts = {"en": "More data beats dropout.", "ko": "데이터가 드롭아웃을 이긴다."}
+    assert question_assertion(q, "ko") == "데이터가 드롭아웃을 이긴다."
 
 
 def test_the_verdicts_picture_in_the_terminal_and_as_claims_png(tmp_path):
@@ -134,4 +133,4 @@ def test_the_verdicts_picture_in_the_terminal_and_as_claims_png(tmp_path):
 def test_the_result_loads_without_torch():
     code = ("import sys, tutor.lab.result, tutor.lab.events, tutor.lab.report.units; "
             "sys.exit(bool({'torch', 'matplotlib'} & set(sys.modules)))")
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

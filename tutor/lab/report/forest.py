@@ -107,8 +107,8 @@ def forest_lines(result: LabResult, width: int | None = None, first: str | None 
         return []
     width = max(60, min(width or 100, 120))
     bar_w = max(20, width - 28)
-    lines = ["[bold]The verdict's picture[/] (per claim: [ 95% lower bound, ● mean margin, ) upper bound; "
-             "it holds when [ is right of : the effect it had to beat; | zero)"]
+    lines = [("[bold]The verdict's picture[/] (per claim: [ 95% lower bound, ● mean margin, ) upper bound; "
+              "it holds when [ is right of : the effect it had to beat; | zero)")]
     pts = [r for r in rs if r.points]
     lo, hi = _span(pts) if pts else (0.0, 1.0)
     if pts:

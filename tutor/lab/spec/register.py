@@ -26,7 +26,7 @@ from typing import Any
 from tutor.lab.spec.claims import Claim
 from tutor.lab.spec.lab import DEFAULT_DATASET, Lab, _merge
 
-BLOCK = re.compile(r"```claims-register\n(.*?)```", re.S)
+BLOCK = re.compile(r"```claims-register\n(.*?)```", re.DOTALL)
 ROW = re.compile(r"^\|\s*(\d{4}-\d{2}-\d{2})\s*\|\s*([a-z0-9-]+)\s*\|\s*(.*?)\s*\|")
 EVERY_CLAIM = "*"  # a table row's claim cell for a change to every claim of the lab (a redesign)
 IGNORED = ("label",)  # arm settings that only describe: changing them changes nothing a claim tests

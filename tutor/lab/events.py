@@ -19,24 +19,12 @@ a subprocess and stream its events; the typed records inside (`LabResult`, `Clai
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from tutor.lab.result import ClaimOutcome, LabResult, Stats
-
-
-def _clean(value: Any) -> Any:
-    """JSON has no NaN/inf: write them as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
+from tutor.lab.result import ClaimOutcome, LabResult, Stats, json_safe
 
 
 def _plain(value: Any) -> Any:
@@ -52,7 +40,7 @@ class Event:
     kind: ClassVar[str] = "event"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"event": self.kind, **_clean({f.name: _plain(getattr(self, f.name)) for f in fields(self)})}
+        return {"event": self.kind, **json_safe({f.name: _plain(getattr(self, f.name)) for f in fields(self)})}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)

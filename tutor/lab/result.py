@@ -224,7 +224,7 @@ class LabResult(_Model):
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data (NaN and infinities as null)."""
-        return _clean(self.model_dump(mode="python"))
+        return json_safe(self.model_dump(mode="python"))
 
     @classmethod
     def from_json(cls, data: Any) -> LabResult:
@@ -266,12 +266,12 @@ class LabResult(_Model):
             raise ResultError(f"{path}: {exc}") from None
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no NaN/inf: write them as null."""
+def json_safe(value: Any) -> Any:
+    """JSON has no NaN/inf: write them as null (and keys as text). result.json and the event stream use it."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     return value

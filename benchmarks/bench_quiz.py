@@ -1,6 +1,12 @@
 """Quiz speed: time to the first screen, and loading + validating a 1,000-question bank.
 
 Run: .venv/bin/python benchmarks/bench_quiz.py   (prints numbers; asserts nothing)
+
+The first screen is timed three ways: in a fresh headless process (the bank's cached index read, as on
+every start after the first), the same with the cache bypassed (every file validated, as on a first
+start or after an edit), and as a learner sees it, `tutor quiz` in tmux at 80x24 until the home screen
+shows (best of 5; skipped without tmux). The goal is 0.3 s; ratios are printed because the machine
+may be shared.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import time
 from pathlib import Path
 
 FIRST_SCREEN = """
-import time; t0 = time.perf_counter()
+import sys, time; t0 = time.perf_counter()
 import asyncio
 from tutor.bank import load_bank
 from tutor.study.store import Store
@@ -22,7 +28,7 @@ from tutor.app import make_app
 
 async def main():
     with Store() as store:
-        app = make_app(bank=load_bank(), store=store)
+        app = make_app(bank=load_bank(cached=sys.argv[1] == "cached"), store=store)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             print(f"{(time.perf_counter() - t0) * 1000:.0f}")
@@ -45,15 +51,52 @@ QUESTION = """\
 """
 
 
-def first_screen_ms(runs: int = 5) -> tuple[float, float]:
+GOAL_MS = 300.0
+HOME_MARKER = "All topics"
+
+
+def first_screen_ms(runs: int = 5, mode: str = "cached") -> tuple[float, float]:
     env = dict(os.environ, TUTOR_HOME=tempfile.mkdtemp(prefix="tutor-bench-"))
+    subprocess.run([sys.executable, "-c", FIRST_SCREEN, mode], capture_output=True, env=env, check=True)  # writes the cache
     walls, inner = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", FIRST_SCREEN], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run([sys.executable, "-c", FIRST_SCREEN, mode], capture_output=True, text=True, env=env, check=True)
         walls.append((time.perf_counter() - t0) * 1000)
         inner.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(walls), statistics.median(inner)
+
+
+def tmux_first_screen_ms(runs: int = 5) -> list[float] | None:
+    """`tutor quiz` in a detached tmux window of 80x24: launch to the home screen on the pane, in ms."""
+    import shutil
+
+    tutor = Path(sys.executable).with_name("tutor")
+    if shutil.which("tmux") is None or not tutor.exists():
+        return None
+    home = tempfile.mkdtemp(prefix="tutor-bench-")
+    keep = f"tutor-bench-keep-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", keep, "sleep 600"], check=True)  # the server stays up between runs
+    times = []
+    try:
+        for i in range(runs + 1):  # the first writes the bank's cache and is not counted
+            name = f"tutor-bench-{os.getpid()}-{i}"
+            t0 = time.perf_counter()
+            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
+                            f"env TUTOR_HOME={home} {tutor} quiz"], check=True)
+            try:
+                while HOME_MARKER not in subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
+                                                        capture_output=True, text=True).stdout:
+                    if time.perf_counter() - t0 > 30:
+                        raise TimeoutError("no home screen in 30 s")
+                    time.sleep(0.003)
+                if i:
+                    times.append((time.perf_counter() - t0) * 1000)
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", keep], capture_output=True)
+    return times
 
 
 def generated_bank_seconds(n: int = 1000, files: int = 20) -> float:
@@ -79,7 +122,14 @@ def generated_bank_seconds(n: int = 1000, files: int = 20) -> float:
 
 def main() -> None:
     wall, inner = first_screen_ms()
-    print(f"first screen (fresh process, 80x24, headless): {wall:.0f} ms wall, {inner:.0f} ms inside the interpreter (median of 5)")
+    print(f"first screen (fresh process, 80x24, headless, cached bank index): {wall:.0f} ms wall, {inner:.0f} ms inside the interpreter (median of 5)")
+    full_wall, full_inner = first_screen_ms(mode="validate")
+    print(f"first screen, every file validated (first start or after an edit): {full_wall:.0f} ms wall, {full_inner:.0f} ms inside"
+          f" (cached / validated: {wall / full_wall:.2f})")
+    tmux = tmux_first_screen_ms()
+    if tmux:
+        print(f"first screen in tmux (80x24, `tutor quiz` to the home screen): best {min(tmux):.0f} ms of "
+              f"{', '.join(f'{t:.0f}' for t in tmux)}; best / {GOAL_MS:.0f} ms goal: {min(tmux) / GOAL_MS:.2f}")
     seconds = generated_bank_seconds()
     print(f"load + validate 1,000 generated questions in 20 files: {seconds * 1000:.0f} ms ({1000 / seconds:,.0f} questions/s)")
     t0 = time.perf_counter()
@@ -87,7 +137,7 @@ def main() -> None:
 
     shipped = load_bank()
     print(f"shipped bank: {len(shipped)} questions in {(time.perf_counter() - t0) * 1000:.0f} ms")
-    print(f"ratio first screen / 1 s budget: {wall / 1000:.2f}")
+    print(f"ratio first screen (headless, cached) / {GOAL_MS:.0f} ms goal: {wall / GOAL_MS:.2f}")
 
 
 if __name__ == "__main__":

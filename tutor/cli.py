@@ -115,17 +115,17 @@ def _export(args: argparse.Namespace) -> int:
     return export([Path(p) for p in args.paths], args.format, Path(args.out), args.lang, extra_banks=args.bank)
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace, cached: bool = False):
     from tutor.bank.loader import default_dirs, load_bank
 
-    return load_bank(default_dirs(getattr(args, "bank", None)))
+    return load_bank(default_dirs(getattr(args, "bank", None)), cached=cached)
 
 
 def _quiz(args: argparse.Namespace) -> int:
     from tutor.app import make_app
     from tutor.study.store import Store
 
-    bank = _load(args)
+    bank = _load(args, cached=True)  # the last validation's index when no file changed: the home screen without pydantic
     if not bank.questions:
         print("tutor: no valid questions found; run `tutor questions validate`", file=sys.stderr)
         return 1

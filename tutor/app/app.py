@@ -109,6 +109,8 @@ class TutorApp(App):
         self.log.info(f"tutor: first screen after {self.startup_ms:.0f} ms")
         if self.exit_when_ready:
             self.exit(self.startup_ms)
+        else:
+            self.bank.warm()  # a bank drawn from the cache validates its questions now, off the UI thread
 
     def on_unmount(self) -> None:
         for proc in list(self.lab_processes):
@@ -222,7 +224,7 @@ def make_app(
     if bank is None:
         from tutor.bank import load_bank
 
-        bank = load_bank()
+        bank = load_bank(cached=True)
     owns_store = store is None
     if store is None:
         from tutor.study.store import Store

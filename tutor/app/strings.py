@@ -20,7 +20,7 @@ __all__ = ["LANGUAGES", "TranslatedBindings", "concept", "duration", "localize_b
 def shown(value: dict[str, str] | None, lang: str) -> str:
     """A bank or lab text in `lang`, safe to draw: escape sequences in a file are shown, never sent to
     the terminal (`tutor.safetext.clean`). Widgets pass it as plain text (`markup=False` or Rich `Text`)."""
-    from tutor.bank.schema import text
+    from tutor.bank.localtext import text
     from tutor.safetext import clean
 
     return clean(text(value, lang))

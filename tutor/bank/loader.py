@@ -2,23 +2,37 @@
 
 A bad file or question never takes the rest down: it is reported and skipped, so the quiz serves
 whatever is valid and `tutor questions validate` lists everything that is not.
+
+Light at import (no pydantic): the schema loads when a bank is validated. `load_bank(cached=True)`
+(the quiz) may answer from the index the last validation left in the cache (tutor.bank.cache): the
+home screen is drawn from it, and the questions are validated from the files on first use or when
+`warm()` is called after the first screen.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from tutor import paths, yamlsrc
-from tutor.bank.checks import check_question
-from tutor.bank.labrefs import LabRef, lab_catalog
-from tutor.bank.misconceptions import Catalogue
-from tutor.bank.schema import GlossaryFile, Question, QuestionFile, Term, Topic, TopicFile
 from tutor.yamlsrc import Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tutor.bank.cache import Index, Key
+    from tutor.bank.labrefs import LabRef
+    from tutor.bank.misconceptions import Catalogue
+    from tutor.bank.schema import Question, Term, Topic
+
+
+def _catalogue() -> Catalogue:
+    from tutor.bank.misconceptions import Catalogue
+
+    return Catalogue()
 
 
 @dataclass
@@ -28,7 +42,7 @@ class Bank:
     problems: list[Problem] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)  # question id -> "file:line"
     glossary: list[Term] = field(default_factory=list)  # Korean terms (`terms:` files), for the lint
-    misconceptions: Catalogue = field(default_factory=Catalogue)  # what distractors stand for (`misconceptions:` files)
+    misconceptions: Catalogue = field(default_factory=_catalogue)  # what distractors stand for (`misconceptions:` files)
 
     def by_topic(self, topic: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if topic is None or q.topic == topic]
@@ -39,8 +53,117 @@ class Bank:
             counts[q.topic] = counts.get(q.topic, 0) + 1
         return counts
 
+    # What the home screen reads: answered from the cached index without validating the bank.
+    def topic_of(self, question_id: str) -> str | None:
+        q = self.questions.get(question_id)
+        return q.topic if q is not None else None
+
+    def question_ids(self, topic: str | None = None) -> list[str]:
+        return [q.id for q in self.by_topic(topic)]
+
+    def topic_title(self, topic_id: str) -> dict[str, str] | None:
+        found = self.topics.get(topic_id)
+        return found.title if found is not None else None
+
+    def warm(self) -> None:
+        """Validate whatever is still pending, in the background (nothing is, for a bank read from files)."""
+
     def __len__(self) -> int:
         return len(self.questions)
+
+
+class _Pending(Mapping):
+    """The questions or topics of a cached bank: keys from the index, values validated on first use."""
+
+    def __init__(self, keys: list[str], whole: Callable[[], Bank], attr: str, done: Callable[[], bool]) -> None:
+        self._keys, self._set, self._whole, self._attr, self._done = keys, set(keys), whole, attr, done
+
+    def _data(self) -> dict:
+        return getattr(self._whole(), self._attr)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._data() if self._done() else self._set)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data() if self._done() else self._keys)
+
+    def __len__(self) -> int:
+        return len(self._data()) if self._done() else len(self._keys)
+
+    def values(self):  # type: ignore[override] - the validated values, never the index's keys looked up
+        return self._data().values()
+
+    def items(self):  # type: ignore[override]
+        return self._data().items()
+
+
+class CachedBank(Bank):
+    """A bank whose home-screen facts come from the cache and whose questions are validated from the
+    files on first use (or in the background after `warm()`); if those files then disagree with the
+    cache, the cache is dropped, so a damaged or forged one costs at most one start's home screen."""
+
+    def __init__(self, index: Index, key: Key, reload: Callable[[], Bank]) -> None:
+        self.problems = list(index.problems)
+        self._key, self._reload, self._full = key, reload, None
+        self._lock = threading.Lock()
+        self._topic_of = dict(index.questions)
+        self._titles = dict(index.topics)
+        self._order = [qid for qid, _ in index.questions]
+        self.questions = _Pending(self._order, self._whole, "questions", self._loaded)  # type: ignore[assignment]
+        self.topics = _Pending([tid for tid, _ in index.topics], self._whole, "topics", self._loaded)  # type: ignore[assignment]
+
+    def _loaded(self) -> bool:
+        return self._full is not None
+
+    def _whole(self) -> Bank:
+        with self._lock:
+            if self._full is None:
+                from tutor.bank import cache
+
+                full = self._reload()
+                index = _index_of(full)
+                if (index.questions, index.topics) != (list(self._topic_of.items()), list(self._titles.items())):
+                    cache.forget(self._key)
+                self._full = full
+            return self._full
+
+    def __getattr__(self, name: str) -> Any:  # origin, glossary, misconceptions: from the validated bank
+        if name in ("origin", "glossary", "misconceptions"):
+            return getattr(self._whole(), name)
+        raise AttributeError(name)
+
+    def warm(self) -> None:
+        if self._full is None:
+            threading.Thread(target=self._whole, name="tutor-bank", daemon=True).start()
+
+    def topic_of(self, question_id: str) -> str | None:
+        return super().topic_of(question_id) if self._loaded() else self._topic_of.get(question_id)
+
+    def question_ids(self, topic: str | None = None) -> list[str]:
+        if self._loaded():
+            return super().question_ids(topic)
+        return [q for q in self._order if topic is None or self._topic_of[q] == topic]
+
+    def topic_title(self, topic_id: str) -> dict[str, str] | None:
+        return super().topic_title(topic_id) if self._loaded() else self._titles.get(topic_id)
+
+    def topic_counts(self) -> dict[str, int]:
+        if self._loaded():
+            return super().topic_counts()
+        counts = {t: 0 for t in self._titles}
+        for topic in self._topic_of.values():
+            counts[topic] = counts.get(topic, 0) + 1
+        return counts
+
+
+def _index_of(bank: Bank) -> Index:
+    from tutor.bank.cache import Index
+
+    return Index(topics=[(t.id, dict(t.title)) for t in bank.topics.values()],
+                 questions=[(q.id, q.topic) for q in bank.questions.values()], problems=list(bank.problems))
 
 
 def display_path(path: Path) -> str:
@@ -118,9 +241,43 @@ def default_dirs(extra: list[str] | None = None) -> list[Path]:
     return [paths.questions_dir(), *paths.extra_bank_dirs(extra)]
 
 
-def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = None) -> Bank:
-    """Load every bank file under `dirs` (default: shipped bank plus configured extra banks)."""
+def load_bank(dirs: list[Path] | None = None, labs: dict[str, LabRef] | None = None, *, cached: bool = False) -> Bank:
+    """Load every bank file under `dirs` (default: shipped bank plus configured extra banks).
+
+    `cached` (the quiz's start): answer from the cached index when the bank and lab files and the code
+    are as they were at the last validation (a `CachedBank`), and leave an index for next time. The
+    validating commands never pass it: they always read and check every file."""
     dirs = default_dirs() if dirs is None else dirs
+    if not cached or labs is not None:
+        return _load(dirs, labs)
+    from tutor.bank import cache
+
+    files, _ = scan(dirs)
+    k = cache.key(dirs, files, _lab_files(paths.lab_dirs()))
+    index = cache.read(k) if k is not None else None
+    if index is not None:
+        return CachedBank(index, k, lambda: _load(dirs, None))
+    bank = _load(dirs, None)
+    if k is not None:
+        cache.write(k, _index_of(bank))
+    return bank
+
+
+def _lab_files(dirs: list[Path]) -> list[Path]:
+    """The lab files questions may link to, as `lab_catalog` finds them."""
+    return [p for d in dirs if d.is_dir() for p in sorted(d.glob("*.y*ml"))]
+
+
+def check_question(*args: Any, **kwargs: Any) -> list:
+    """The checks that relate a question's fields (tutor.bank.checks), imported with the schema on first use."""
+    from tutor.bank.checks import check_question as check
+
+    return check(*args, **kwargs)
+
+
+def _load(dirs: list[Path], labs: dict[str, LabRef] | None) -> Bank:
+    from tutor.bank.labrefs import lab_catalog
+
     labs = lab_catalog(paths.lab_dirs()) if labs is None else labs
     bank = Bank()
     pending: list[tuple[yamlsrc.Located, int, Question]] = []
@@ -164,6 +321,10 @@ def _internal(file: str, exc: Exception, line: int = 1) -> Problem:
 
 
 def _load_document(doc: yamlsrc.Located, bank: Bank, pending: list) -> None:
+    from pydantic import ValidationError
+
+    from tutor.bank.schema import GlossaryFile, Question, QuestionFile, Topic, TopicFile
+
     data = doc.data
     if not isinstance(data, dict) or not ({"questions", "topics", "terms", "misconceptions"} & set(data)):
         bank.problems.append(doc.problem((), "expected a mapping with a 'questions' list (or a 'topics', 'terms' or 'misconceptions' list)"))

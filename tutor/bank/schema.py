@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-LANGUAGES = ("en", "ko")
-DEFAULT_LANGUAGE = "en"
+from tutor.bank.localtext import DEFAULT_LANGUAGE, LANGUAGES, text  # noqa: F401 - `text` is part of the schema's API
+
 QUESTION_TYPES = ("single", "multiple", "true_false")
 DIFFICULTIES = ("easy", "medium", "hard")
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
@@ -39,13 +39,6 @@ def _local_text(value: Any) -> dict[str, str]:
 
 
 LocalText = Annotated[dict[str, str], BeforeValidator(_local_text)]
-
-
-def text(value: dict[str, str] | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text in `lang`, falling back to English."""
-    if not value:
-        return ""
-    return value.get(lang) or value[DEFAULT_LANGUAGE]
 
 
 class _Strict(BaseModel):

@@ -80,14 +80,15 @@ def summary(bank: Bank, store: Store, now: datetime | None = None) -> Progress:
     by_topic: dict[str, list[bool]] = defaultdict(list)
     for a in attempts:
         latest[a.question_id] = a.correct
-        by_topic[bank.questions[a.question_id].topic].append(a.correct)
+        by_topic[bank.topic_of(a.question_id)].append(a.correct)
 
     def held(qid: str) -> float:
         return retrievability(cards.get(qid), now) if latest.get(qid) else 0.0
 
     topics: list[TopicProgress] = []
-    for topic in _topic_order(bank, [*bank.topics, *(q.topic for q in bank.questions.values())]):
-        ids = [q.id for q in bank.by_topic(topic)]
+    # topic_of / question_ids: the home screen draws this before the bank is validated (a CachedBank)
+    for topic in _topic_order(bank, [*bank.topics, *(bank.topic_of(q) for q in bank.questions)]):
+        ids = bank.question_ids(topic)
         answers = by_topic.get(topic, [])
         topics.append(
             TopicProgress(
@@ -98,7 +99,7 @@ def summary(bank: Bank, store: Store, now: datetime | None = None) -> Progress:
                 correct_recent=_share(answers[-RECENT_ANSWERS:]),
                 mastery=sum(held(q) for q in ids) / len(ids) if ids else 0.0,
                 due=sum(1 for q in ids if q in due),
-                leeches=[q for q in leeches if bank.questions[q].topic == topic],
+                leeches=[q for q in leeches if bank.topic_of(q) == topic],
             )
         )
     return Progress(

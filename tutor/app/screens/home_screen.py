@@ -99,8 +99,8 @@ class HomeScreen(TutorScreen):
         if topic is None:
             title, count = self.t("home.all_topics"), len(bank)
         else:
-            found = bank.topics.get(topic)
-            title, count = (text(found.title, self.lang) if found is not None else topic), len(bank.by_topic(topic))
+            found = bank.topic_title(topic)
+            title, count = (text(found, self.lang) if found is not None else topic), len(bank.question_ids(topic))
         self.query_one("#home-practice", Static).update(self.t("home.practice_target", topic=title, count=count))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

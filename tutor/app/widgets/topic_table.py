@@ -51,8 +51,8 @@ class TopicTable(DataTable):
             key=ALL,
         )
         for tp in progress.topics:
-            topic = bank.topics.get(tp.topic)
-            name = shown(topic.title, lang) if topic is not None else tp.topic
+            found = bank.topic_title(tp.topic)
+            name = shown(found, lang) if found is not None else tp.topic
             self.add_row(
                 title(name),
                 Text(str(tp.total), justify="right"),

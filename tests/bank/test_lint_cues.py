@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tutor.bank import load_bank
-from tutor.bank.cues import FEATURES, MAX_ODD_KEY_SHARE
+from tutor.bank.cues import FEATURES, MAX_ODD_KEY_SHARE, Tally
 from tutor.bank.lint import lint
 
 STEM = {"en": "A clinic has few chest radiographs and one day. What should it do?", "ko": "병원에 흉부 방사선 사진이 적고 하루가 있다. 무엇을 해야 하는가?"}
@@ -39,13 +39,13 @@ CARRY = {
 }
 
 
-def _bank(tmp_path, feature: str, key_odd_every: int, distractors: list[dict] = DISTRACTORS):
-    """12 single-answer items, the key at a rotating position; in every `key_odd_every`-th item the key alone
-    carries the feature, in the others the first distractor does."""
+def _bank(tmp_path, feature: str, key_odd_every: int, distractors: list[dict] = DISTRACTORS, items: int = 12):
+    """`items` single-answer items, the key at a rotating position; in every `key_odd_every`-th item (none
+    when 0) the key alone carries the feature, in the others the first distractor does."""
     carry = CARRY[feature][0]
     questions = []
-    for i in range(12):
-        key_odd = i % key_odd_every == 0
+    for i in range(items):
+        key_odd = bool(key_odd_every) and i % key_odd_every == 0
         texts = [carry(KEY) if key_odd else KEY, carry(distractors[0]) if not key_odd else distractors[0], *distractors[1:]]
         keys = "ABCD"
         order = texts[-(i % 4):] + texts[: -(i % 4)] if i % 4 else texts  # the key moves through A-D
@@ -100,9 +100,21 @@ def test_a_share_just_over_the_limit_reads_as_over_it(monkeypatch):
     """5 of 11 is 45.5 %: it fails, and the summary does not round it to an innocent-looking 45 %."""
     from tutor.bank import lint as lint_module
 
-    monkeypatch.setattr(lint_module, "odd_key_shares", lambda feature, single: {"en": (5, 11), "ko": (4, 11)})
+    tallies = {"en": Tally(5, (0.25,) * 11), "ko": Tally(4, (0.25,) * 11)}
+    monkeypatch.setattr(lint_module, "odd_key_tallies", lambda feature, single: tallies)
     check = lint_module._odd_check(FEATURES[0], [])
     assert (check.value, check.ok) == ("en 5 of 11 (45.5 %), ko 4 of 11 (36.4 %)", False)
+
+
+def test_a_key_that_is_never_the_odd_one_out_is_a_cue_too(tmp_path):
+    """A bank that fixed "the key alone has a number" by giving numbers only to distractors: a guesser now
+    rules out the one option with a number. 0 of 30 has chance 0.75^30 (0.02 %): flagged; 0 of 12 (3 %) is not."""
+    assert Tally(0, (0.25,) * 30).p_this_rare() == pytest.approx(0.75**30)
+    assert Tally(2, (0.25, 0.5, 1 / 3)).p_this_rare() == pytest.approx(1 - 0.25 * 0.5 / 3)
+    row = _row(_bank(tmp_path, "a number", key_odd_every=0, items=30), "a number")
+    assert (row.value, row.ok) == ("en 0 of 30 (0.0 %, too rare), ko 0 of 30 (0.0 %, too rare)", False)
+    row = _row(_bank(tmp_path, "a number", key_odd_every=0, items=12), "a number")
+    assert (row.value, row.ok) == ("en 0 of 12 (0.0 %), ko 0 of 12 (0.0 %)", True)
 
 
 def test_stem_words_match_across_endings():

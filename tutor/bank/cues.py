@@ -9,7 +9,9 @@ lint then asks the same two questions of every feature:
 * per question: do the keys alone carry the feature, or alone lack it? (a warning)
 * per bank: among the single-answer items with 3 or more options in which exactly one option is odd on
   the feature (it alone carries it, or it alone lacks it: "its items"), how often is that option the
-  key? With four options chance is 25 %; the lint fails a bank above `MAX_ODD_KEY_SHARE`.
+  key? With four options chance is 25 %; the lint fails a bank above `MAX_ODD_KEY_SHARE`, and one where
+  the odd option is the key so rarely that chance would give so few less than once in a thousand banks
+  (`RARE_P`): then a guesser gains by ruling the odd option out.
 
 Features are judged per language (a Korean learner reads the Korean options), on the option texts only.
 """
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from tutor.bank.schema import Question
 
 MAX_ODD_KEY_SHARE = 0.45  # the key may be the odd one out in at most this share of a feature's items
+RARE_P = 0.001  # ...and not so rarely that chance (1/k per item) would give so few with less than this probability
 ODD_MIN_ITEMS = 10  # below this many items a feature's share is reported, not judged
 MIN_OPTIONS = 3  # with two options "the odd one" is either of them
 
@@ -190,3 +193,33 @@ def odd_one_out(q: Question, feature: Feature, lang: str) -> str | None:
     """The key of the single option that stands apart on `feature` (for the bank share), if exactly one does."""
     singles = [odd for odd in odd_options(q, feature, lang) if len(odd.options) == 1]
     return next(iter(singles[0].options)) if len(singles) == 1 else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One feature in one language over a bank's single-answer items."""
+
+    key_odd: int  # items in which the one odd option is the key
+    chances: tuple[float, ...]  # per item in which exactly one option is odd: 1/k, the chance it is the key
+
+    @property
+    def items(self) -> int:
+        return len(self.chances)
+
+    @property
+    def share(self) -> float:
+        return self.key_odd / self.items if self.items else 0.0
+
+    def p_this_rare(self) -> float:
+        """P(the key is the odd option in at most `key_odd` items) if keys were placed by chance: the
+        Poisson-binomial lower tail, computed exactly (one dynamic-programming pass)."""
+        dist = [1.0]
+        for p in self.chances:
+            dist = [a * (1 - p) + b * p for a, b in zip([*dist, 0.0], [0.0, *dist])]
+        return min(1.0, sum(dist[: self.key_odd + 1]))
+
+
+def tally(feature: Feature, single: list[Question], lang: str) -> Tally:
+    odd = [(odd_one_out(q, feature, lang), q) for q in single]
+    items = [(key, q) for key, q in odd if key is not None]
+    return Tally(sum(key == q.answer for key, q in items), tuple(1 / len(q.options) for _, q in items))

@@ -230,24 +230,22 @@ def bank_checks(questions: list[Question]) -> list[Check]:
     return checks
 
 
-def odd_key_shares(feature: Feature, single: list[Question]) -> dict[str, tuple[int, int]]:
-    """Per language: (items in which the key is the one odd option, items in which exactly one option is odd)."""
-    shares = {}
-    for lang in LANGUAGES:
-        odd = [(cues.odd_one_out(q, feature, lang), q.answer) for q in single]
-        items = [(o, a) for o, a in odd if o is not None]
-        if items:
-            shares[lang] = (sum(o == a for o, a in items), len(items))
-    return shares
+def odd_key_tallies(feature: Feature, single: list[Question]) -> dict[str, cues.Tally]:
+    """Per language with any such item: how often the one odd option on `feature` is the key."""
+    tallies = {lang: cues.tally(feature, single, lang) for lang in LANGUAGES}
+    return {lang: t for lang, t in tallies.items() if t.items}
 
 
 def _odd_check(feature: Feature, single: list[Question]) -> Check:
-    shares = odd_key_shares(feature, single)
+    tallies = odd_key_tallies(feature, single)
+    judged = {lang: t for lang, t in tallies.items() if t.items >= cues.ODD_MIN_ITEMS}
+    rare = {lang for lang, t in judged.items() if t.p_this_rare() < cues.RARE_P}
     # One decimal: "45 %" must not hide a 45.5 % that fails.
-    value = ", ".join(f"{lang} {k} of {n} ({100 * k / n:.1f} %)" for lang, (k, n) in shares.items()) or "no such items"
-    judged = [k / n for k, n in shares.values() if n >= cues.ODD_MIN_ITEMS]
-    ok = all(share <= cues.MAX_ODD_KEY_SHARE for share in judged) if judged else None
-    return Check(f"key the odd one out: {feature.name}", value, f"<= {cues.MAX_ODD_KEY_SHARE:.0%} of {cues.ODD_MIN_ITEMS}+", ok)
+    value = ", ".join(
+        f"{lang} {t.key_odd} of {t.items} ({100 * t.share:.1f} %{', too rare' if lang in rare else ''})" for lang, t in tallies.items()
+    ) or "no such items"
+    ok = (not rare and all(t.share <= cues.MAX_ODD_KEY_SHARE for t in judged.values())) if judged else None
+    return Check(f"key the odd one out: {feature.name}", value, f"<= {cues.MAX_ODD_KEY_SHARE:.0%}, not rare", ok)
 
 
 def _position_checks(single: list[Question]) -> list[Check]:

@@ -111,10 +111,15 @@ def test_a_key_that_is_never_the_odd_one_out_is_a_cue_too(tmp_path):
     rules out the one option with a number. 0 of 30 has chance 0.75^30 (0.02 %): flagged; 0 of 12 (3 %) is not."""
     assert Tally(0, (0.25,) * 30).p_this_rare() == pytest.approx(0.75**30)
     assert Tally(2, (0.25, 0.5, 1 / 3)).p_this_rare() == pytest.approx(1 - 0.25 * 0.5 / 3)
-    row = _row(_bank(tmp_path, "a number", key_odd_every=0, items=30), "a number")
+    report = _bank(tmp_path, "a number", key_odd_every=0, items=30)
+    row = _row(report, "a number")
     assert (row.value, row.ok) == ("en 0 of 30 (0.0 %, too rare), ko 0 of 30 (0.0 %, too rare)", False)
-    row = _row(_bank(tmp_path, "a number", key_odd_every=0, items=12), "a number")
+    where = [f.message for f in report.findings if "almost never the key" in f.message]
+    assert len(where) == 30 and where[0].startswith("option B is the only one with a number, and across the bank")
+    report = _bank(tmp_path, "a number", key_odd_every=0, items=12)
+    row = _row(report, "a number")
     assert (row.value, row.ok) == ("en 0 of 12 (0.0 %), ko 0 of 12 (0.0 %)", True)
+    assert not [f for f in report.findings if "almost never the key" in f.message]
 
 
 def test_stem_words_match_across_endings():

@@ -189,10 +189,16 @@ def key_is_odd(q: Question, feature: Feature, lang: str) -> Odd | None:
     return next((odd for odd in odd_options(q, feature, lang) if odd.options == q.answers), None)
 
 
+def lone_odd(q: Question, feature: Feature, lang: str) -> Odd | None:
+    """The split in which exactly one option stands apart on `feature` (it alone carries or lacks it)."""
+    singles = [odd for odd in odd_options(q, feature, lang) if len(odd.options) == 1]
+    return singles[0] if len(singles) == 1 else None
+
+
 def odd_one_out(q: Question, feature: Feature, lang: str) -> str | None:
     """The key of the single option that stands apart on `feature` (for the bank share), if exactly one does."""
-    singles = [odd for odd in odd_options(q, feature, lang) if len(odd.options) == 1]
-    return next(iter(singles[0].options)) if len(singles) == 1 else None
+    odd = lone_odd(q, feature, lang)
+    return next(iter(odd.options)) if odd else None
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,28 @@ def _odd_check(feature: Feature, single: list[Question]) -> Check:
     return Check(f"key the odd one out: {feature.name}", value, f"<= {cues.MAX_ODD_KEY_SHARE:.0%}, not rare", ok)
 
 
+def rare_odd_features(single: list[Question]) -> list[tuple[Feature, str]]:
+    """The (feature, language) pairs on which the one odd option is the key too rarely for chance."""
+    return [
+        (feature, lang)
+        for feature in FEATURES
+        for lang, t in odd_key_tallies(feature, single).items()
+        if t.items >= cues.ODD_MIN_ITEMS and t.p_this_rare() < cues.RARE_P
+    ]
+
+
+def _rare_odd_findings(q: Question, rare: list[tuple[Feature, str]]) -> Iterator[str]:
+    """Where the bank's keys are almost never the odd option on a feature, the items whose odd option is a
+    distractor: the places to let a key be the odd one instead (one line per feature)."""
+    if q.type != "single":
+        return
+    for feature in dict.fromkeys(f for f, _ in rare):
+        odd = next((o for f, lang in rare if f is feature and (o := cues.lone_odd(q, feature, lang)) and q.answer not in o.options), None)
+        if odd:
+            yield (f"option {next(iter(odd.options))} is the only one {'with' if odd.carries else 'without'} {feature.name}, "
+                   "and across the bank such an option is almost never the key: a guesser rules it out; let some keys be the odd one")
+
+
 def _position_checks(single: list[Question]) -> list[Check]:
     """Key position in file order, per option count (the app shuffles, but the file should not tell)."""
     checks = []
@@ -272,8 +294,10 @@ def lint(bank: Bank, ids: Iterable[str] | None = None, misconceptions: Iterable[
     chosen = list(bank.questions) if ids is None else [i for i in ids if i in bank.questions]
     questions = [bank.questions[i] for i in chosen]
     report = LintReport(questions=len(questions))
+    rare = rare_odd_features([q for q in questions if q.type == "single"])
     for q in questions:
-        report.findings += [Finding(bank.origin[q.id], message) for message in question_findings(q, bank.glossary, bank.questions.keys())]
+        messages = [*question_findings(q, bank.glossary, bank.questions.keys()), *_rare_odd_findings(q, rare)]
+        report.findings += [Finding(bank.origin[q.id], message) for message in messages]
     report.checks = bank_checks(questions)
     audited = list(bank.misconceptions.entries) if misconceptions is None and ids is None else list(misconceptions or [])
     findings, checks = _catalogue_lint(bank, [m for m in audited if m in bank.misconceptions])

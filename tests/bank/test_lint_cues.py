@@ -114,7 +114,7 @@ def test_a_key_that_is_never_the_odd_one_out_is_a_cue_too(tmp_path):
     report = _bank(tmp_path, "a number", key_odd_every=0, items=30)
     row = _row(report, "a number")
     assert (row.value, row.ok) == ("en 0 of 30 (0.0 %, too rare), ko 0 of 30 (0.0 %, too rare)", False)
-    where = [f.message for f in report.findings if "almost never the key" in f.message]
+    where = [f.message for f in report.findings if "with a number, and across the bank" in f.message]
     assert len(where) == 30 and where[0].startswith("option B is the only one with a number, and across the bank")
     report = _bank(tmp_path, "a number", key_odd_every=0, items=12)
     row = _row(report, "a number")

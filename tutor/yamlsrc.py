@@ -32,15 +32,7 @@ MAX_ALIAS_VALUES = 10_000
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        # File names and messages may hold text from the file: one line, no raw control characters.
-        return f"{one_line(self.file)}:{self.line}: {one_line(abbreviate(self.message, 400))}"
+from tutor.problems import Problem  # noqa: E402 - defined without YAML (the quiz's cached bank needs no parser)
 
 
 class YamlError(Exception):

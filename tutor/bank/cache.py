@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.yamlsrc import Problem
+from tutor.problems import Problem
 
 FORMAT = 1
 MAX_BYTES = 16 * 1024 * 1024  # far above any real bank's index: a larger file is not ours

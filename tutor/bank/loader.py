@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor import paths, yamlsrc
-from tutor.yamlsrc import Problem
+from tutor import paths
+from tutor.problems import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tutor import yamlsrc
     from tutor.bank.cache import Index, Key
     from tutor.bank.labrefs import LabRef
     from tutor.bank.misconceptions import Catalogue
@@ -276,6 +277,7 @@ def check_question(*args: Any, **kwargs: Any) -> list:
 
 
 def _load(dirs: list[Path], labs: dict[str, LabRef] | None) -> Bank:
+    from tutor import yamlsrc
     from tutor.bank.labrefs import lab_catalog
 
     labs = lab_catalog(paths.lab_dirs()) if labs is None else labs
@@ -323,6 +325,7 @@ def _internal(file: str, exc: Exception, line: int = 1) -> Problem:
 def _load_document(doc: yamlsrc.Located, bank: Bank, pending: list) -> None:
     from pydantic import ValidationError
 
+    from tutor import yamlsrc
     from tutor.bank.schema import GlossaryFile, Question, QuestionFile, Topic, TopicFile
 
     data = doc.data

@@ -75,6 +75,8 @@ def tmux_first_screen_ms(runs: int = 5) -> list[float] | None:
     if shutil.which("tmux") is None or not tutor.exists():
         return None
     home = tempfile.mkdtemp(prefix="tutor-bench-")
+    # a tmux server keeps the environment it started with: pass on a PYTHONPATH (a checkout under test)
+    pythonpath = f"PYTHONPATH={os.environ['PYTHONPATH']} " if os.environ.get("PYTHONPATH") else ""
     keep = f"tutor-bench-keep-{os.getpid()}"
     subprocess.run(["tmux", "new-session", "-d", "-s", keep, "sleep 600"], check=True)  # the server stays up between runs
     times = []
@@ -83,7 +85,7 @@ def tmux_first_screen_ms(runs: int = 5) -> list[float] | None:
             name = f"tutor-bench-{os.getpid()}-{i}"
             t0 = time.perf_counter()
             subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
-                            f"env TUTOR_HOME={home} {tutor} quiz"], check=True)
+                            f"env TUTOR_HOME={home} {pythonpath}{tutor} quiz"], check=True)
             try:
                 while HOME_MARKER not in subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
                                                         capture_output=True, text=True).stdout:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tutor.yamlsrc import Problem
 
 STARTS = ("home", "practice", "review", "exam", "mock")
+WARM_AFTER_S = 0.3  # after the first screen, the cached bank's questions are validated in the background
 STORE_RETRY_S = 3.0  # how often answers the store refused (locked, full disk) are tried again
 
 
@@ -110,7 +111,8 @@ class TutorApp(App):
         if self.exit_when_ready:
             self.exit(self.startup_ms)
         else:
-            self.bank.warm()  # a bank drawn from the cache validates its questions now, off the UI thread
+            # a bank drawn from the cache validates its questions off the UI thread, once the first frame is out
+            self.set_timer(WARM_AFTER_S, self.bank.warm)
 
     def on_unmount(self) -> None:
         for proc in list(self.lab_processes):

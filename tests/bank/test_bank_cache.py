@@ -117,6 +117,19 @@ def test_a_damaged_cache_is_ignored(bank_dir, damage, monkeypatch):
     assert not isinstance(bank, CachedBank) and len(bank) == 4 and not bank.problems
 
 
+@pytest.mark.parametrize("kind", ["fifo", "symlink-to-device"])
+def test_a_cache_that_is_not_a_regular_file_is_never_read(bank_dir, kind):
+    load_bank([bank_dir], cached=True)
+    (path,) = _cache_files()
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for a blocking read would hang the start
+    else:
+        path.symlink_to("/dev/zero")  # reading it would never end
+    bank = load_bank([bank_dir], cached=True)
+    assert not isinstance(bank, CachedBank) and len(bank) == 4
+
+
 def test_a_forged_cache_is_dropped_once_the_files_are_read(bank_dir):
     load_bank([bank_dir], cached=True)
     (path,) = _cache_files()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,15 +88,29 @@ def _folder() -> Path:
 def read(k: Key) -> Index | None:
     """The index stored under `k`, or None: missing, unreadable, another key, or not the expected shape."""
     try:
-        path = _folder() / k.name
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        data = json.loads(path.read_bytes())
+        data = json.loads(_read_regular(_folder() / k.name))
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != k.digest:
             return None
         return _index(data)
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the answer is: no cache
         return None
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES; a link, pipe or device is refused, never opened
+    for a blocking or endless read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            raise ValueError("not a cache file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise ValueError("too large")
+    return data
 
 
 def _text_map(value: object) -> dict[str, str]:
@@ -134,7 +149,10 @@ def write(k: Key, index: Index) -> None:
         folder = _folder()
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{k.name}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.unlink(missing_ok=True)  # a leftover (or a planted link) is removed, never written through
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(json.dumps(data, ensure_ascii=False).encode("utf-8"))
         os.replace(tmp, folder / k.name)
     except OSError:
         pass

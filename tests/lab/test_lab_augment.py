@@ -95,3 +95,21 @@ def test_both_mixers_and_soft_target_loss():
     loss.backward()
     expected = -(ym * logits.detach().log_softmax(1)).sum(1).mean()
     assert torch.isclose(loss.detach(), expected)
+
+
+def test_rotate180_erase_and_crop_keep():
+    """The transforms the augmentation labs name one by one: 180-degree turns (a 6 becomes a 9), erasing
+    exactly a share of the image, and crops that keep exactly a share of it."""
+    assert _cfg("rotate180", "erase", "crop_keep").augment == [("rotate180", 0.5), ("erase", 0.5), ("crop_keep", 0.4)]
+    for bad in ({"erase": 1.0}, {"erase": 0}, {"rotate180": 2}, {"crop_keep": 1.5}):
+        with pytest.raises(Exception):
+            _cfg(bad)
+    img = torch.arange(16.0).reshape(1, 1, 4, 4)
+    turned = augmentation.make_augment(_cfg({"rotate180": 1.0}), 4)(img)
+    assert torch.equal(turned[0, 0], img[0, 0].flip(0).flip(1))
+    torch.manual_seed(0)
+    erased = augmentation.make_augment(_cfg({"erase": 0.5}), 32)(torch.zeros(16, 1, 32, 32))
+    shares = [float((e != 0).float().mean()) for e in erased]
+    assert sum(0.4 < s < 0.6 for s in shares) >= 12  # half the area (a few noise pixels may be 0; a rare miss)
+    cropped = augmentation.make_augment(_cfg({"crop_keep": 0.25}), 8)(torch.arange(64.0).reshape(1, 1, 8, 8))
+    assert cropped.shape == (1, 1, 8, 8)

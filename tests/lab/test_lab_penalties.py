@@ -138,3 +138,58 @@ def test_fit_with_penalty_and_early_stopping_reports_metrics():
     assert m["chosen_epoch"] <= m["stopped_epoch"] - 2
     assert m["images_seen"] == 64 * epochs
     assert 0.0 <= m["sparsity"] <= 1.0
+
+
+def test_batch_norm_off_decay_on_weights_and_new_rules():
+    from tutor.lab.models.backbones import BasicBlock
+
+    cfg = _merged_arm({"backbone": "random", "unfreeze": "all", "batch_norm": False})
+    assert "no batch norm" in cfg.describe()
+    net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), BasicBlock(4, 4))
+    bare = penalties.adapt_backbone(cfg, net)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in bare.modules())
+    assert any(isinstance(m, nn.BatchNorm2d) for m in net.modules())  # a copy: the original keeps its norms
+    assert float(bare[2].conv2.weight.detach().abs().sum()) == 0.0  # each residual branch starts at zero (Fixup-style)
+    assert penalties.adapt_backbone(ArmConfig.model_validate({}), net) is net
+    with pytest.raises(ValueError, match="batch_norm"):
+        _merged_arm({"batch_norm": False})  # a pretrained, frozen backbone relies on its batch norm
+    with pytest.raises(ValueError, match="early_stopping_val"):
+        _merged_arm({"early_stopping_val": 50})
+    opt = torch.optim.AdamW(net.parameters(), lr=0.01, weight_decay=5.0)
+    split = penalties.weights_only_decay(opt)
+    decayed = [p for g in split.param_groups if g["weight_decay"] for p in g["params"]]
+    assert type(split) is torch.optim.AdamW and all(p.dim() >= 2 for p in decayed)
+    assert sum(p.numel() for g in split.param_groups for p in g["params"]) == sum(p.numel() for p in net.parameters())
+    assert penalties.l2_norm([torch.ones(3, 4)]) == pytest.approx(12 ** 0.5)
+
+
+def test_early_stopping_on_a_few_validation_images_reports_its_regret():
+    from tutor.lab.runner.arm import train_arm
+    from tutor.lab.training import arm as train
+
+    torch.manual_seed(0)
+    x, xv = torch.randn(64, 8), torch.randn(40, 8)
+    y, yv = (x[:, 0] > 0).long(), (xv[:, 0] > 0).long()
+    data = train.ArmData(train.Split(x, y), train.Split(xv, yv), train.Split(xv, yv), 2, mode="head")
+    parts = train.ModelParts(make_backbone=None, feature_dim=8, source_head=None)
+    cfg = ArmConfig.model_validate({"epochs": 15, "lr": 0.05, "early_stopping": 2, "early_stopping_val": 10})
+    assert "watching 10 validation images" in cfg.describe()
+    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
+    try:
+        while True:
+            next(gen)
+    except StopIteration as stop:
+        m = stop.value.metrics
+    assert 0.0 <= m["stop_regret_acc"] <= 1.0 and m["weight_norm"] > 0
+    assert penalties.watched_split(data.val, 10, seed=1).y.shape == (10,)
+    assert penalties.watched_split(data.val, None, seed=1) is None
+
+
+def test_search_over_penalty_strengths():
+    from tutor.lab.kinds import search
+
+    cfg = ArmConfig.model_validate({"search": {"trials": 2, "space": {"l1": [0.001, 0.01], "l2": [0.1]}}})
+    trials = search.search_trials(cfg, seed=0)
+    assert sorted(t["l1"] for t in trials) == [0.001, 0.01]
+    with pytest.raises(Exception, match="'l2' candidate"):
+        ArmConfig.model_validate({"search": {"space": {"l2": [-1.0]}}})

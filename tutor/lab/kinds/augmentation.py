@@ -23,16 +23,20 @@ AUGMENTATIONS: dict[str, str] = {
     "vflip": "random vertical flip (value: probability, default 0.5)",
     "transpose": "random transpose, i.e. flip about the diagonal (value: probability, default 0.5)",
     "rotate90": "random multiple of 90-degree rotation (value: ignored, true)",
+    "rotate180": "rotation by 180 degrees, with this probability (value: probability, default 0.5)",
     "shift": "random shift by up to N pixels, reflect-padded (value: N, default 4)",
     "rotate": "random rotation by up to N degrees (value: N, default 10)",
     "brightness": "random brightness change by up to a factor (value: e.g. 0.2)",
     "contrast": "random contrast change by up to a factor (value: e.g. 0.2)",
     "crop": "random resized crop keeping at least this fraction of the area (value: e.g. 0.7)",
+    "crop_keep": "random resized crop keeping exactly this fraction of the area, anywhere, resized back (value: e.g. 0.4)",
     "noise": "gaussian noise added to every pixel, result clipped to 0-1 (value: its sd on the 0-1 pixel scale, default 0.05)",
     "cutout": "cutout: one square of this fraction of the image side, anywhere (clipped at the border), set to the "
               "image's mean (value: side fraction, default 0.25)",
     "erasing": "random erasing (v2.RandomErasing): with this probability a rectangle of 2-33 % of the area and random "
                "aspect ratio is filled with random noise (value: probability, default 0.5)",
+    "erase": "random erasing of a fixed share of the image: on every image, a rectangle of exactly this fraction of the "
+             "area (random aspect ratio 0.3-3.3, random place) filled with random noise (value: area fraction, default 0.5)",
     "mixup": "mixup on the batch (v2.MixUp): pairs of images blended, labels mixed in the same proportion "
              "(value: alpha of the Beta(alpha, alpha) mixing weight, default 1.0)",
     "cutmix": "cutmix on the batch (v2.CutMix): a box of one image pasted into another, labels mixed by area "
@@ -40,9 +44,9 @@ AUGMENTATIONS: dict[str, str] = {
 }
 BATCH_AUGMENTATIONS = ("mixup", "cutmix")  # applied to whole batches, with the labels (soft targets)
 _AUG_DEFAULTS: dict[str, float] = {
-    "hflip": 0.5, "vflip": 0.5, "transpose": 0.5, "rotate90": 1.0, "shift": 4, "rotate": 10,
-    "brightness": 0.2, "contrast": 0.2, "crop": 0.7,
-    "noise": 0.05, "cutout": 0.25, "erasing": 0.5, "mixup": 1.0, "cutmix": 1.0,
+    "hflip": 0.5, "vflip": 0.5, "transpose": 0.5, "rotate90": 1.0, "rotate180": 0.5, "shift": 4, "rotate": 10,
+    "brightness": 0.2, "contrast": 0.2, "crop": 0.7, "crop_keep": 0.4,
+    "noise": 0.05, "cutout": 0.25, "erasing": 0.5, "erase": 0.5, "mixup": 1.0, "cutmix": 1.0,
 }
 def _augment(value: Any) -> Any:
     """A list of `name` or `{name: value}` items -> list of (name, value) pairs."""
@@ -66,8 +70,10 @@ def _augment(value: Any) -> Any:
             arg = _AUG_DEFAULTS[name]
         if isinstance(arg, bool) or not isinstance(arg, (int, float)) or arg < 0:
             raise ValueError(f"augmentation '{name}' takes a non-negative number, not {arg!r}")
-        if name in {"hflip", "vflip", "transpose", "crop", "cutout", "erasing"} and arg > 1:
+        if name in {"hflip", "vflip", "transpose", "rotate180", "crop", "crop_keep", "cutout", "erasing"} and arg > 1:
             raise ValueError(f"augmentation '{name}' takes a value between 0 and 1, not {arg!r}")
+        if name == "erase" and not 0 < arg < 1:
+            raise ValueError(f"augmentation 'erase' takes an area fraction between 0 and 1, not {arg!r}")
         if name in BATCH_AUGMENTATIONS and arg == 0:
             raise ValueError(f"augmentation '{name}' takes a positive alpha, not {arg!r}")
         out.append((name, float(arg)))
@@ -122,6 +128,8 @@ def make_augment(cfg: Any, size: int) -> Callable[[Any], Any] | None:
             steps.append(v2.RandomApply([v2.Lambda(lambda t: t.transpose(-1, -2))], p=value))
         elif name == "rotate90":
             steps.append(v2.RandomChoice([v2.Lambda(lambda t, k=k: torch.rot90(t, k, (-2, -1))) for k in range(4)]))
+        elif name == "rotate180":
+            steps.append(v2.RandomApply([v2.Lambda(lambda t: torch.rot90(t, 2, (-2, -1)))], p=value))
         elif name == "shift":
             steps.append(v2.RandomCrop(size, padding=int(value), padding_mode="reflect"))
         elif name == "rotate":
@@ -132,12 +140,16 @@ def make_augment(cfg: Any, size: int) -> Callable[[Any], Any] | None:
             steps.append(v2.ColorJitter(contrast=value))
         elif name == "crop":
             steps.append(v2.RandomResizedCrop(size, scale=(value, 1.0), antialias=True))
+        elif name == "crop_keep":  # always this share of the area (aspect ratio 3/4-4/3), anywhere in the image
+            steps.append(v2.RandomResizedCrop(size, scale=(value, value), antialias=True))
         elif name == "noise":
             steps.append(v2.GaussianNoise(mean=0.0, sigma=value, clip=True))
         elif name == "cutout":
             steps.append(v2.Lambda(lambda t, f=value: cutout(t, f)))
         elif name == "erasing":
             steps.append(v2.RandomErasing(p=value, scale=(0.02, 0.33), ratio=(0.3, 3.3), value="random"))
+        elif name == "erase":  # always, and always this share of the area: RandomErasing with a one-point scale
+            steps.append(v2.RandomErasing(p=1.0, scale=(value, value), ratio=(0.3, 3.3), value="random"))
         # mixup / cutmix need the batch's labels: make_batch_mix applies them in the training loop
     if not steps:
         return None

@@ -11,14 +11,21 @@ sparsity measured against L2's.
   (not averaged: lambda is per weight, as in lasso/ridge). Its gradient is l1 * sign(w) + 2 * l2 * w.
 - `sparsity(params)`: fraction of penalised weights with |w| < SPARSE_THRESHOLD (1e-3, absolute).
 - `EarlyStopping`: stop when the validation loss has not improved for `patience` epochs; keep a copy of
-  the best epoch's weights so that the caller can restore them.
+  the best epoch's weights so that the caller can restore them. `early_stopping_val: N` watches only N
+  validation images (a subsample drawn by the seed), the small validation split of the
+  early-stopping question; `stop_regret_acc` measures, on the test split (reported, never used to choose),
+  how much the chosen epoch missed the best one by.
+- `batch_norm: false`: the backbone's batch-norm layers replaced by identities, for a network trained from
+  scratch (the regularisation lab's batch norm x weight decay 2 x 2); `conv_norm` and `weight_norm` report
+  the size of the trained weights, which is what weight decay acts on. `decay: weights` keeps
+  `weight_decay` off biases and batch-norm parameters.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -31,20 +38,32 @@ METRICS = {
     "sparsity": "fraction of the trained weights (conv kernels and linear weights, not biases or norm parameters) "
                 "whose magnitude is below 0.001 at the end, 0-1",
     "stopped_epoch": "arms with early_stopping: the epoch training stopped at (= epochs when the patience never ran out)",
+    "stop_regret_acc": "arms with early_stopping: test accuracy of the best epoch it ran minus that of the epoch it restored, "
+                       "0-1 (how far validation's choice missed; test only measures it, never chooses)",
+    "weight_norm": "L2 norm of the trained weights (conv kernels and linear weights, not biases or norm parameters) at the end",
+    "conv_norm": "L2 norm of the trained convolution kernels at the end (arms that train backbone stages)",
 }
-UNITS = {"stopped_epoch": "count"}
+UNITS = {"stopped_epoch": "count", "stop_regret_acc": "%"}
 
 
 class Settings(ArmSettings):
-    l1: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0  # + l1 * sum|w| over conv/linear weights
-    l2: Annotated[float, Field(ge=0.0, le=10.0)] = 0.0  # + l2 * sum w^2 (in the loss: Adam rescales it)
+    l1: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0  # + l1 * sum|w| over conv/linear weights
+    l2: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0  # + l2 * sum w^2 (in the loss: Adam rescales it)
     early_stopping: Annotated[int, Field(ge=1, le=1000)] | None = None  # patience (epochs) on validation loss
+    early_stopping_val: Annotated[int, Field(ge=2)] | None = None  # watch only this many validation images
+    batch_norm: bool = True  # false: the backbone's batch norm replaced by identities (networks trained from scratch)
+    decay: Literal["all", "weights"] = "all"  # what weight_decay acts on: every parameter, or only conv/linear weights
 
 
 def check(cfg: Any) -> str | None:
     if cfg.early_stopping is not None and (cfg.select != "last" or cfg.search is not None or cfg.method != "train"):
         return ("early_stopping restores the best epoch on validation loss itself: no select: best_val, "
                 "search or method: prototype with it")
+    if cfg.early_stopping_val is not None and cfg.early_stopping is None:
+        return "early_stopping_val sets how many validation images early stopping watches: it needs early_stopping"
+    if not cfg.batch_norm and (cfg.backbone != "random" or cfg.unfreeze != "all"):
+        return ("batch_norm: false removes the backbone's batch norm: only for a network trained from scratch "
+                "(backbone: random, unfreeze: all), whose weights never relied on it")
     return None
 
 
@@ -53,8 +72,43 @@ def describe(cfg: Any) -> list[str]:
     if cfg.l1 or cfg.l2:
         parts.append(" + ".join(f"{k} {v:g}" for k, v in (("L1", cfg.l1), ("L2", cfg.l2)) if v) + " penalty")
     if cfg.early_stopping is not None:
-        parts.append(f"early stopping (patience {cfg.early_stopping})")
+        watch = f", watching {cfg.early_stopping_val} validation images" if cfg.early_stopping_val else ""
+        parts.append(f"early stopping (patience {cfg.early_stopping}{watch})")
+    if not cfg.batch_norm:
+        parts.append("no batch norm")
+    if cfg.decay == "weights" and cfg.weight_decay:
+        parts.append("decay on weights only")
     return parts
+
+
+def feature_key(cfg: Any) -> dict[str, Any]:
+    return {} if cfg.batch_norm else {"batch_norm": False}
+
+
+def adapt_backbone(cfg: Any, net: Any) -> Any:
+    """Without batch norm: a copy of the backbone whose BatchNorm2d layers are identities, re-initialised so
+    that it still trains (Fixup-style: He initialisation, and the last convolution of every residual branch
+    at zero, so that each block starts as its shortcut; PyTorch's default initialisation without batch norm
+    shrinks the signal about 2.5-fold a convolution, and the network stays at the majority class)."""
+    if cfg.batch_norm:
+        return net
+    import copy as copy_
+
+    from torch import nn
+
+    net = copy_.deepcopy(net)
+    for module in list(net.modules()):
+        for name, child in list(module.named_children()):
+            if isinstance(child, nn.BatchNorm2d):
+                setattr(module, name, nn.Identity())
+    for module in net.modules():
+        if isinstance(module, nn.Conv2d):
+            nn.init.kaiming_normal_(module.weight, mode="fan_in", nonlinearity="relu")
+    for module in net.modules():
+        last = getattr(module, "conv2", None)
+        if isinstance(last, nn.Conv2d):
+            nn.init.zeros_(last.weight)
+    return net
 
 
 def callbacks(cfg: Any) -> list[Callback]:
@@ -66,15 +120,25 @@ class Penalties(Callback):
 
     def before_fit(self, learn: Any) -> None:
         cfg = learn.cfg
+        if cfg.decay == "weights" and cfg.weight_decay:
+            learn.opt = weights_only_decay(learn.opt)
         self.params = penalised(learn.head_params + learn.bb_params) if (cfg.l1 or cfg.l2) else []
         self.stopper = EarlyStopping(cfg.early_stopping) if cfg.early_stopping is not None else None
+        self.watch = watched_split(learn.e_val, cfg.early_stopping_val, learn.seed) if self.stopper else None
+        self.test_accs: list[float] = []
 
     def after_loss(self, learn: Any) -> None:
         if self.params:  # explicit L1 / L2 / elastic-net penalty: part of the loss the optimiser sees
             learn.loss = learn.loss + weight_penalty(self.params, learn.cfg.l1, learn.cfg.l2)
 
     def after_epoch(self, learn: Any) -> None:
-        if self.stopper is not None and self.stopper.update(learn.epoch, learn.epoch_result["val_loss"], learn.model):
+        if self.stopper is None:
+            return
+        from tutor.lab.training.evaluate import evaluate
+
+        watched = learn.epoch_result["val_loss"] if self.watch is None else evaluate(learn.eval_model, self.watch)[1]
+        self.test_accs.append(evaluate(learn.eval_model, learn.e_test)[0])  # measured only: never chooses
+        if self.stopper.update(learn.epoch, watched, learn.model):
             learn.stop = True  # validation loss has not improved for `early_stopping` epochs
 
     def after_fit(self, learn: Any) -> None:
@@ -83,9 +147,51 @@ class Penalties(Callback):
             learn.chosen_epoch = self.stopper.best_epoch
 
     def after_metrics(self, learn: Any) -> None:
-        learn.metrics["sparsity"] = sparsity(penalised(learn.head_params + learn.bb_params))
+        trained = penalised(learn.head_params + learn.bb_params)
+        learn.metrics["sparsity"] = sparsity(trained)
+        learn.metrics["weight_norm"] = l2_norm(trained)
+        convs = [p for p in penalised(learn.bb_params) if p.dim() == 4]
+        if convs:
+            learn.metrics["conv_norm"] = l2_norm(convs)
         if self.stopper is not None:
             learn.metrics["stopped_epoch"] = float(len(learn.hist["val_acc"]))
+            if self.test_accs and self.stopper.best_epoch:
+                learn.metrics["stop_regret_acc"] = max(self.test_accs) - self.test_accs[self.stopper.best_epoch - 1]
+
+
+def weights_only_decay(opt: Any) -> Any:
+    """The same optimiser with weight decay on conv kernels and linear weights only: biases and batch-norm
+    scales and shifts in groups of their own without decay (the usual practice; decaying a batch-norm scale
+    changes what the network computes, decaying the convolution before it does not)."""
+    groups = []
+    for group in opt.param_groups:
+        rest = {k: v for k, v in group.items() if k != "params"}
+        weights = penalised(group["params"])
+        others = [p for p in group["params"] if all(p is not w for w in weights)]
+        groups.append({**rest, "params": weights})
+        if others:
+            groups.append({**rest, "params": others, "weight_decay": 0.0})
+    return type(opt)(groups, lr=opt.defaults["lr"])  # every group carries its own settings
+
+
+def watched_split(val: Any, n: int | None, seed: int) -> Any:
+    """The validation images early stopping watches: all of them, or `n` drawn with the seed (None: all)."""
+    if n is None or n >= len(val.y):
+        return None
+    import torch
+
+    from tutor.lab.training.arm import Split
+
+    idx = torch.randperm(len(val.y), generator=torch.Generator().manual_seed(seed))[:n].to(val.y.device)
+    return Split(val.x[idx], val.y[idx])
+
+
+def l2_norm(params: list[Any]) -> float:
+    """The L2 norm of all of `params` taken together (0 for none)."""
+    import torch
+
+    with torch.no_grad():
+        return float(sum(float(p.detach().float().pow(2).sum()) for p in params) ** 0.5)
 
 
 

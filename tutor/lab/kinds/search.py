@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator
 
 from tutor.lab.events import EpochEnd
-from tutor.lab.spec.settings import ArmSettings, CoreSettings
+from tutor.lab.spec.settings import ArmSettings, CoreSettings, kinds
 
 ORDER = 90
-SEARCHABLE = ("lr", "backbone_lr", "weight_decay", "dropout", "hidden", "batch_size", "optimizer")
+SEARCHABLE = ("lr", "backbone_lr", "weight_decay", "dropout", "hidden", "batch_size", "optimizer", "l1", "l2")
 
 
 class Search(ArmSettings):
@@ -35,13 +35,21 @@ class Search(ArmSettings):
                 raise ValueError(f"cannot search '{key}' (searchable: {', '.join(SEARCHABLE)})")
             if not isinstance(options, list) or not options:
                 raise ValueError(f"'{key}' needs a non-empty list of values")
-            for option in options:  # each candidate must itself be a valid arm setting (all are core settings)
+            for option in options:  # each candidate must itself be a valid arm setting
                 try:
-                    CoreSettings.model_validate({key: option})
+                    _settings_with(key).model_validate({key: option})
                 except ValidationError as exc:
                     msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
                     raise ValueError(f"'{key}' candidate {option!r}: {msg}") from None
         return value
+
+
+def _settings_with(key: str) -> type:
+    """The settings class that has `key`: the core settings, or the kind's that defines it (l1, l2), found
+    through the registry (no kind imports another by name)."""
+    if key in CoreSettings.model_fields:
+        return CoreSettings
+    return next(c for c in kinds().settings_classes() if key in c.model_fields)
 
 
 class Settings(ArmSettings):

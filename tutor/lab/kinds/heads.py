@@ -22,12 +22,18 @@ from tutor.lab.result import LabResult
 from tutor.lab.training.callback import Callback
 
 ORDER = 30
+SERVE_BATCH = 2  # images per request when a head is served in training mode (batch norm needs two)
 
 METRICS = {
     "params": "trainable parameters of the arm: what the optimiser updates (the head for a frozen backbone, plus "
               "the unfrozen stages when fine-tuning; every weight of a plain net)",
+    "train_mode_val_acc": "heads with dropout or head_norm: validation accuracy when the trained model is served "
+                          "without inference mode (training mode: dropout active, batch norm on the statistics of "
+                          f"each request), requests of {SERVE_BATCH} images, 0-1",
+    "train_mode_flips": "heads with dropout or head_norm: fraction of validation images whose predicted class differs "
+                        "between two such training-mode passes (0 in inference mode), 0-1",
 }
-UNITS = {"params": "count"}
+UNITS = {"params": "count", "train_mode_val_acc": "%", "train_mode_flips": "%"}
 
 
 def check(cfg: Any) -> str | None:
@@ -38,7 +44,8 @@ def check(cfg: Any) -> str | None:
 
 
 def callbacks(cfg: Any) -> list[Callback]:
-    return [CountParams()]
+    serving = [ServedInTrainingMode()] if cfg.dropout > 0 or cfg.head_norm else []
+    return [CountParams(), *serving]
 
 
 class CountParams(Callback):
@@ -46,6 +53,32 @@ class CountParams(Callback):
         from tutor.lab.training.arm import count_params
 
         learn.metrics["params"] = float(count_params(learn.head_params + learn.bb_params))
+
+
+class ServedInTrainingMode(Callback):
+    """The serving bug the heads questions warn about: a copy of the trained model left in training mode,
+    asked about the validation images in small requests, twice, each image with another partner the second
+    time (dropout draws new masks every call; batch norm normalises with each request's own statistics
+    instead of its running averages)."""
+
+    def after_metrics(self, learn: Any) -> None:
+        import copy
+
+        import torch
+
+        model = copy.deepcopy(learn.eval_model).train()  # a copy: the arm's running statistics stay untouched
+        x, y = learn.e_val.x, learn.e_val.y
+        cuts = list(range(0, len(y), SERVE_BATCH))
+        if len(cuts) > 1 and len(y) - cuts[-1] < 2:
+            cuts.pop()  # no request of one image (batch norm cannot normalise it): the last one takes three
+        spans = list(zip(cuts, [*cuts[1:], len(y)]))
+        later = torch.roll(torch.arange(len(y), device=y.device), 1)  # the second call: other request partners
+        with torch.no_grad(), learn.autocast():
+            first = torch.cat([model(x[a:b]).float().argmax(1) for a, b in spans])
+            second = torch.empty_like(first)
+            second[later] = torch.cat([model(x[later[a:b]]).float().argmax(1) for a, b in spans])
+        learn.metrics["train_mode_val_acc"] = float((first == y).float().mean())
+        learn.metrics["train_mode_flips"] = float((first != second).float().mean())
 
 
 def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:

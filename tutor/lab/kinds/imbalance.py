@@ -30,9 +30,11 @@ METRICS = {
                        "split: the fraction of its images the model finds, 0-1",
     "test_balanced_acc": "balanced accuracy on the test split (reported only), 0-1",
     "test_minority_recall": "recall of the minority class on the test split (reported only), 0-1",
+    "majority_acc": "validation accuracy of always answering the majority class (the commonest in the arm's training "
+                    "labels): the trivial baseline plain accuracy must be read against, 0-1",
 }
 COLUMNS = {"balanced_acc": "bal. %", "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
-           "test_minority_recall": "test min. recall %"}
+           "test_minority_recall": "test min. recall %", "majority_acc": "majority %"}
 
 
 class Settings(ArmSettings):
@@ -69,6 +71,8 @@ class Imbalance(Callback):
         predictions of the final evaluation."""
         data = learn.data
         minority = minority_class(data.train.y, data.num_classes)
+        majority = int(np.bincount(data.train.y.cpu().numpy(), minlength=data.num_classes).argmax())
+        learn.metrics["majority_acc"] = float((learn.e_val.y.cpu().numpy() == majority).mean())
         for prefix, (split, y_pred) in (("", (learn.e_val, learn.val_pred)), ("test_", (learn.e_test, learn.test_pred))):
             y_true = split.y.cpu().numpy()
             learn.metrics.update(split_metrics(y_true, y_pred, minority, prefix))

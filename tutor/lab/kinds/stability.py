@@ -30,6 +30,10 @@ METRICS = {
     "epochs_to_target": "plain nets with `target_acc`: first epoch whose validation accuracy reaches the target "
                         "(epochs + 1 when it never does)",
     "clipped_frac": "plain nets and clip_grad arms: fraction of steps where gradient clipping shortened the gradient (0 without clip_grad)",
+    "mean_step": "plain nets and clip_grad arms: length of one update (L2 norm of the change of every trained weight "
+                 "in one optimiser step), averaged over the steps (a diverged run: over the steps before it)",
+    "first_epoch_step": "plain nets and clip_grad arms: the same, averaged over the first epoch's steps only, where "
+                        "the gradient has changed least",
 }
 
 
@@ -49,9 +53,14 @@ class Stability(Callback):
         self.step_losses: list[float] = []
         self.epoch_losses: list[float] = []
         self.clipped, self.diverged = 0, False
+        self.step_lengths: list[float] = []
+        self.first_epoch_steps: int | None = None  # set when the second epoch starts (None: one epoch only)
+        self.params = [p for g in learn.opt.param_groups for p in g["params"]]
 
     def before_epoch(self, learn: Any) -> None:
         self.first_step = len(self.step_losses)
+        if learn.epoch == 2:
+            self.first_epoch_steps = len(self.step_lengths)
 
     def after_loss(self, learn: Any) -> None:
         self.step_losses.append(learn.loss.item())
@@ -64,6 +73,16 @@ class Stability(Callback):
             import torch
 
             self.clipped += int(float(torch.nn.utils.clip_grad_norm_(learn.model.parameters(), clip)) > clip)
+
+    def before_step(self, learn: Any) -> None:
+        self.before = [p.detach().clone() for p in self.params]
+
+    def after_step(self, learn: Any) -> None:
+        import torch
+
+        with torch.no_grad():
+            sq = sum(float((p - b).float().pow(2).sum()) for p, b in zip(self.params, self.before))
+        self.step_lengths.append(math.sqrt(sq))
 
     def after_eval(self, learn: Any) -> None:
         r = learn.epoch_result
@@ -78,7 +97,9 @@ class Stability(Callback):
             metrics[k] = capped(metrics[k])
         metrics.update(diverged=float(self.diverged), clipped_frac=self.clipped / max(learn.step, 1),
                        final_loss=LOSS_CAP if self.diverged else self.epoch_losses[-1],
-                       max_loss_spike=LOSS_CAP if self.diverged else max_rise(self.step_losses))
+                       max_loss_spike=LOSS_CAP if self.diverged else max_rise(self.step_losses),
+                       mean_step=mean_finite(self.step_lengths),
+                       first_epoch_step=mean_finite(self.step_lengths[:self.first_epoch_steps]))
         if cfg.target_acc is not None:
             metrics["epochs_to_target"] = epochs_to_target(learn.hist["val_acc"], cfg.target_acc, cfg.epochs)
         learn.hist["batch_loss"] = self.epoch_losses
@@ -86,6 +107,12 @@ class Stability(Callback):
 
 LOSS_CAP = 100.0  # the loss recorded for a diverged run (and the cap on any recorded loss)
 SPIKE_WINDOW = 10  # steps averaged before looking for spikes (single batches are noisy)
+
+
+def mean_finite(values: list[float]) -> float:
+    """Mean of the finite values (NaN when there are none)."""
+    kept = [v for v in values if math.isfinite(v)]
+    return sum(kept) / len(kept) if kept else float("nan")
 
 
 def capped(loss: float) -> float:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,8 +22,8 @@ import numpy as np
 from pydantic import Field
 
 from tutor.lab.report.plots import save_figure
-from tutor.lab.spec.settings import ArmSettings
 from tutor.lab.result import LabResult
+from tutor.lab.spec.settings import ArmSettings
 from tutor.lab.training.callback import Callback
 
 ORDER = 60
@@ -33,6 +34,9 @@ METRICS = {
     "unfreeze_loss_spike": "arms with unfreeze_at: highest batch loss in the first epoch after unfreezing minus the mean "
                            "batch loss of the last head-only epoch",
     "pre_unfreeze_val_acc": "arms with unfreeze_at: validation accuracy at the end of the last head-only epoch, 0-1",
+    "unfreeze_loss_log_ratio": "arms with unfreeze_at: log10 of the first batch loss after unfreezing (computed before "
+                               "any backbone weight has moved) over the mean batch loss of the last head-only epoch "
+                               "(0: no jump; 1: ten times higher)",
 }
 UNITS = {"unfreeze_drop": "%"}
 
@@ -176,14 +180,24 @@ class Unfreezer:
     def metrics(self) -> dict[str, float]:
         nan = float("nan")
         if not self.around or not self.after_losses:
-            return {"unfreeze_drop": nan, "unfreeze_loss_spike": nan, "pre_unfreeze_val_acc": nan}
+            return {"unfreeze_drop": nan, "unfreeze_loss_spike": nan, "pre_unfreeze_val_acc": nan,
+                    "unfreeze_loss_log_ratio": nan}
         before = sum(self.before_losses) / len(self.before_losses) if self.before_losses else nan
         return {"unfreeze_drop": self.around[0] - min(self.around[1:] or self.around),
                 "unfreeze_loss_spike": max(self.after_losses) - before,
-                "pre_unfreeze_val_acc": self.around[0]}
+                "pre_unfreeze_val_acc": self.around[0],
+                "unfreeze_loss_log_ratio": log_ratio(self.after_losses[0], before)}
 
     def history(self) -> dict[str, list[float]]:
         return {"around_unfreeze_val_acc": self.around, "step_loss": self.step_losses}
+
+
+def log_ratio(after: float, before: float, floor: float = 1e-6) -> float:
+    """log10(after / before) of two losses: a jump the t-test reads on a log scale, where one huge value
+    (a loss of 300 against 0.3) counts as three orders of magnitude, not as a mean-wrecking outlier."""
+    if not (math.isfinite(after) and math.isfinite(before)):
+        return float("nan")
+    return math.log10(max(after, floor) / max(before, floor))
 
 
 def setup(cfg, model: Any, opt, head_params: list[Any], probe: Callable[[], float]):

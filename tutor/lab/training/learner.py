@@ -29,6 +29,7 @@ from tutor.lab.training.arm import ArmData, ModelParts, SeedResult, Split
 from tutor.lab.training.callback import Callback
 from tutor.lab.training.callbacks import core_callbacks
 from tutor.lab.training.evaluate import evaluate, evaluate_with_predictions
+from tutor.lab.training.precision import autocast, choose
 
 ModelBuilder = Callable[[Any, ArmData, ModelParts, torch.device], Any]
 
@@ -59,6 +60,11 @@ class Learner:
         self.step, self.epoch, self.halted, self.stop = 0, 0, False, False
         self.hist: dict[str, list[Any]] = {"train_acc": [], "train_loss": [], "val_acc": [], "val_loss": []}
         self.metrics: dict[str, float] = {}
+        self.precision = choose(device.type, data.mode)  # "bf16": forward passes under bfloat16 autocast
+
+    def autocast(self) -> Any:
+        """The context every forward pass of this arm runs in (precision.py)."""
+        return autocast(self.device.type, self.precision)
 
     def fire(self, event: str) -> None:
         for cb in self.callbacks:
@@ -70,7 +76,8 @@ class Learner:
 
     def evaluate_val(self) -> float:
         """Validation accuracy now (a probe callbacks may take between steps)."""
-        return evaluate(self.eval_model, self.e_val)[0]
+        with self.autocast():
+            return evaluate(self.eval_model, self.e_val)[0]
 
     def fit(self) -> Iterator[EpochEnd]:
         """Yields EpochEnd; returns SeedResult (test evaluated once, at the end)."""
@@ -114,8 +121,9 @@ class Learner:
         if self.order is None:
             self.order = torch.randperm(self.n_train, generator=self.generator).to(self.data.train.y.device)
         self._batches()
-        tr_acc, tr_loss = evaluate(self.eval_model, self.curve_train)
-        va_acc, va_loss = evaluate(self.eval_model, self.e_val)
+        with self.autocast():
+            tr_acc, tr_loss = evaluate(self.eval_model, self.curve_train)
+            va_acc, va_loss = evaluate(self.eval_model, self.e_val)
         self.epoch_result = {"train_acc": tr_acc, "train_loss": tr_loss, "val_acc": va_acc, "val_loss": va_loss}
         self.fire("after_eval")
         for k, v in self.epoch_result.items():
@@ -137,7 +145,9 @@ class Learner:
             self.xb, self.yb = self.data.train.x[idx], self.data.train.y[idx]
             self.target = self.yb
             self.fire("before_batch")
-            self.loss = F.cross_entropy(self.model(to_cl(self.xb)), self.target, weight=self.loss_weight)
+            with self.autocast():
+                logits = self.model(to_cl(self.xb))
+            self.loss = F.cross_entropy(logits.float(), self.target, weight=self.loss_weight)
             self.fire("after_loss")
             if self.halted:
                 break
@@ -150,9 +160,10 @@ class Learner:
             self.fire("after_step")
 
     def _final_metrics(self, t0: float) -> None:
-        tr_acc, tr_loss = evaluate(self.eval_model, self.e_train)
-        va_acc, va_loss, self.val_pred = evaluate_with_predictions(self.eval_model, self.e_val)
-        te_acc, te_loss, self.test_pred = evaluate_with_predictions(self.eval_model, self.e_test)
+        with self.autocast():
+            tr_acc, tr_loss = evaluate(self.eval_model, self.e_train)
+            va_acc, va_loss, self.val_pred = evaluate_with_predictions(self.eval_model, self.e_val)
+            te_acc, te_loss, self.test_pred = evaluate_with_predictions(self.eval_model, self.e_test)
         hist, n = self.hist, self.n_train
         self.metrics = {
             "train_acc": tr_acc, "train_loss": tr_loss, "val_acc": va_acc, "val_loss": va_loss,

@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from tutor.app import IMPORTED_AT
-from tutor.app.strings import LANGUAGES, localize_bindings, t
+from tutor.app.strings import LANGUAGES, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutor.bank import Bank
@@ -71,7 +71,6 @@ class TutorApp(App):
         """Milliseconds from `started_at` (default: importing `tutor.app`) to the first screen drawn."""
         self.lab_processes: set = set()
         """Lab runs in flight (`LabProcess`): killed if the app exits while one trains."""
-        localize_bindings(self, lang)
 
     def t(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tutor.app.strings import localize_bindings, shown
+from tutor.app.strings import shown
 from tutor.bank import Question
 
 
@@ -120,7 +120,6 @@ class Choices(VerticalGroup, can_focus=True):
         super().__init__(id=id, classes="choices")
         self.lang = lang
         self.reserved = reserved
-        localize_bindings(self, lang)
         self._set_question(question, chosen, order)
 
     def _set_question(self, question: Question, chosen: frozenset[str], order: tuple[str, ...] | None) -> None:

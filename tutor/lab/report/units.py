@@ -101,7 +101,11 @@ def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
     num = claim.numbers or Numbers()
     parsed = _parsed(claim.text)
     points = in_points(claim.text)
-    scale, unit = (100.0, " " + gettext(lang, N_("pts"))) if points else (1.0, "")  # points: "%p" in Korean
+    scale = 100.0 if points else 1.0
+
+    def unit(number: str) -> str:  # percentage points: "+3.7 pts", in Korean "+3.7%p"
+        return gettext(lang, N_("{value} pts"), value=number) if points else number
+
     side = (lambda v: f"{_num(v, scale)}%") if points else (lambda v: _num(v, scale))
     lc, rc = parsed.constants() if parsed else (0.0, 0.0)
     threshold = parsed.threshold if parsed else 0.0
@@ -109,7 +113,7 @@ def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
     rx = _expr(split_constant(parsed.right)[0]) if parsed else "right"
     mean = num.margin.mean
     return {
-        "mean": _num(mean, scale, signed=True) + unit,
+        "mean": unit(_num(mean, scale, signed=True)),
         "sd": _num(num.margin.sd, scale),
         "needed": _num(num.needed, scale),
         "lower": _num(num.margin.lower, scale, signed=True),
@@ -123,8 +127,8 @@ def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
         "left_value": side(None if num.left.mean is None else num.left.mean - lc),
         "right_value": side(None if num.right.mean is None else num.right.mean - rc),
         "diff_expr": f"{lx} - {rx}" if not parsed or parsed.op == ">" else f"{rx} - {lx}",
-        "difference": _num(None if mean is None else mean + threshold, scale, signed=True) + unit,
-        "threshold": _num(threshold, scale, signed=True) + unit,
+        "difference": unit(_num(None if mean is None else mean + threshold, scale, signed=True)),
+        "threshold": unit(_num(threshold, scale, signed=True)),
         "has_threshold": "yes" if threshold else "",
     }
 

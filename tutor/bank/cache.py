@@ -113,29 +113,23 @@ def _read_regular(path: Path) -> bytes:
     return data
 
 
-def _text_map(value: object) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise TypeError("not a text")
-    if "en" not in value:
-        raise KeyError("en")
-    return dict(value)
-
-
-def _strings(value: object, n: int) -> list[str]:
-    if not isinstance(value, list) or len(value) != n or not all(isinstance(v, str) for v in value):
-        raise TypeError("not a row of strings")
+def _row(value: object, *types: type) -> list:
+    """`value` if it is a list of exactly these types (a bool is not an int here), else TypeError."""
+    if not (isinstance(value, list) and len(value) == len(types) and all(type(v) is t for v, t in zip(value, types))):
+        raise TypeError("not a row of the expected shape")
     return value
 
 
 def _index(data: dict) -> Index:
-    topics = [(_strings([row[0]], 1)[0], _text_map(row[1])) for row in data["topics"]]
-    questions = [tuple(_strings(row, 2)) for row in data["questions"]]
-    problems = []
-    for row in data["problems"]:
-        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and isinstance(row[2], str)
-                and type(row[1]) is int):
-            raise TypeError("not a problem")
-        problems.append(Problem(*row))
+    """The index in a cache file's data, every value checked for type: a file that says anything else is
+    not a cache of ours."""
+    topics = []
+    for topic_id, title in (_row(row, str, dict) for row in data["topics"]):
+        if "en" not in title or not all(type(k) is str and type(v) is str for k, v in title.items()):
+            raise TypeError("a title is a mapping of language to text, with English")
+        topics.append((topic_id, title))
+    questions = [tuple(_row(row, str, str)) for row in data["questions"]]
+    problems = [Problem(*_row(row, str, int, str)) for row in data["problems"]]
     return Index(topics, questions, problems)  # type: ignore[arg-type]
 
 

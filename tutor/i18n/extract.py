@@ -18,9 +18,12 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po, write_po
+try:
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po, write_po
+except ImportError:  # pragma: no cover - an install without the dev extras
+    sys.exit("python -m tutor.i18n.extract needs Babel: pip install 'tutor[dev]' (or pip install babel)")
 
 from tutor.i18n.catalog import DOMAIN, LOCALE_DIR
 

@@ -163,7 +163,7 @@ def test_rejected_huge_claim_is_echoed_abbreviated():
 TINY_LAB = """id: t
 title: t
 summary: t
-dataset: {name: shapes}
+dataset: {name: digits}
 arms: {a: {}, b: {}}
 claims: ['CLAIM']
 """

@@ -10,6 +10,7 @@ A kind module may define any of these (all optional):
     UNITS = {name: "%" | "count"}     how they read: percentages (fractions 0-1), whole numbers; else 3 figures
     COLUMNS = {name: heading}         short table headings
     check(cfg) -> str | None          a rule on the merged settings: the message when it is broken
+    check_data(cfg, size) -> str | None   a rule on the merged settings and the arm's image size (px)
     describe(cfg) -> list[str]        its parts of the arm's one-line description
     describe_arm(cfg) -> str | None   the whole description, for an arm of another shape (a plain net)
     callbacks(cfg) -> list[Callback]  what it does in the training loop (tutor.lab.training.callback)
@@ -80,6 +81,14 @@ def check(cfg) -> None:
     """Raise ValueError with the first merged-settings rule that `cfg` breaks."""
     for rule in _having("check"):
         msg = rule(cfg)
+        if msg:
+            raise ValueError(msg)
+
+
+def check_data(cfg, size: int) -> None:
+    """Raise ValueError with the first rule on the settings and the image size that `cfg` breaks."""
+    for rule in _having("check_data"):
+        msg = rule(cfg, size)
         if msg:
             raise ValueError(msg)
 

@@ -48,6 +48,11 @@ _AUG_DEFAULTS: dict[str, float] = {
     "brightness": 0.2, "contrast": 0.2, "crop": 0.7, "crop_keep": 0.4,
     "noise": 0.05, "cutout": 0.25, "erasing": 0.5, "erase": 0.5, "mixup": 1.0, "cutmix": 1.0,
 }
+# Upper bounds of the values that are not fractions (a shift must also stay below the image size: check_data).
+_AUG_MAX: dict[str, float] = {"shift": 256, "rotate": 180, "brightness": 10, "contrast": 10, "noise": 1,
+                              "mixup": 100, "cutmix": 100}
+
+
 def _augment(value: Any) -> Any:
     """A list of `name` or `{name: value}` items -> list of (name, value) pairs."""
     if value is None:
@@ -76,6 +81,8 @@ def _augment(value: Any) -> Any:
             raise ValueError(f"augmentation 'erase' takes an area fraction between 0 and 1, not {arg!r}")
         if name in BATCH_AUGMENTATIONS and arg == 0:
             raise ValueError(f"augmentation '{name}' takes a positive alpha, not {arg!r}")
+        if arg > _AUG_MAX.get(name, arg):
+            raise ValueError(f"augmentation '{name}' takes at most {_AUG_MAX[name]:g}, not {arg!r}")
         out.append((name, float(arg)))
     return out
 
@@ -86,6 +93,14 @@ class Settings(ArmSettings):
 
 def describe(cfg: Any) -> list[str]:
     return ["augment " + "+".join(n for n, _ in cfg.augment)] if cfg.augment else []
+
+
+def check_data(cfg: Any, size: int) -> str | None:
+    """A shift pads by its value with reflection, which needs fewer pixels of padding than the image has."""
+    for name, value in cfg.augment:
+        if name == "shift" and int(value) >= size:
+            return f"augmentation 'shift' of {int(value)} pixels needs images larger than that (these are {size} px)"
+    return None
 
 
 def needs_images(cfg: Any) -> bool:

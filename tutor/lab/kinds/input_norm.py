@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from tutor.lab.spec.settings import ArmSettings
 
@@ -31,7 +31,9 @@ class NormStats(ArmSettings):
 
 class Settings(ArmSettings):
     # input normalisation fed to the backbone
-    normalize: Literal["pretrained", "none", "imagenet"] | NormStats = "pretrained"
+    # (a mapping is statistics, anything else a name: one error at its line, never one per alternative)
+    normalize: Annotated[Annotated[Literal["pretrained", "none", "imagenet"], Tag("name")] | Annotated[NormStats, Tag("stats")],
+                         Discriminator(lambda v: "stats" if isinstance(v, (dict, NormStats)) else "name")] = "pretrained"
 
 
 def feature_key(cfg: Any) -> dict[str, Any]:

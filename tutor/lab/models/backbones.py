@@ -166,7 +166,50 @@ def read_checkpoint(path: Path) -> dict:
         raise BackboneUnavailable(f"cannot read tutornet checkpoint {path}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise BackboneUnavailable(f"{path} is not a tutornet checkpoint (format {CHECKPOINT_FORMAT}); rebuild it with `tutor pretrain`")
+    problem = checkpoint_problem(ckpt)
+    if problem:  # the file says what to build: check it before a single weight is allocated
+        raise BackboneUnavailable(f"{path}: not a usable tutornet checkpoint: {problem}")
     return ckpt
+
+
+MAX_WIDTH, MAX_STAGES = 1024, 8  # the shipped net is 16-32-64-128 in 4 stages; beyond these a file is not a tutornet
+
+
+def _whole(value, lo: int, hi: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+
+
+def _stats(value, channels: int) -> bool:
+    import math
+
+    return (isinstance(value, (list, tuple)) and len(value) in (1, channels)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value))
+
+
+def checkpoint_problem(ckpt: dict) -> str | None:
+    """What is wrong with a checkpoint's architecture and statistics (None: it can be built)."""
+    arch = {**DEFAULT_ARCH, **(ckpt.get("arch") if isinstance(ckpt.get("arch"), dict) else {"widths": None})}
+    widths = arch["widths"]
+    if not isinstance(widths, (list, tuple)) or not 1 <= len(widths) <= MAX_STAGES or not all(_whole(w, 1, MAX_WIDTH) for w in widths):
+        return f"arch widths must be 1 to {MAX_STAGES} whole numbers from 1 to {MAX_WIDTH}"
+    if not _whole(arch["stem_stride"], 1, 4) or arch["in_channels"] not in (1, 3) or isinstance(arch["in_channels"], bool):
+        return "arch stem_stride must be 1 to 4 and in_channels 1 or 3"
+    if not _stats(ckpt.get("mean"), arch["in_channels"]) or not _stats(ckpt.get("std"), arch["in_channels"]) or min(ckpt["std"]) <= 0:
+        return "mean and std must be finite numbers (one, or one per channel), std above 0"
+    if not isinstance(ckpt.get("classes"), (list, tuple)) or not 1 <= len(ckpt["classes"]) <= 100_000:
+        return "classes must be a list of 1 to 100,000 names"
+    if not isinstance(ckpt.get("backbone"), dict) or not isinstance(ckpt.get("head"), dict):
+        return "backbone and head must be state dicts"
+    return None
+
+
+def _load_state(module: nn.Module, state: dict, what: str) -> None:
+    """Weights into a module; a file whose weights do not fit is one line, not PyTorch's list of keys."""
+    try:
+        module.load_state_dict(state)
+    except (RuntimeError, KeyError, TypeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()
+        raise BackboneUnavailable(f"{what}: the weights do not fit the architecture ({first[0] if first else type(exc).__name__})") from None
 
 
 def _load_tutornet(pretrained: bool, weights: str | Path | None) -> tuple[Backbone, nn.Linear | None]:
@@ -178,11 +221,12 @@ def _load_tutornet(pretrained: bool, weights: str | Path | None) -> tuple[Backbo
         except BackboneUnavailable:
             return build_tutornet(), None
         return build_tutornet(ckpt["arch"], mean=tuple(ckpt["mean"]), std=tuple(ckpt["std"])), None
-    ckpt = read_checkpoint(Path(weights) if weights else TUTORNET_CHECKPOINT)
+    path = Path(weights) if weights else TUTORNET_CHECKPOINT
+    ckpt = read_checkpoint(path)
     net = build_tutornet(ckpt["arch"], mean=tuple(ckpt["mean"]), std=tuple(ckpt["std"]))
-    net.load_state_dict(ckpt["backbone"])
+    _load_state(net, ckpt["backbone"], f"tutornet checkpoint {path}")
     head = nn.Linear(net.feature_dim, len(ckpt["classes"]))
-    head.load_state_dict(ckpt["head"])
+    _load_state(head, ckpt["head"], f"tutornet checkpoint {path}")
     return net, head
 
 

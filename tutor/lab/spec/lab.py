@@ -29,6 +29,7 @@ from tutor.lab.errors import LabError
 from tutor.lab.spec.arm import ArmConfig, merged_arm
 from tutor.lab.spec.claims import Claim, ClaimSyntaxError, check_refs, parse_claim
 from tutor.lab.spec.metrics import METRICS
+from tutor.lab.spec.settings import kinds
 from tutor.safetext import quote
 from tutor.yamlsrc import Problem
 
@@ -46,12 +47,57 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Each dataset's options (tutor/lab/data/datasets.py) and what they may be: (type, lowest, highest) for numbers,
+# a tuple of choices, or str. A value outside is an error at its line, before any data is made: a fractal
+# set needs 2+ classes and 3+ images per class (one each for train, validation and test), and new classes
+# are drawn distinct from every source class, a search that grows with the square of the count.
+SEED = (int, 0, 2**32 - 1)
+DATASET_OPTIONS: dict[str, dict[str, Any]] = {
+    "elpv": {}, "digits": {},
+    "fractal-source": {"classes": (int, 2, 1000), "per_class": (int, 3, 100_000), "seed": SEED},
+    "fractals": {"classes": (int, 2, 1000), "per_class": (int, 3, 100_000), "seed": SEED,
+                 "source_classes": (int, 1, 1000), "source_seed": SEED, "jitter": (float, 0.0, 0.5)},
+    "folder": {"path": str},
+    "oxford-pet": {"species": ("all", "cat", "dog")},
+}
+
+
+def dataset_option_problem(name: str, options: dict[str, Any]) -> str | None:
+    """What is wrong with a dataset's options (None: nothing)."""
+    if name not in DATASET_OPTIONS:
+        return f"unknown dataset {quote(name)} (known: {', '.join(DATASET_OPTIONS)})"
+    rules = DATASET_OPTIONS[name]
+    for key, value in options.items():
+        rule = rules.get(key)
+        if rule is None:
+            return f"dataset '{name}': unknown option {quote(key)} (allowed: {', '.join(rules) or 'none'})"
+        if rule is str:
+            ok, want = isinstance(value, str) and value.strip() != "", "a non-empty text"
+        elif isinstance(rule, tuple) and isinstance(rule[0], type):
+            kind, lo, hi = rule
+            number = isinstance(value, (int, float)) and not isinstance(value, bool) and (kind is float or isinstance(value, int))
+            ok = number and lo <= value <= hi  # NaN fails both comparisons
+            want = f"{'a whole number' if kind is int else 'a number'} from {lo:g} to {hi:g}"
+        else:
+            ok, want = value in rule, f"one of {', '.join(rule)}"
+        if not ok:
+            return f"dataset '{name}': option '{key}' must be {want}, not {quote(value)}"
+    return None
+
+
 class DatasetSpec(_Strict):
     name: Annotated[str, Field(min_length=1)]
     size: Annotated[int, Field(ge=8, le=512)] = 64
     options: dict[str, Any] = Field(default_factory=dict)
     val: Annotated[int, Field(ge=2)] | None = None  # cap on validation images (a fixed subsample)
     test: Annotated[int, Field(ge=2)] | None = None  # cap on test images (a fixed subsample)
+
+    @model_validator(mode="after")
+    def _options(self) -> DatasetSpec:
+        problem = dataset_option_problem(self.name, self.options)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 def _backbone(value: Any) -> Any:
@@ -360,17 +406,24 @@ class _Checker:
 
     def merged(self, lab: Lab) -> None:
         labfile = self.labfile
+        broken: set[str] = set()  # an arm broken in every profile is said once, for the first
         for pname in lab.profile_names():
             for name in labfile.arms:
+                if name in broken:
+                    continue
+                before = len(self.problems)
                 merged = _merge(labfile.defaults, lab.profile(pname).defaults, labfile.arms[name] or {},
                                 lab.profile(pname).arms.get(name, {}))
                 try:
-                    merged_arm(merged)
+                    cfg = merged_arm(merged)
+                    kinds().check_data(cfg, lab.datasets(pname)[lab.dataset_key(cfg)].size)
                 except ValidationError as exc:
                     msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
                     self.add(("arms", name), f"arm '{name}' in profile '{pname}': {msg}")
                 except ValueError as exc:
                     self.add(("arms", name), f"arm '{name}' in profile '{pname}': {exc}")
+                if len(self.problems) > before:
+                    broken.add(name)
 
 
 def backs_problems(path: Path | str) -> list[Problem]:

@@ -16,9 +16,10 @@ from tutor.bank.schema import LocalText
 
 
 class ArmSettings(BaseModel):
-    """Strict and frozen: an unknown or misspelt setting is an error at its line, and a merged arm never changes."""
+    """Strict and frozen: an unknown or misspelt setting is an error at its line, and a merged arm never changes.
+    Every number is finite (`.nan` and `.inf` are errors at their line): no rule below has to say so again."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def kinds() -> ModuleType:

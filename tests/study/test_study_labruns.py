@@ -111,3 +111,16 @@ def test_cli_lab_records_a_finished_run(tutor_home, tmp_path, capsys):
     assert main(["lab", str(LAB), "--no-record", "--out", str(tmp_path / "run2")]) == 0
     with Store() as store:
         assert len(labruns.runs(store)) == 1
+
+
+def test_a_typed_result_is_recorded_and_a_cancelled_run_never_counts_as_finished(tmp_path):
+    from tutor.lab.result import LabResult, ResultError
+
+    typed = LabResult.from_json(result())
+    record = labruns.run_record(typed, duration_s=3.0)
+    assert record.metrics == typed.to_json()["arms"] and record.claims[0]["text"] == typed.claims[0].text
+    assert record.status == "finished" and record.verdict == "reproduced"
+    stopped = labruns.run_record(typed, cancelled=True, predicted_verdict="reproduced")
+    assert (stopped.status, stopped.verdict, stopped.verdict_matched) == ("cancelled", "cancelled", None)
+    with pytest.raises(ResultError):
+        labruns.run_record({"no": "lab"})

@@ -1,6 +1,7 @@
 """Lab runs kept in the progress store: what ran, where, with which verdict, and the learner's guess.
 
-Both `tutor lab` and the quiz app record a run from the `result.json` dictionary the engine writes.
+Both `tutor lab` and the quiz app record a run from its `LabResult` (tutor.lab.result; a result.json
+dictionary is read as one).
 Cancelled runs are stored too, with status `cancelled` and verdict `cancelled`, so the history is
 complete; but only finished runs count as a lab's last result and feed the run-time estimates.
 Each run is one insert in its own transaction, like an answer. Torch-free, Textual-free.
@@ -14,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from tutor.lab.result import LabResult
 from tutor.study.records import STATUSES, VERDICTS, LabRun, LabRunRecord, best_arm
 from tutor.study.store import Store
 
@@ -30,12 +32,19 @@ def host() -> str:
     return platform.node() or "unknown"
 
 
-def prediction_outcome(result: dict[str, Any], predicted_arm: str | None, predicted_verdict: str | None) -> tuple[bool | None, bool | None]:
+def as_result(result: LabResult | dict[str, Any]) -> LabResult:
+    """The run's result, typed (a result.json dictionary is read as one; a ResultError, a ValueError, if not)."""
+    return result if isinstance(result, LabResult) else LabResult.from_json(result)
+
+
+def prediction_outcome(result: LabResult | dict[str, Any], predicted_arm: str | None,
+                       predicted_verdict: str | None) -> tuple[bool | None, bool | None]:
     """(arm matched, verdict matched) for a finished result; None where no guess was made or the run did not finish."""
-    if result.get("status") != "finished":
+    result = as_result(result)
+    if not result.finished:
         return None, None
-    arm = None if predicted_arm is None else predicted_arm == best_arm(result.get("arms", {}))
-    verdict = None if predicted_verdict is None else predicted_verdict == result.get("verdict")
+    arm = None if predicted_arm is None else predicted_arm == result.best_arm()
+    verdict = None if predicted_verdict is None else predicted_verdict == result.verdict
     return arm, verdict
 
 
@@ -47,7 +56,7 @@ def _utc(value: str | None) -> datetime:
 
 
 def run_record(
-    result: dict[str, Any],
+    result: LabResult | dict[str, Any],
     *,
     lab_path: Path | str | None = None,
     duration_s: float | None = None,
@@ -55,28 +64,33 @@ def run_record(
     question_id: str | None = None,
     predicted_arm: str | None = None,
     predicted_verdict: str | None = None,
+    cancelled: bool = False,
 ) -> LabRunRecord:
-    """A run as the store keeps it, from its result.json dictionary. A result whose status is not
-    `finished` is kept as `cancelled` (its verdict too), never as a finished run."""
-    status = "finished" if result.get("status") == "finished" else "cancelled"
-    path = lab_path or result.get("lab_file")
-    digest = spec_hash(path) if path and Path(path).is_file() else str(result.get("lab_digest", ""))
+    """A run as the store keeps it, from its result. A result whose status is not `finished` (or that the
+    caller says was `cancelled`) is kept as `cancelled` (its verdict too), never as a finished run."""
+    result = as_result(result)
+    if cancelled and result.finished:
+        result = result.model_copy(update={"status": "cancelled"})
+    status = "finished" if result.finished else "cancelled"
+    path = lab_path or result.lab_file
+    digest = spec_hash(path) if path and Path(path).is_file() else result.lab_digest
     if duration_s is None:
-        duration_s = float((result.get("timings") or {}).get("total_s") or 0.0)
+        duration_s = result.total_s
     arm_ok, verdict_ok = prediction_outcome(result, predicted_arm, predicted_verdict)
+    data = result.to_json()  # the store keeps the arms' metrics and the judged claims as JSON
     return LabRunRecord(
-        lab_id=str(result["lab"]), spec_hash=digest, profile=str(result.get("profile", "quick")), status=status,
-        seeds=[int(s) for s in result.get("seeds", [])], device=str(result.get("device", "?")), host=host(),
-        versions=dict(result.get("versions", {})), metrics=dict(result.get("arms", {})), claims=list(result.get("claims", [])),
-        verdict=str(result.get("verdict")) if status == "finished" else "cancelled", duration_s=float(duration_s),
-        out_dir=out_dir, started_at=_utc(result.get("started_at")), finished_at=_utc(result.get("finished_at")),
+        lab_id=result.lab, spec_hash=digest, profile=result.profile, status=status,
+        seeds=list(result.seeds), device=result.device, host=host(),
+        versions=dict(result.versions), metrics=data["arms"], claims=data["claims"],
+        verdict=result.verdict if status == "finished" else "cancelled", duration_s=float(duration_s),
+        out_dir=out_dir, started_at=_utc(result.started_at), finished_at=_utc(result.finished_at),
         question_id=question_id, predicted_arm=predicted_arm, predicted_verdict=predicted_verdict,
         arm_matched=arm_ok, verdict_matched=verdict_ok,
     )
 
 
-def record_run(store: Store, result: dict[str, Any], **details: Any) -> int:
-    """Store one run now from its result.json dictionary (see `run_record`); returns the row id."""
+def record_run(store: Store, result: LabResult | dict[str, Any], **details: Any) -> int:
+    """Store one run now from its result (see `run_record`); returns the row id."""
     return store.add(run_record(result, **details))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from tutor.i18n.catalog import translations
 from tutor.i18n.messages import MESSAGES
+from tutor.safetext import clean
 
 LANGUAGES = ("en", "ko")
 
@@ -33,7 +34,7 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "transla
 def gettext(lang: str, message: str, **values: Any) -> str:
     """`message` (an English msgid) in `lang`, formatted with `values` when given."""
     text = translations(lang).gettext(message) if message else message
-    return text.format(**values) if values else text
+    return text.format(**_safe(values)) if values else text
 
 
 _ = gettext
@@ -41,7 +42,7 @@ _ = gettext
 
 def ngettext(lang: str, singular: str, plural: str, n: int, **values: Any) -> str:
     """The form of a counted message that `n` takes in `lang`, formatted with `values` (and `n`)."""
-    return translations(lang).ngettext(singular, plural, n).format(n=n, **values)
+    return translations(lang).ngettext(singular, plural, n).format(n=n, **_safe(values))
 
 
 def t(lang: str, key: str, **values: Any) -> str:
@@ -54,7 +55,14 @@ def t(lang: str, key: str, **values: Any) -> str:
         template = catalogue.npgettext(key, message.singular, message.plural, _count(values.get(message.n)))
     else:
         template = catalogue.pgettext(key, message.singular)
-    return template.format(**values) if values else template
+    return template.format(**_safe(values)) if values else template
+
+
+def _safe(values: dict[str, Any]) -> dict[str, Any]:
+    """The values put into a message, made safe to show: a topic, a lab's title, an arm's label or a file
+    name comes from a file and may hold escape sequences, which a message then shows escaped
+    (`tutor.safetext.clean`), never sends. Numbers stay numbers for their format specs."""
+    return {k: v if isinstance(v, (int, float)) else clean(v) for k, v in values.items()}
 
 
 def _count(value: Any) -> int:

@@ -73,10 +73,13 @@ class CoreSettings(ArmSettings):
         return self.unfreeze == 0
 
     def describe(self, lang: str = "en") -> str:
+        """The arm in words: its `label` from the lab file (escape sequences shown, never sent: every screen and
+        report that names an arm gets it safe), else a description built from its settings."""
         from tutor.bank.schema import text
+        from tutor.safetext import clean
 
         if self.label:
-            return text(self.label, lang)
+            return clean(text(self.label, lang))
         registry = kinds()
         whole = registry.describe_arm(self)
         if whole is not None:

@@ -69,7 +69,48 @@ def build_parser() -> argparse.ArgumentParser:
     from tutor.lab.cli import register
 
     register(sub)
+    sub.choices["lab"].set_defaults(handler=_lab)  # the engine's commands, with the progress store they never import
+    sub.choices["labs"].set_defaults(handler=_labs)
     return parser
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from tutor.lab.cli import cmd_lab
+
+    return cmd_lab(args, on_result=_record_run if args.record else None)
+
+
+def _record_run(result, lab_path: str, duration_s: float, out: str | None) -> None:
+    """Keep a `tutor lab` run in the progress store (finished or cancelled, see tutor.study.labruns); a store
+    problem is one warning line, never a failed run."""
+    from tutor.safetext import one_line
+    from tutor.study.labruns import record_run
+    from tutor.study.store import Store, StoreError
+
+    try:
+        with Store() as store:
+            record_run(store, result.to_json(), lab_path=lab_path, duration_s=duration_s, out_dir=out)
+    except (StoreError, OSError, KeyError, ValueError) as exc:
+        print(one_line(f"tutor lab: the run was not recorded in the progress store ({exc})"), file=sys.stderr)
+
+
+def _labs(args: argparse.Namespace) -> int:
+    from tutor.lab.cli import cmd_labs
+
+    return cmd_labs(args, last_runs=_last_runs)
+
+
+def _last_runs() -> dict:
+    from tutor.safetext import one_line
+    from tutor.study.labruns import last_runs
+    from tutor.study.store import Store, StoreError
+
+    try:
+        with Store() as store:
+            return last_runs(store)
+    except StoreError as exc:
+        print(one_line(f"tutor labs: cannot read the last results ({exc})"), file=sys.stderr)
+        return {}
 
 
 def _interchange(qsub) -> None:

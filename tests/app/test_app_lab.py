@@ -18,6 +18,9 @@ from support.app import SIZE, content_text, keys_for, screen_text
 from tutor.app import make_app
 from tutor.app.screens.lab_screen import LabScreen
 from tutor.app.screens.labs_screen import LabsScreen
+from tutor.app.widgets.lab_monitor import LabMonitor
+from tutor.app.widgets.lab_prediction import LabPrediction
+from tutor.app.widgets.lab_result import LabResultView
 from tutor.bank.labrefs import LabRef
 from tutor.study import labruns
 
@@ -43,6 +46,10 @@ def build(bank, store, labs, *, delay: float | None = 0.0, **kwargs):
     return app
 
 
+def epochs_done(lab) -> int:
+    return sum(lab.query_one(LabMonitor).done_epochs.values())
+
+
 async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -57,7 +64,7 @@ async def start_demo_run(app, pilot) -> LabScreen:
     await pilot.pause()
     lab = app.screen
     await pilot.press("r")
-    await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1)
+    await wait_for(pilot, lambda: epochs_done(lab) >= 1)
     return lab
 
 
@@ -89,7 +96,8 @@ async def test_open_from_feedback_predict_run_and_store(tiny_bank, store, demo_l
         await pilot.press("enter")  # the focused arm radio set: press its first button
         lab.query_one("#predict-verdict").focus()
         await pilot.press("down", "down", "enter")
-        assert lab._guess("predict-arm") == "few" and lab._guess("predict-verdict") == "contradicted"
+        prediction = lab.query_one(LabPrediction)
+        assert prediction.arm == "few" and prediction.verdict == "contradicted"
         await pilot.press("r")
         await wait_for(pilot, lambda: lab.state == "done")
         assert lab.outcome == "finished"
@@ -219,7 +227,7 @@ async def test_real_tiny_lab_runs_to_its_verdict_then_cancel(tiny_bank, store, d
         assert run.status == "finished" and run.verdict == lab.result.verdict and run.seeds == [0, 1]
         assert run.versions["torch"] and Path(run.out_dir, "result.json").is_file()
         await pilot.press("r")
-        await wait_for(pilot, lambda: sum(lab.done_epochs.values()) >= 1, timeout=240)
+        await wait_for(pilot, lambda: epochs_done(lab) >= 1, timeout=240)
         await pilot.press("escape")
         await wait_for(pilot, lambda: lab.state == "done", timeout=60)
         assert lab.outcome == "cancelled"
@@ -310,6 +318,7 @@ async def test_the_finished_result_scrolls_with_pagedown_at_once(tiny_bank, stor
         lab = await run_to_the_end(app, pilot)
         body = lab.query_one("#lab-body")
         assert app.focused is body  # no Tab needed
+        assert body.scroll_y == 0 and "Verdict: reproduced" in screen_text(app)  # the result first, every time
         assert "PgDn/End" in screen_text(app).splitlines()[-1]  # the footer says which keys scroll
         assert body.max_scroll_y > body.scroll_y  # the end of the result is below the screen
         before = body.scroll_y
@@ -319,7 +328,7 @@ async def test_the_finished_result_scrolls_with_pagedown_at_once(tiny_bank, stor
         await pilot.press("end")
         await pilot.pause()
         assert body.scroll_y == body.max_scroll_y
-        assert "r / f runs it again" in screen_text(app)  # the last line of the result is on screen
+        assert "r runs the quick profile" in screen_text(app)  # the page's last line (the next prediction) is on screen
 
 
 async def test_a_second_run_starts_with_an_empty_chart(tiny_bank, store, demo_labs):
@@ -363,7 +372,7 @@ async def test_the_chart_axis_never_exceeds_the_longest_arms_epochs(tiny_bank, s
             await pilot.pause(0.02)
         seen |= set(chart.series())  # a busy machine may finish the scripted run between two looks
         assert lab.outcome == "finished" and "tuned" in seen
-        assert lab.totals["tuned"] == 3 * 2 * 2  # its progress bar still counts every trial's epochs (2 seeds)
+        assert lab.query_one(LabMonitor).totals["tuned"] == 3 * 2 * 2  # its progress bar still counts every trial's epochs (2 seeds)
         points, best = chart.series()["tuned"]
         assert best and len(points) == 2
 
@@ -378,7 +387,8 @@ async def test_option_letters_are_named_as_the_questions_options(tiny_bank, stor
         await pilot.pause()
         app.open_lab("demo-lab")  # from the labs list: which question the letters belong to
         await pilot.pause()
-        assert "option A of the question alpha-single: retrain everything" in content_text(app.screen.query_one("#lab-intro"))
+        intro = content_text(app.screen.query_one("#lab-intro"))  # the question named by its stem, never its id
+        assert "option A of the question “Which option is right in alpha?”: retrain everything" in intro, intro
 
 
 async def test_the_main_picture_and_the_folder_key(tiny_bank, store, tmp_path, monkeypatch):
@@ -436,6 +446,6 @@ async def test_a_claim_not_shown_says_why_in_korean(tiny_bank, store, demo_labs)
                  "numbers": {"margin": margin, "min_effect": 0.01, "needed": 0.01, "seeds": 8, "seeds_to_show": 27}}
         from tutor.lab.result import LabResult
 
-        group = lab._claims_text(LabResult.model_validate({"lab": "demo-lab", "claims": [claim], "verdict": "inconclusive"}), None)
-        shown = " ".join(str(part) for part in group.renderables)
+        lines = lab.query_one(LabResultView).claim_lines(LabResult.model_validate({"lab": "demo-lab", "claims": [claim], "verdict": "inconclusive"}))
+        shown = " ".join(str(part) for part in lines)
         assert "보이지 않은 이유" in shown and "시드 약 27개" in shown and "why" not in shown

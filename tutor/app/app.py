@@ -1,8 +1,10 @@
 """The Textual app behind `tutor quiz`, and `make_app()`, which builds it for the CLI and the tests.
 
 The app holds what every screen needs (bank, store, language, linked labs) and starts the study modes;
-the sessions in `tutor.study` do the studying, the screens only show and forward. Screens are imported
-when first shown so that the first frame does not wait for modules it does not draw.
+the sessions in `tutor.study` do the studying, the screens only show and forward. Attributes down,
+messages up: each screen is handed what it draws when it is built, and asks for anything else with a
+message (tutor.app.messages) handled here. Screens are imported when first shown so that the first frame
+does not wait for modules it does not draw.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from tutor.app import IMPORTED_AT
+from tutor.app import IMPORTED_AT, messages
 from tutor.app.strings import LANGUAGES, t
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,11 +85,15 @@ class TutorApp(App):
 
         return lab_catalog(paths.lab_dirs())
 
-    def lab_command(self, lab_path, profile: str) -> list[str]:
+    def lab_command(self, lab_path, profile: str, seeds: int | None = None) -> list[str]:
         """The command that runs a lab for the LabScreen (tests replace it with a scripted one)."""
         from tutor.app.lab_process import lab_command
 
-        return lab_command(lab_path, profile)
+        return lab_command(lab_path, profile, seeds)
+
+    def _lab_command(self, lab_path, profile: str, seeds: int | None = None) -> list[str]:
+        # looked up at each run: a test may swap `lab_command` while a lab page is open
+        return self.lab_command(lab_path, profile) if seeds is None else self.lab_command(lab_path, profile, seeds)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -96,7 +102,7 @@ class TutorApp(App):
 
         self.title = self.t("app.title")
         self.set_interval(STORE_RETRY_S, self._retry_store)
-        self.push_screen(HomeScreen(lang=self.lang))
+        self.push_screen(HomeScreen(self.bank, self.store, problems=self.problems, lang=self.lang))
         if self.start_mode == "practice":
             self.start_practice()
         elif self.start_mode == "review":
@@ -156,7 +162,7 @@ class TutorApp(App):
         except StoreError as exc:
             self.store_trouble(exc)
             return
-        self.push_screen(PracticeScreen(session, lang=self.lang))
+        self.push_screen(PracticeScreen(session, labs=self.labs, lang=self.lang))
 
     def start_review(self) -> None:
         from tutor.app.screens.review_screen import ReviewScreen
@@ -168,7 +174,7 @@ class TutorApp(App):
         except StoreError as exc:
             self.store_trouble(exc)
             return
-        self.push_screen(ReviewScreen(session, lang=self.lang))
+        self.push_screen(ReviewScreen(session, labs=self.labs, lang=self.lang))
 
     def start_exam(self, preset: str = "short", topic: str | None = None, seed: int | None = None) -> None:
         from tutor.app.screens.exam_screen import ExamScreen
@@ -190,18 +196,43 @@ class TutorApp(App):
         if ref is None or ref.path is None:
             self.notify(self.t("lab.missing", id=lab_id), severity="warning")
             return
-        self.push_screen(LabScreen(lab_id, ref.path, question_id=question_id, lang=self.lang))
+        self.push_screen(LabScreen(lab_id, ref.path, self.store, bank=self.bank, question_id=question_id, lang=self.lang,
+                                   command=self._lab_command,
+                                   processes=self.lab_processes))
 
     def open_labs(self) -> None:
         from tutor.app.screens.labs_screen import LabsScreen
 
-        self.push_screen(LabsScreen(lang=self.lang))
+        self.push_screen(LabsScreen(self.labs, self.store, lang=self.lang))
 
     def show_report(self, report: ExamReport) -> None:
         """Replace the finished exam with its report (Escape there goes home)."""
         from tutor.app.screens.exam_report_screen import ExamReportScreen
 
-        self.switch_screen(ExamReportScreen(report, lang=self.lang))
+        self.switch_screen(ExamReportScreen(report, labs=self.labs, topics=self.bank.topics, lang=self.lang))
+
+    # -- what the screens ask for -----------------------------------------------------------------
+
+    def on_start_practice(self, message: messages.StartPractice) -> None:
+        self.start_practice(message.topic)
+
+    def on_start_review(self, message: messages.StartReview) -> None:
+        self.start_review()
+
+    def on_start_exam(self, message: messages.StartExam) -> None:
+        self.start_exam(message.preset)
+
+    def on_open_labs(self, message: messages.OpenLabs) -> None:
+        self.open_labs()
+
+    def on_open_lab(self, message: messages.OpenLab) -> None:
+        self.open_lab(message.lab_id, question_id=message.question_id)
+
+    def on_show_report(self, message: messages.ShowReport) -> None:
+        self.show_report(message.report)
+
+    def on_store_trouble(self, message: messages.StoreTrouble) -> None:
+        self.store_trouble(message.error)
 
 
 def make_app(

@@ -21,9 +21,11 @@ INTERRUPT_GRACE_S = 8.0  # the child writes result.json after Ctrl-C; give it ti
 TERMINATE_GRACE_S = 3.0
 
 
-def lab_command(lab_path: Path | str, profile: str = "quick") -> list[str]:
-    """The child's command line (the app records the run itself, with the learner's prediction)."""
-    return [sys.executable, "-m", "tutor", "lab", str(lab_path), "--json", f"--{profile}", "--no-record"]
+def lab_command(lab_path: Path | str, profile: str = "quick", seeds: int | None = None) -> list[str]:
+    """The child's command line (the app records the run itself, with the learner's prediction); `seeds`
+    trains that many seeds instead of the profile's."""
+    more = [] if seeds is None else ["--seeds", str(int(seeds))]
+    return [sys.executable, "-m", "tutor", "lab", str(lab_path), "--json", f"--{profile}", "--no-record", *more]
 
 
 class LabProcess:

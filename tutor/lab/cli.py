@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+MAX_SEEDS = 40
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -29,6 +30,9 @@ def register(subparsers) -> None:
                    help="the question the lab is opened from: its claims come first in the report")
     prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
     p.set_defaults(profile="quick")
+    p.add_argument("--seeds", type=int, default=None, metavar="K",
+                   help=f"train K seeds (1-{MAX_SEEDS}) instead of the profile's number, from --seed on: when a claim "
+                        "was not shown because its seeds spread, the report says how many would show it")
     p.add_argument("--seed", type=int, default=0, metavar="N",
                    help="first seed, 0 or more; a profile with k seeds runs N..N+k-1 (default 0)")
     p.add_argument("--device", choices=DEVICES, default="auto", help="where to train (default: auto = CUDA, MPS, else CPU)")
@@ -83,19 +87,6 @@ def _assertions(lab, lang: str) -> dict[str, str]:
     return {q: question_assertion(questions[q], lang) for q in lab.file.questions if q in questions}
 
 
-def _record(result, lab_path: str, duration_s: float, out: str | None) -> None:
-    """Keep the run in the progress store (finished or cancelled, see tutor.study.labruns); a store
-    problem is one warning line, never a failed run."""
-    from tutor.study.labruns import record_run
-    from tutor.study.store import Store, StoreError
-
-    try:
-        with Store() as store:
-            record_run(store, result.to_json(), lab_path=lab_path, duration_s=duration_s, out_dir=out)
-    except (StoreError, OSError, KeyError) as exc:
-        _err(f"tutor lab: the run was not recorded in the progress store ({exc})")
-
-
 def _check_cost(lab, profile: str, arms: list[str] | None, allow: bool) -> None:
     """Refuse, in one line and before torch loads, a lab estimated beyond the limits (tutor.lab.cost)."""
     from tutor.lab import cost
@@ -107,7 +98,19 @@ def _check_cost(lab, profile: str, arms: list[str] | None, allow: bool) -> None:
                        f"(limits {cost.limits()}); pass --allow-large to run it anyway")
 
 
-def cmd_lab(args: argparse.Namespace) -> int:
+def _costs(lab, profile: str, arms: list[str] | None) -> dict[str, float]:
+    """Each arm's modelled seconds per seed, sent with the run's first event: what a first run's time left starts from."""
+    from tutor.lab import cost
+
+    try:
+        return cost.arm_seconds(lab, profile, arms)
+    except Exception:  # noqa: BLE001 - an estimate is never worth a failed run
+        return {}
+
+
+def cmd_lab(args: argparse.Namespace, on_result=None) -> int:
+    """`tutor lab`. `on_result(result, lab_path, duration_s, out)` is called with the finished or cancelled
+    run's result (the top-level CLI records it in the progress store: the lab engine never imports it)."""
     import time
 
     from tutor.lab.errors import LabError
@@ -119,6 +122,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if args.seed < 0:
         _err(f"tutor lab: --seed {args.seed}: seeds must be 0 or more")
         return 1
+    seeds_count = getattr(args, "seeds", None)
+    if seeds_count is not None and not 1 <= seeds_count <= MAX_SEEDS:
+        _err(f"tutor lab: --seeds {seeds_count}: give 1 to {MAX_SEEDS} seeds")
+        return 1
+    seeds = args.seed if seeds_count is None else list(range(args.seed, args.seed + seeds_count))
     arms = None if args.arms is None else [a.strip() for a in args.arms.split(",") if a.strip()]
     if arms == []:
         _err(f"tutor lab: --arms {quote(args.arms)} names no arm (give arm names separated by commas)")
@@ -150,19 +158,21 @@ def cmd_lab(args: argparse.Namespace) -> int:
     question = getattr(args, "question", None)
     report = ConsoleReport(Console(stderr=False), look_at=text(lab.file.look_at, args.lang) or None, lab=lab, lang=args.lang,
                            question=question, assertions={} if args.json else _assertions(lab, args.lang))
-    gen = run_lab(lab, profile=args.profile, seeds=args.seed, device=args.device, backbone=args.backbone,
+    gen = run_lab(lab, profile=args.profile, seeds=seeds, device=args.device, backbone=args.backbone,
                   out=args.out, arms=arms)
     code = 0
     try:
         for event in gen:
+            if event.kind == "lab_started":
+                event.costs = _costs(lab, args.profile, arms)
             if args.json:
                 print(event.to_json(), flush=True)
             else:
                 report.handle(event)
             if event.kind == "cancelled":
                 code = 130
-            if event.kind in ("lab_finished", "cancelled") and getattr(args, "record", True):
-                _record(event.result, lab.path, time.perf_counter() - t0, event.out)
+            if event.kind in ("lab_finished", "cancelled") and on_result is not None:
+                on_result(event.result, lab.path, time.perf_counter() - t0, event.out)
     except KeyboardInterrupt:
         gen.close()  # writes the partial result, marked cancelled
         report.stop()
@@ -177,7 +187,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return code
 
 
-def cmd_labs(args: argparse.Namespace) -> int:
+def cmd_labs(args: argparse.Namespace, last_runs=None) -> int:
+    """`tutor labs`. `last_runs()` gives lab id -> its last finished run (with `verdict` and `finished_at`);
+    the top-level CLI reads them from the progress store (the lab engine never imports it)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -186,15 +198,7 @@ def cmd_labs(args: argparse.Namespace) -> int:
     from tutor.i18n import t
     from tutor.safetext import one_line
     from tutor.lab.spec.lab import SpecError, lab_files, load_lab
-    from tutor.study.labruns import last_runs
-    from tutor.study.store import Store, StoreError
-
-    try:
-        with Store() as store:
-            last = last_runs(store)
-    except StoreError as exc:
-        _err(f"tutor labs: cannot read the last results ({exc})")
-        last = {}
+    last = last_runs() if last_runs is not None else {}
 
     dirs = [*paths.lab_dirs(), *[Path(d) for d in args.dirs]]
     lang = args.lang

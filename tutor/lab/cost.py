@@ -1,17 +1,23 @@
 """What a lab will cost, estimated from the lab file alone, before torch or any data is loaded.
 
-An order of magnitude, not a forecast: memory is the images (float32) plus the cached feature tables
-plus the largest arm's weights with their gradients and Adam's two moments plus one batch of
-activations; time is multiply-adds (forward and backward, every epoch, trial and seed, plus the one
-pass of frozen features) at `MACS_PER_S`, a slow laptop CPU. `tutor lab` refuses a lab whose estimate
-passes `MAX_MEMORY_BYTES` or `MAX_SECONDS` unless given `--allow-large` (labs/README.md, "Limits").
-Torch-free (it reads the kinds' settings, never their code that trains).
+An order of magnitude, not a forecast: memory is the images (float32) while they are built (the decoded
+copies too) plus the cached feature tables plus one batch of the frozen-feature pass plus the largest
+arm's weights with their gradients and Adam's two moments plus one batch of activations; time is making
+the data (fractal classes drawn distinct from each other and from the source classes, a search that
+grows with the square of the count; images rendered or decoded) plus multiply-adds (forward and
+backward, every epoch, trial and seed, plus the one pass of frozen features) at `MACS_PER_S`, a slow
+laptop CPU. A user's folder is counted from its files' headers (tutor.lab.data.images), never decoded.
+`tutor lab` refuses a lab whose estimate passes `MAX_MEMORY_BYTES` or `MAX_SECONDS` unless given
+`--allow-large` (labs/README.md, "Limits"). Torch-free (it reads the kinds' settings, never their code
+that trains). tests/lab/test_lab_cost_measured.py holds the estimate to measured runs.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tutor.lab import kinds
@@ -27,6 +33,20 @@ BACKBONES = {"tutornet": (128, 16e6, 0.31e6), "resnet18": (512, 148e6, 11.2e6), 
 FIXED = {"elpv": (2624, 2), "digits": (1797, 10), "oxford-pet": (7349, 37)}
 PET_SPECIES = {"cat": (2371, 12), "dog": (4978, 25)}
 EVALS_PER_EPOCH = 2  # validation and a training-accuracy pass over at most the same number of images
+# Making the data, measured on this machine (2 busy cores): drawing fractal classes compares each candidate
+# with every class kept and every source class (200 source classes: 4.2 s; 10 new ones against them: 0.8 s);
+# rendering an image takes about 2 ms up to 64 px, growing with the area above; decoding a user's image a
+# file's overhead plus its pixels and the resized ones.
+CLASS_PAIR_S = 1.2e-4  # a candidate class against one class already drawn, rejected candidates included
+NEW_PAIR_S = 4e-4  # a new class against one source class (more candidates fail the distinctness test)
+RENDER_S = 2.5e-3  # one fractal image at 64 px or less
+DECODE_FILE_S, DECODE_PIXEL_S = 2e-3, 3e-8  # one folder image: open, decode, resize
+EXTRACT_BATCH = 256  # images per batch of the frozen-feature pass (tutor.lab.data.features.extract)
+FIXED_S = 5.0  # starting Python and torch, writing the result and the plots
+# Rendering a fractal class keeps every visited point of its images at once: per image `points` (600 up to
+# 64 px, growing with the area) x 18 iterations, as float32 x and y and three int64 index arrays.
+RENDER_POINT_BYTES = 18 * 32
+RUNTIME_BYTES = 64 * 1024**2  # torch's allocator and thread pools once a model runs (measured: 50-90 MB)
 
 
 @dataclass(frozen=True)
@@ -64,14 +84,53 @@ def _duration(s: float) -> str:
 
 
 def dataset_size(spec: Any) -> tuple[int, int]:
-    """(images, classes) of a dataset spec; a user's folder counts as 0 (unknown before it is read)."""
+    """(images, classes) of a dataset spec; a user's folder is counted from its files (headers only)."""
     opts = spec.options
     if spec.name in ("fractals", "fractal-source"):
         c = _int(opts.get("classes"), 10 if spec.name == "fractals" else 100)
         return c * _int(opts.get("per_class"), 150 if spec.name == "fractals" else 200), c
     if spec.name == "oxford-pet" and opts.get("species") in PET_SPECIES:
         return PET_SPECIES[opts["species"]]
+    if spec.name == "folder" and "path" in opts:
+        found = _folder(str(opts["path"]))
+        return len(found.files), len(found.classes)
     return FIXED.get(spec.name, (0, 2))
+
+
+@functools.lru_cache(maxsize=8)
+def _folder(path: str) -> Any:
+    """The folder surveyed once per estimate (a DatasetUnavailable when it cannot be used: one line)."""
+    from tutor.lab.data.images import survey
+
+    return survey(Path(path).expanduser().resolve())
+
+
+def data_seconds(spec: Any) -> float:
+    """Seconds to make a dataset before any training: classes drawn, images rendered or decoded."""
+    opts, (images, classes) = spec.options, dataset_size(spec)
+    if spec.name == "fractals":
+        source = _int(opts.get("source_classes"), 100)
+        drawing = CLASS_PAIR_S * (source**2 + classes**2) + NEW_PAIR_S * classes * source
+        return drawing + images * RENDER_S * max(1.0, (spec.size / 64) ** 2)
+    if spec.name == "fractal-source":
+        return CLASS_PAIR_S * classes**2 + images * RENDER_S * max(1.0, (spec.size / 64) ** 2)
+    if spec.name == "folder" and "path" in opts:
+        found = _folder(str(opts["path"]))
+        pixels = sum(w * h for w, h in found.sizes) + images * spec.size**2
+        return images * DECODE_FILE_S + pixels * DECODE_PIXEL_S
+    return 0.0
+
+
+def data_bytes_peak(spec: Any, backbone: str) -> float:
+    """Bytes a dataset holds while it is made and its frozen features computed, beyond its float32 images:
+    the decoded uint8 copies (a list, then a stack), the largest source image decoded, one batch of the
+    frozen-feature pass (its activations, about the backbone's multiply-adds / 300 floats an image)."""
+    images, classes = dataset_size(spec)
+    largest = _folder(str(spec.options["path"])).largest_pixels if spec.name == "folder" and "path" in spec.options else 0
+    if spec.name in ("fractals", "fractal-source"):  # one class rendered at a time
+        largest = images / max(classes, 1) * 600 * max(1.0, (spec.size / 64) ** 2) * RENDER_POINT_BYTES / 8
+    bb_macs = BACKBONES.get(backbone, BACKBONES["resnet18"])[1] * (spec.size / 64) ** 2
+    return 2 * images * spec.size**2 + 8 * largest + 4 * bb_macs / 300 * min(images, EXTRACT_BATCH)
 
 
 def _int(value: Any, default: int) -> int:
@@ -119,11 +178,14 @@ def estimate(lab: Any, profile: str, arms: list[str] | None = None) -> Cost:
     specs = lab.datasets(profile)
     backbone = lab.file.backbone.name
     feat, bb_macs, bb_weights = BACKBONES.get(backbone, BACKBONES["resnet18"])
-    data_bytes = macs = 0.0
+    data_bytes = macs = building = peak = 0.0
+    _folder.cache_clear()  # a folder is read afresh for each estimate (its files may have changed)
     for spec in specs.values():
         images, _ = dataset_size(spec)
         data_bytes += images * spec.size**2 * 4
         macs += images * bb_macs * (spec.size / 64) ** 2  # the frozen features, once
+        building += data_seconds(spec)
+        peak = max(peak, data_bytes_peak(spec, backbone))
     model_bytes = 0.0
     for cfg in configs.values():
         spec = specs[lab.dataset_key(cfg)]
@@ -132,4 +194,5 @@ def estimate(lab: Any, profile: str, arms: list[str] | None = None) -> Cost:
         macs += seeds * seed_macs
         model_bytes = max(model_bytes, arm_bytes)
     tables = data_bytes / (4 * 64 * 64) * feat * 4 * 2  # two feature tables per image at most
-    return Cost(memory_bytes=data_bytes + tables + model_bytes, seconds=macs / MACS_PER_S)
+    return Cost(memory_bytes=RUNTIME_BYTES + data_bytes + tables + peak + model_bytes,
+                seconds=FIXED_S + building + macs / MACS_PER_S)

@@ -59,6 +59,7 @@ class LabStarted(Event):
     out: str | None = None
     threads: int = 0  # CPU threads of the whole run (0: not recorded)
     workers: int = 1  # processes training an arm's seeds side by side (each with `threads` threads)
+    costs: dict[str, float] = field(default_factory=dict)  # arm -> seconds per seed by the cost model (tutor.lab.cost)
 
 
 @dataclass

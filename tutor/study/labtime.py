@@ -6,10 +6,11 @@ metric stored with the run), scaled to the profile's seeds and epochs, plus the 
 (starting Python and torch, loading the data, writing plots). No measurement, no number: a guess from
 another machine or another lab's data would be the kind of estimate that misleads.
 
-During a run, `TimeLeft` turns the same per-arm costs into the time left: the work not done yet, in
-measured seconds, counted down between epochs but never below the work left minus the epoch in
-progress. So it never jumps up and never shows ~0 while an arm is half done; on a busier machine than
-the measured one it waits at that floor instead of inventing a new pace. Torch-free, Textual-free.
+During a run, `RunClock` turns per-arm costs into the time left: this machine's measured ones when it
+has them, else the engine's cost model (`tutor.lab.cost`, sent with the run's first event), in both
+cases calibrated by the run itself as arms finish and epochs end. It never freezes while an arm trains
+(issue 24: a first run's time left stood still for a minute on an early, too low guess); a benchmark
+(benchmarks/bench_lab_estimate.py) replays real first runs against it. Torch-free, Textual-free.
 """
 
 from __future__ import annotations
@@ -103,85 +104,199 @@ def estimate(measured: Measured | None, seeds: int, epochs_now: dict[str, int], 
     return Estimate(total_s=total, per_seed_s=per_seed, overhead_s=measured.overhead_s, scaled=scaled, measured=measured)
 
 
-class TimeLeft:
-    """The time left of a running lab, from per-epoch costs; monotone non-increasing by construction.
+FIRST_RUN_TAIL_S, FIRST_RUN_TAIL_SHARE = 2.0, 0.05  # judging, plots, exit after the last epoch: 2.5-14 s in the traces
 
-    `costs` maps arm -> measured seconds per epoch (None: not measured; then this run's own pace for that
-    arm once one of its seeds has finished, or the mean pace of the arms that have). A pace is taken over
-    whole seeds because the epochs of one seed can reach the screen in a burst. Arms run in the order
-    given. `startup_s` is the measured run's fixed cost (None: unknown, counted as 0): whatever of it the
-    time before the first epoch did not use is kept for the end (judging the claims, writing the plots)."""
 
-    def __init__(self, epochs: dict[str, int], seeds: int, costs: dict[str, float | None], startup_s: float | None,
-                 now: float) -> None:
-        self.total = {a: max(0, int(n)) * seeds for a, n in epochs.items()}
-        self.done = {a: 0 for a in epochs}
-        self.costs = dict(costs)
-        self.startup_s = startup_s or 0.0
-        self.started = False  # the first epoch has ended (the startup is behind)
+@dataclass
+class _Arm:
+    """One arm's part of a running lab: its work (epochs over every seed) and when it ran."""
+
+    total: int
+    basis: float | None  # expected cost of the whole arm, in the clock's unit (seconds, or the cost model's)
+    done: int = 0
+    ran: int = 0  # epochs it actually trained (early stopping may end an arm before its total)
+    started: float | None = None
+    first_epoch: float | None = None
+    last_epoch: float | None = None
+    finished: float | None = None
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 1.0
+
+    def trained(self) -> tuple[float, float] | None:
+        """(seconds, units of basis) from the end of its first epoch to its last (or its end): its pace
+        without what came before the first epoch (loading data, extracting features: not the arm's work)."""
+        end = self.finished if self.finished is not None else self.last_epoch
+        if self.first_epoch is None or end is None or self.ran < 2 or end <= self.first_epoch:
+            return None
+        return end - self.first_epoch, (self.basis or 0.0) * (self.ran - 1) / self.total
+
+    def pace(self) -> float | None:
+        """Seconds per epoch, from the epochs it trained after its first."""
+        trained = self.trained()
+        return None if trained is None else trained[0] / (self.ran - 1)
+
+    def prep(self) -> float | None:
+        """Seconds from its start to its first epoch, less one epoch: what it did before training."""
+        pace = self.pace()
+        if pace is None or self.started is None or self.first_epoch is None:
+            return None
+        return max(0.0, self.first_epoch - self.started - pace)
+
+
+class RunClock:
+    """The time left of a running lab, fed the lab's events as they arrive (`feed`), read with `left(now)`.
+
+    Each arm's expected cost comes from this machine's last finished run of the lab (`prior`, seconds) or,
+    on a first run, from the engine's cost model (`LabStarted.costs`, model seconds per seed): either way a
+    basis whose scale is calibrated by the run itself, from the arms that finished and the epochs of the
+    arm in progress. The arm in progress is priced by its own pace once a quarter of it has run (blended
+    with the calibrated basis before that), the arms to come by the calibrated basis. So the first run's
+    estimate follows the run instead of freezing on an early guess: the shown value falls with the clock
+    between epochs, falls at once when the run goes faster, rises smoothly (never in one jump) when an arm
+    turns out clearly slower than priced, and counts on at half speed when it is only a little slower,
+    so it never stands still while an arm trains. None ("estimating") until something can be priced."""
+
+    RISE_S = 2.0  # time constant of a rise: the shown value moves ~40 % of the way to a higher estimate per second
+    SLACK = 0.1  # an estimate up to 10 % (+2 s) above the shown value does not raise it: the count goes on
+
+    def __init__(self, *, prior: Estimate | None = None, now: float) -> None:
+        self.prior = prior
         self.t0 = now
-        self.tail = 0.0  # seconds kept for after the last epoch
-        self.last_event = now
-        self.begin: dict[str, tuple[float, int]] = {}  # arm -> (when its pace starts, epochs done by then)
-        self.pace: dict[str, float] = {}  # arm -> seconds per epoch in this run, over its finished seeds
+        self.arms: dict[str, _Arm] = {}
+        self.unit_is_seconds = False  # the basis is measured seconds (trusted before any calibration)
+        self.training = False  # an arm is between its start and its end
+        self.finishing = False  # every arm ended: judging the claims, writing the plots
         self.shown: float | None = None
+        self.shown_at = now
 
-    def epoch_done(self, arm: str, now: float, count: int = 1) -> None:
-        if arm not in self.done:
+    # -- events ---------------------------------------------------------------------------------
+
+    def feed(self, event: Any, now: float) -> None:
+        """One event of the run (tutor.lab.events, as the lab page receives them)."""
+        kind = event.kind
+        if kind == "lab_started":
+            self.start(dict(event.epochs), len(event.seeds), dict(getattr(event, "costs", None) or {}), now)
+        elif kind == "arm_started":
+            self.arm_started(event.arm, now)
+        elif kind == "epoch_end":
+            self.epoch_done(event.arm, now)
+        elif kind == "arm_finished":
+            self.arm_done(event.arm, now)
+        elif kind in ("claim_result", "lab_finished", "cancelled"):
+            self.training, self.finishing = False, True
+
+    def start(self, epochs: dict[str, int], seeds: int, costs: dict[str, float], now: float) -> None:
+        """The run's arms (in order), epochs per seed, seeds, and the cost model's seconds per seed of each arm."""
+        measured = self.prior.per_seed_s if self.prior is not None else {}
+        if measured and all(a in measured for a in epochs):
+            basis, self.unit_is_seconds = {a: measured[a] * seeds for a in epochs}, True
+        elif costs and all(costs.get(a) for a in epochs):
+            basis = {a: float(costs[a]) * seeds for a in epochs}
+        else:  # nothing to tell the arms apart: an epoch is an epoch
+            basis = {a: float(max(1, int(n)) * seeds) for a, n in epochs.items()}
+        self.arms = {a: _Arm(total=max(0, int(n)) * seeds, basis=basis[a]) for a, n in epochs.items()}
+
+    def arm_started(self, arm: str, now: float) -> None:
+        if arm in self.arms:
+            self.arms[arm].started = now
+            self.training = True
+
+    def epoch_done(self, arm: str, now: float) -> None:
+        a = self.arms.get(arm)
+        if a is None:
             return
-        if arm not in self.begin:  # the run's first epoch also paid the startup: that arm's pace starts after it
-            self.begin[arm] = (now, count) if not self.started else (self.last_event, 0)
-        if not self.started:
-            first_cost = self._cost(arm) or 0.0
-            self.tail = max(0.0, self.startup_s - (now - self.t0 - first_cost))
-        self.started = True
-        self.done[arm] = min(self.total[arm], self.done[arm] + count)
-        self.last_event = now
-
-    def seed_done(self, arm: str, now: float) -> None:
-        """One seed of `arm` finished: the arm's pace so far (used where the machine has no measurement)."""
-        if arm in self.begin:
-            since, offset = self.begin[arm]
-            if self.done[arm] > offset and now > since:
-                self.pace[arm] = (now - since) / (self.done[arm] - offset)
+        if a.started is None:
+            self.arm_started(arm, now)
+        a.done = min(a.total, a.done + 1)
+        a.ran = a.done
+        a.last_epoch = now
+        if a.first_epoch is None:
+            a.first_epoch = now
 
     def arm_done(self, arm: str, now: float) -> None:
-        """An arm finished (early stopping may have skipped epochs): none of its work is left."""
-        if arm in self.done and self.done[arm] < self.total[arm]:
-            self.done[arm] = self.total[arm]
-            self.last_event = now
+        """An arm ended (early stopping may have skipped epochs): none of its work is left."""
+        a = self.arms.get(arm)
+        if a is not None:
+            a.done, a.finished = a.total, now
+            if a.started is None:
+                a.started = now
+            self.training = False
 
-    def _cost(self, arm: str) -> float | None:
-        if self.costs.get(arm) is not None:
-            return self.costs[arm]
-        if arm in self.pace:
-            return self.pace[arm]
-        pool = list(self.pace.values()) or [c for c in self.costs.values() if c is not None]
-        return sum(pool) / len(pool) if pool else None
+    # -- the estimate ---------------------------------------------------------------------------
 
-    def work_left(self) -> tuple[float, float] | None:
-        """(seconds of work left, seconds of the item in progress), or None while nothing can be priced."""
-        left, current = 0.0, None
-        for arm in self.total:
-            todo = self.total[arm] - self.done[arm]
-            if not todo:
+    def scale(self) -> float | None:
+        """Seconds per unit of basis, from what the arms trained so far (None before two epochs of an arm
+        ended, unless the basis is measured seconds)."""
+        seconds = units = 0.0
+        weight = 1.0
+        for a in self.arms.values():  # in run order; each arm counts twice the one before: the machine's load drifts
+            trained = a.trained()
+            if trained is not None:
+                seconds, units = seconds + weight * trained[0], units + weight * trained[1]
+                weight *= 2.0
+        if units > 0 and seconds > 0:
+            return seconds / units
+        return 1.0 if self.unit_is_seconds else None
+
+    def _prep(self) -> float:
+        """What an arm to come spends before its first epoch: as the arms after the first did (the first
+        also loaded the data)."""
+        preps = [p for a in list(self.arms.values())[1:] if (p := a.prep()) is not None]
+        return sum(preps) / len(preps) if preps else 0.0
+
+    def raw_left(self, now: float) -> float | None:
+        """The estimate itself, before smoothing: None while nothing can be priced."""
+        if not self.arms:
+            return None
+        k = self.scale()
+        left = 0.0
+        for a in self.arms.values():
+            if a.finished is not None:
                 continue
-            cost = self._cost(arm)
-            if cost is None:
+            if a.started is None or a.done == 0:  # an arm to come, or one still preparing
+                if k is None:
+                    return None
+                waited = 0.0 if a.started is None else now - a.started
+                left += max(0.0, k * (a.basis or 0.0) + self._prep() - waited)
+                continue
+            pace = a.pace()
+            own = None if pace is None else max(0.0, pace * (a.total - a.done) - (now - a.last_epoch))
+            priced = None if k is None else max(0.0, k * (a.basis or 0.0) * (1 - a.fraction) - (now - a.last_epoch))
+            if own is None and priced is None:
                 return None
-            left += todo * cost
-            if current is None:
-                current = cost
-        if not self.started:
-            return left + self.startup_s, (current or 0.0) + self.startup_s
-        return left + self.tail, current if current is not None else self.tail
+            weight = 1.0 if priced is None else (0.0 if own is None else min(1.0, a.fraction / 0.25))
+            left += weight * (own or 0.0) + (1 - weight) * (priced or 0.0)
+        return left + self._fixed_left(now)
+
+    def _fixed_left(self, now: float) -> float:
+        """The measured run's fixed cost not spent yet: the start-up while it runs, then what the start-up did
+        not use, kept for the end (judging the claims, writing the plots). 0 on a first run (not known)."""
+        if self.prior is None or not self.unit_is_seconds:  # a first run: the end's usual share of a run
+            k = self.scale()
+            work = 0.0 if k is None else k * sum(a.basis or 0.0 for a in self.arms.values())
+            return 0.0 if self.finishing else FIRST_RUN_TAIL_S + FIRST_RUN_TAIL_SHARE * work
+        starts = [a.started for a in self.arms.values() if a.started is not None]
+        if not starts:
+            return max(0.0, self.prior.overhead_s - (now - self.t0))
+        return max(0.0, self.prior.overhead_s - (min(starts) - self.t0))
 
     def left(self, now: float) -> float | None:
-        """Seconds left, never more than last shown; None until a first cost is known; 0 once every epoch ran."""
-        work = self.work_left()
-        if work is None:
+        """Seconds left as the page shows them: falls with the clock, rises smoothly; None until priced."""
+        raw = self.raw_left(now)
+        if raw is None:
             return self.shown
-        left, current = work
-        raw = max(0.0, left - current, left - (now - self.last_event))
-        self.shown = raw if self.shown is None else min(self.shown, raw)
+        dt = max(0.0, now - self.shown_at)
+        if self.shown is None or raw <= self.shown:
+            self.shown = raw
+        elif raw > self.shown * (1 + self.SLACK) + 2.0:  # clearly more than shown: rise towards it, smoothly
+            self.shown += (raw - self.shown) * (1 - math.exp(-dt / self.RISE_S))
+        else:  # a little more than shown: keep counting down, at half speed, rather than stand still
+            self.shown = max(0.0, self.shown - dt / 2)
+        self.shown_at = now
         return self.shown
+
+    @property
+    def all_epochs_done(self) -> bool:
+        return bool(self.arms) and all(a.done >= a.total for a in self.arms.values())

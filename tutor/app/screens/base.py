@@ -1,18 +1,18 @@
 """What every tutor screen shares: the app's language for its own labels and key descriptions, and a
-footer that tightens below 80 columns so every key stays on screen."""
+footer that tightens below 80 columns so every key stays on screen.
+
+Screens never reach up into the app: what they draw is handed to them at construction, and what they ask
+for they post as a message (tutor.app.messages) that the app handles."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import events
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 
 from tutor.app.strings import TranslatedBindings, t
-
-if TYPE_CHECKING:  # pragma: no cover
-    from tutor.app.app import TutorApp
 
 NARROW = 80  # below this many columns the footer drops the padding between keys
 
@@ -23,10 +23,6 @@ class TutorScreen(TranslatedBindings, Screen):
     def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lang = lang
-
-    @property
-    def tutor(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
 
     def t(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)

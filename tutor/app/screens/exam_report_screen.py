@@ -3,6 +3,8 @@ explanation and the why of each option."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from tutor.app.messages import OpenLab
 from tutor.app.screens.base import TutorScreen
 from tutor.app.strings import shown
 from tutor.app.widgets.feedback_view import feedback_renderable, verdict
@@ -22,9 +25,12 @@ class ExamReportScreen(TutorScreen):
     AUTO_FOCUS = "#report-body"
     BINDINGS = [Binding("escape", "home", "key.home"), Binding("l", "open_lab", "key.lab")]
 
-    def __init__(self, report: ExamReport, *, lang: str = "en") -> None:
+    def __init__(self, report: ExamReport, *, labs: dict[str, Any] | None = None, topics: dict[str, Any] | None = None,
+                 lang: str = "en") -> None:
         super().__init__(lang=lang)
         self.report = report
+        self.topics = topics or {}  # topic id -> Topic, for the titles
+        self.labs = labs or {}  # the labs an answer may open (id -> LabRef)
         self._items: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
@@ -50,7 +56,7 @@ class ExamReportScreen(TutorScreen):
                         item.chosen,
                         item.correct,
                         self.lang,
-                        labs=self.tutor.labs,
+                        labs=self.labs,
                         heading=heading,
                         show_stem=True,
                         shown=item.shown,
@@ -64,7 +70,7 @@ class ExamReportScreen(TutorScreen):
         yield Footer()
 
     def _topic_title(self, topic_id: str) -> str:
-        topic = self.tutor.bank.topics.get(topic_id)
+        topic = self.topics.get(topic_id)
         return shown(topic.title, self.lang) if topic is not None else topic_id
 
     def _topic_table(self) -> Table:
@@ -86,7 +92,7 @@ class ExamReportScreen(TutorScreen):
     def _lab_item(self):
         """The answer whose lab `l` opens: the focused one, else the first one with a lab in view."""
         def has_lab(item) -> bool:
-            return item.question.lab is not None and item.question.lab.id in self.tutor.labs
+            return item.question.lab is not None and item.question.lab.id in self.labs
 
         focused = self.focused
         if focused is not None and focused.id in self._items:
@@ -103,13 +109,13 @@ class ExamReportScreen(TutorScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_lab":
-            return any(i.question.lab is not None and i.question.lab.id in self.tutor.labs for i in self.report.items)
+            return any(i.question.lab is not None and i.question.lab.id in self.labs for i in self.report.items)
         return True
 
     def action_open_lab(self) -> None:
         item = self._lab_item()
         if item is not None:
-            self.tutor.open_lab(item.question.lab.id, question_id=item.question.id)
+            self.post_message(OpenLab(item.question.lab.id, question_id=item.question.id))
 
     def action_home(self) -> None:
         self.dismiss()

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
+from tutor.app.messages import ShowReport, StoreTrouble
 from tutor.app.screens.base import TutorScreen
 from tutor.app.screens.confirm_modal import ConfirmModal
 from tutor.app.widgets.choices import Choices
@@ -90,7 +91,7 @@ class ExamScreen(TutorScreen):
             view = QuestionView(
                 question,
                 self.lang,
-                bank=self.tutor.bank,
+                bank=self.session.bank,
                 chosen=chosen,
                 order=order,
                 reserved=RESERVED,
@@ -151,9 +152,9 @@ class ExamScreen(TutorScreen):
             self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return
         if not report.saved:
-            self.tutor.store_trouble()
+            self.post_message(StoreTrouble())
         self.finished = True
-        self.tutor.show_report(report)
+        self.post_message(ShowReport(report))
 
     # -- actions ----------------------------------------------------------------------------------
 

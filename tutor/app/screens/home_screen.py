@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widgets import Button, DataTable, Footer, Static
 
+from tutor.app.messages import OpenLabs, StartExam, StartPractice, StartReview, StoreTrouble
 from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.topic_table import ALL, TopicTable
 from tutor.bank import text
@@ -36,9 +38,15 @@ class HomeScreen(TutorScreen):
         Binding("q", "app.quit", "key.quit"),
     ]
 
+    def __init__(self, bank: Any, store: Any, *, problems: list | None = None, lang: str = "en") -> None:
+        super().__init__(lang=lang)
+        self.bank = bank
+        self.store = store
+        self.problems = list(problems or [])
+
     def compose(self) -> ComposeResult:
         yield Static(self.t("app.title"), id="home-title", classes="bar", markup=False)
-        problems = self.tutor.problems
+        problems = self.problems
         if problems:
             files = len({p.file for p in problems})
             lines = [self.t("home.problems", files=files)]
@@ -46,7 +54,7 @@ class HomeScreen(TutorScreen):
             if len(problems) > PROBLEM_LINES:
                 lines.append("  " + self.t("home.problems_more", more=len(problems) - PROBLEM_LINES))
             yield Static(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"), id="home-problems")
-        if not self.tutor.bank.questions:
+        if not self.bank.questions:
             yield Static(self.t("home.empty"), id="home-empty", markup=False)
         yield TopicTable(self.lang, id="topics")
         yield Static("", id="home-status", markup=False)
@@ -76,11 +84,11 @@ class HomeScreen(TutorScreen):
     def refresh_progress(self) -> None:
         from tutor.study.store import StoreError
 
-        bank = self.tutor.bank
+        bank = self.bank
         try:
-            progress = summary(bank, self.tutor.store)
+            progress = summary(bank, self.store)
         except StoreError as exc:
-            self.tutor.store_trouble(exc)
+            self.post_message(StoreTrouble(exc))
             return
         self.query_one(TopicTable).fill(bank, progress)
         parts = [self.t("home.due", due=progress.due) if progress.due else self.t("home.due_none")]
@@ -94,7 +102,7 @@ class HomeScreen(TutorScreen):
 
     def show_practice_target(self) -> None:
         """Name the set `p` (and Enter) starts: the highlighted row, so it never starts silently."""
-        bank = self.tutor.bank
+        bank = self.bank
         topic = self._topic()
         if topic is None:
             title, count = self.t("home.all_topics"), len(bank)
@@ -112,21 +120,21 @@ class HomeScreen(TutorScreen):
         return None if key in (None, ALL) else key
 
     def action_practice(self) -> None:
-        self.tutor.start_practice(self._topic())
+        self.post_message(StartPractice(self._topic()))
 
     def action_exam(self, preset: str) -> None:
-        self.tutor.start_exam(preset)
+        self.post_message(StartExam(preset))
 
     def action_review(self) -> None:
-        self.tutor.start_review()
+        self.post_message(StartReview())
 
     def action_labs(self) -> None:
-        self.tutor.open_labs()
+        self.post_message(OpenLabs())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = event.row_key.value
-        self.tutor.start_practice(None if key == ALL else key)
+        self.post_message(StartPractice(None if key == ALL else key))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {

@@ -3,12 +3,15 @@ question's feedback opens)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
+from tutor.app.messages import OpenLab
 from tutor.app.screens.base import TutorScreen
 from tutor.app.strings import shown
 from tutor.safetext import one_line
@@ -18,10 +21,15 @@ class LabsScreen(TutorScreen):
     AUTO_FOCUS = "#labs-table"
     BINDINGS = [Binding("escape", "back", "key.back")]
 
+    def __init__(self, labs: dict[str, Any], store: Any, *, lang: str = "en") -> None:
+        super().__init__(lang=lang)
+        self.labs = labs
+        self.store = store
+
     def compose(self) -> ComposeResult:
         yield Static(self.t("labs.title"), id="labs-bar", classes="bar", markup=False)
         yield DataTable(id="labs-table", cursor_type="row", zebra_stripes=True)
-        yield Static(self.t("labs.hint") if self.tutor.labs else self.t("labs.empty"), id="labs-hint", markup=False)
+        yield Static(self.t("labs.hint") if self.labs else self.t("labs.empty"), id="labs-hint", markup=False)
         yield Footer()
 
     def on_screen_resume(self) -> None:
@@ -39,9 +47,9 @@ class LabsScreen(TutorScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        last = last_runs(self.tutor.store)
+        last = last_runs(self.store)
         rows = []
-        for lab_id, ref in sorted(self.tutor.labs.items()):
+        for lab_id, ref in sorted(self.labs.items()):
             run = last.get(lab_id)
             when = f"{self.t(f'lab.verdict.{run.verdict}')} {run.finished_at.astimezone():%m-%d}" if run else self.t("labs.never")
             rows.append((lab_id, when, shown(ref.title, self.lang)))
@@ -59,7 +67,7 @@ class LabsScreen(TutorScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.tutor.open_lab(str(event.row_key.value))
+        self.post_message(OpenLab(str(event.row_key.value)))
 
     def action_back(self) -> None:
         self.dismiss()

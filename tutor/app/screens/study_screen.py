@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
+from tutor.app.messages import OpenLab, StoreTrouble
 from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.feedback_view import FeedbackView, feedback_renderable
@@ -35,9 +36,10 @@ class StudyScreen(TutorScreen):
         Binding("l", "open_lab", "key.lab"),
     ]
 
-    def __init__(self, session: Any, *, lang: str = "en") -> None:
+    def __init__(self, session: Any, *, labs: dict[str, Any] | None = None, lang: str = "en") -> None:
         super().__init__(lang=lang)
         self.session = session
+        self.labs = labs or {}  # the labs questions may open (id -> LabRef)
         self.state = ANSWERING
 
     # -- layout -----------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ class StudyScreen(TutorScreen):
                 view.query_one(".question-hint").display = True
                 view.query_one(".question-hint").remove_class("-warning")
             else:
-                view = QuestionView(question, self.lang, bank=self.tutor.bank, order=order, id="question")
+                view = QuestionView(question, self.lang, bank=self.session.bank, order=order, id="question")
                 await body.mount(view, before=feedback)
             view.choices.focus(scroll_visible=False)  # open on the stem, not scrolled down to the options
             body.scroll_home(animate=False)
@@ -132,7 +134,7 @@ class StudyScreen(TutorScreen):
             self.notify(f"{self.t('store.failed')}\n{exc}", severity="error", timeout=8, markup=False)
             return
         if not feedback.saved:
-            self.tutor.store_trouble()
+            self.post_message(StoreTrouble())
         question = feedback.question
         self.query_one("#question", QuestionView).choices.display = False
         self.query_one(".question-hint").display = False
@@ -143,7 +145,7 @@ class StudyScreen(TutorScreen):
                 feedback.chosen,
                 feedback.correct,
                 self.lang,
-                labs=self.tutor.labs,
+                labs=self.labs,
                 leech=self.is_leech(question.id),
                 shown=feedback.shown,
             )
@@ -177,12 +179,12 @@ class StudyScreen(TutorScreen):
     def _lab_id(self) -> str | None:
         question = self.session.current
         lab = getattr(question, "lab", None)
-        return lab.id if lab is not None and lab.id in self.tutor.labs else None
+        return lab.id if lab is not None and lab.id in self.labs else None
 
     def action_open_lab(self) -> None:
         lab_id = self._lab_id()
         if self.state == FEEDBACK and lab_id is not None:
-            self.tutor.open_lab(lab_id, question_id=self.session.current.id)
+            self.post_message(OpenLab(lab_id, question_id=self.session.current.id))
 
     def action_submit(self) -> None:
         self.submit()

@@ -4,8 +4,12 @@ Each arm shows its latest seed. A search arm trains several trials one after ano
 they would stretch the x-axis to every trial's epochs and squeeze the other arms into its left edge, so
 its best trial so far (highest validation accuracy) is drawn instead, on the same axis. The axis ends at
 the longest arm's epochs per trial, known before the first epoch, so it never jumps while a run goes.
-The legend is a line of text of its own (`legend()`): plotext's legend covers the curves, and fails
-outright when there are more arms than rows.
+The legend is text of its own (`legend()`): plotext's legend covers the curves, and fails outright when
+there are more arms than rows.
+
+Each arm has its own colour AND its own marker, so the lines can be told apart without colour too (a
+monochrome terminal, a colour-blind reader); every arm's training accuracy is drawn as faint dots in its
+colour under its validation line, and the legend says so on a line of its own.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from rich.text import Text
 from textual_plotext import PlotextPlot
 
 Points = list[tuple[float, float]]  # (train_acc, val_acc) per epoch
-# plotext colour -> the same colour in rich, for the legend line; arms take them in order
-COLOURS = {"cyan": "cyan", "orange": "dark_orange", "green": "green", "magenta": "magenta", "red": "red",
-           "blue": "blue", "yellow": "yellow", "white": "white"}
+# xterm-256 colours far apart in hue and lightness (blue, orange, green, pink, yellow, violet, red, grey),
+# and a marker each: arms take them in order
+COLOURS = (33, 208, 40, 199, 226, 141, 160, 250)
+MARKERS = ("●", "+", "■", "x", "◆", "*", "▲", "o")
+TRAIN_MARKER = "·"
 
 
 class LabChart(PlotextPlot):
@@ -57,21 +63,27 @@ class LabChart(PlotextPlot):
                 out[arm] = (best, True)
         return out
 
-    def colour(self, arm: str) -> str:
+    def _index(self, arm: str) -> int:
         arms = list(self.epochs) or list(self.curves)
-        index = arms.index(arm) if arm in arms else len(arms)
-        return list(COLOURS)[index % len(COLOURS)]
+        return arms.index(arm) if arm in arms else len(arms)
+
+    def colour(self, arm: str) -> int:
+        return COLOURS[self._index(arm) % len(COLOURS)]
+
+    def marker(self, arm: str) -> str:
+        return MARKERS[self._index(arm) % len(MARKERS)]
 
     def legend(self) -> Text:
-        """One line: each arm drawn so far in its colour (⣿ validation; · training, the running arm only)."""
+        """Each arm drawn so far as its marker in its colour, then (dim, on a line of its own) how to read
+        the lines: marked lines are validation accuracy, faint dots training accuracy."""
         line = Text()
         for arm, (_, best) in self.series().items():
-            line.append("⣿ ", style=COLOURS[self.colour(arm)])
+            line.append(f"{self.marker(arm)} ", style=f"bold color({self.colour(arm)})")
             line.append(f"{arm} ({self.labels['best']})" if best else arm)
-            if arm == self.current:
-                line.append(f" {self.labels['tr']} ", style="dim")
-                line.append("•", style=COLOURS[self.colour(arm)])
             line.append("   ")
+        if self.curves:
+            line.append("\n")
+            line.append(self.labels.get("how", ""), style="dim")
         return line
 
     def redraw(self) -> None:
@@ -86,9 +98,8 @@ class LabChart(PlotextPlot):
             points = points[:limit]
             xs = list(range(1, len(points) + 1))
             colour = self.colour(arm)
-            plt.plot(xs, [v for _, v in points], marker="braille", color=colour)
-            if arm == self.current:
-                plt.plot(xs, [tr for tr, _ in points], marker="dot", color=colour)
+            plt.plot(xs, [tr for tr, _ in points], marker=TRAIN_MARKER, color=colour)
+            plt.plot(xs, [v for _, v in points], marker=self.marker(arm), color=colour)
         self.refresh()
 
     def render(self):

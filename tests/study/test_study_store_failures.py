@@ -23,10 +23,10 @@ def answer(store: Store, qid: str) -> bool:
 
 @pytest.fixture
 def tmpfs(tmp_path):
-    """A 160 KiB file system of its own (root only), unmounted afterwards."""
+    """A 256 KiB file system of its own (root only), unmounted afterwards: room for the schema (v5) and its log."""
     where = tmp_path / "small"
     where.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(where)], capture_output=True).returncode:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(where)], capture_output=True).returncode:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
         yield where

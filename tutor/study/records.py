@@ -8,6 +8,7 @@ learner produced, never a closure over a screen or a session. Rows read back are
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -28,6 +29,9 @@ class AnswerRecord:
     answered_at: datetime
     seconds: float | None = None
     shown: tuple[str, ...] | None = None  # option keys in the order the learner saw them
+    # The answer's xAPI statement id, fixed when the record is made: a retried write, a re-export or a re-sent
+    # batch carries the same id, so an import or a learning record store never counts the answer twice.
+    statement_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,26 @@ MIGRATIONS: list[list[str]] = [
         # JSON list of option keys in the order the learner saw them; NULL for answers stored before v4.
         "ALTER TABLE attempts ADD COLUMN shown TEXT",
     ],
+    # 5: learning records (xAPI, tutor.xapi): each answer's statement id, fixed when it is stored (answers
+    # stored before v5 get a random UUID4 here, once); the learner's settings (the pseudonym statements
+    # carry); which statements a learning record store has acknowledged, per endpoint.
+    [
+        "ALTER TABLE attempts ADD COLUMN statement_id TEXT",
+        "UPDATE attempts SET statement_id = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+        "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || "
+        "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))) WHERE statement_id IS NULL",
+        "CREATE UNIQUE INDEX attempts_statement ON attempts (statement_id)",
+        """CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE lrs_acks (
+            endpoint     TEXT NOT NULL,                -- the LRS's statements URL
+            statement_id TEXT NOT NULL,
+            acked_at     TEXT NOT NULL,                -- UTC ISO 8601
+            PRIMARY KEY (endpoint, statement_id)
+        ) WITHOUT ROWID""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -176,6 +196,7 @@ class Attempt:
     seconds: float | None
     answered_at: datetime
     shown: tuple[str, ...] | None = None  # option keys in displayed order (None: stored before it was kept)
+    statement_id: str | None = None  # the answer's xAPI statement id (UUID), fixed when it was stored
 
 
 @dataclass(frozen=True)
@@ -442,11 +463,7 @@ class Store:
         with self.batch():
             row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (rec.question_id,)).fetchone()
             card = scheduler.review(Card.from_json(row[0]) if row else None, bool(rec.correct), rec.answered_at)
-            cur = self._conn.execute(
-                "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (rec.question_id, json.dumps(sorted(rec.chosen)), int(bool(rec.correct)), rec.mode, rec.seconds,
-                 iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown))),
-            )
+            cur = self._insert_attempt(rec)
             self._conn.execute(
                 "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (question_id) DO UPDATE SET card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
@@ -454,17 +471,79 @@ class Store:
             )
             return int(cur.lastrowid)
 
+    def _insert_attempt(self, rec: AnswerRecord) -> sqlite3.Cursor:
+        return self._conn.execute(
+            "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (rec.question_id, json.dumps(sorted(rec.chosen)), int(bool(rec.correct)), rec.mode, rec.seconds,
+             iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown)), rec.statement_id),
+        )
+
     def attempts(self, question_id: str | None = None) -> list[Attempt]:
         """Every answer (of one question, or all), oldest first."""
-        sql = "SELECT id, question_id, chosen, correct, mode, seconds, answered_at, shown FROM attempts"
+        sql = f"SELECT {_ATTEMPT_COLUMNS} FROM attempts"
         rows = self._query(sql + " WHERE question_id = ? ORDER BY id", (question_id,)) if question_id is not None else self._query(sql + " ORDER BY id")
-        return [
-            Attempt(
-                id=r[0], question_id=r[1], chosen=frozenset(json.loads(r[2])), correct=bool(r[3]), mode=r[4], seconds=r[5],
-                answered_at=_parse(r[6]), shown=None if r[7] is None else tuple(json.loads(r[7])),
+        return [_attempt(r) for r in rows]
+
+    def merge_answers(self, records: Iterable[AnswerRecord]) -> int:
+        """Add answers made elsewhere (an xAPI import), skipping those whose statement id is already stored,
+        and replay the FSRS card of every question that gained one from all its answers in time order; one
+        transaction. Returns how many were added (0 on a repeated import: nothing changes)."""
+        with self.batch("importing answers"):
+            added: set[str] = set()
+            count = 0
+            for rec in records:
+                if self._conn.execute("SELECT 1 FROM attempts WHERE statement_id = ?", (rec.statement_id,)).fetchone():
+                    continue
+                self._insert_attempt(rec)
+                added.add(rec.question_id)
+                count += 1
+            for question_id in sorted(added):
+                self._replay_card(question_id)
+            return count
+
+    def _replay_card(self, question_id: str) -> None:
+        rows = self._conn.execute(
+            "SELECT correct, answered_at FROM attempts WHERE question_id = ? ORDER BY answered_at, id", (question_id,)
+        ).fetchall()
+        card = None
+        for correct, answered_at in rows:
+            card = scheduler.review(card, bool(correct), _parse(answered_at))
+        if card is not None:
+            self._conn.execute(
+                "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (question_id) DO UPDATE SET card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
+                (question_id, card.to_json(), iso(card.due), rows[-1][1]),
             )
-            for r in rows
-        ]
+
+    # -- learning record store: settings and acknowledged statements ---------------------------------
+
+    def setting(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_setting(self, key: str, value: str, *, keep: bool = False) -> str:
+        """Store `value` under `key` (`keep`: only if none is stored yet, so two processes agree); returns
+        the value now stored."""
+        verb = "INSERT OR IGNORE" if keep else "INSERT OR REPLACE"
+        with self.batch("saving a setting"):
+            self._conn.execute(f"{verb} INTO settings (key, value) VALUES (?, ?)", (key, value))
+            return self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()[0]
+
+    def unacknowledged(self, endpoint: str, limit: int | None = None) -> list[Attempt]:
+        """Answers the LRS at `endpoint` has not acknowledged yet, oldest first (at most `limit`)."""
+        sql = (f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE NOT EXISTS (SELECT 1 FROM lrs_acks "
+               "WHERE lrs_acks.endpoint = ? AND lrs_acks.statement_id = attempts.statement_id) ORDER BY id")
+        rows = self._query(sql + (" LIMIT ?" if limit is not None else ""), (endpoint, limit) if limit is not None else (endpoint,))
+        return [_attempt(r) for r in rows]
+
+    def acknowledge(self, endpoint: str, statement_ids: Iterable[str], now: datetime | None = None) -> None:
+        """Record that the LRS at `endpoint` holds these statements (one transaction)."""
+        with self.batch("recording what the learning record store holds"):
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO lrs_acks (endpoint, statement_id, acked_at) VALUES (?, ?, ?)",
+                [(endpoint, sid, iso(utc(now))) for sid in statement_ids],
+            )
 
     def seen_ids(self) -> set[str]:
         return {r[0] for r in self._query("SELECT DISTINCT question_id FROM attempts")}
@@ -539,6 +618,16 @@ class Store:
         sql = f"SELECT id, {_LAB_COLUMNS} FROM lab_runs" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY finished_at DESC, id DESC LIMIT 1" if latest else " ORDER BY id"
         return [_lab_run(r) for r in self._query(sql, tuple(params))]
+
+
+_ATTEMPT_COLUMNS = "id, question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id"
+
+
+def _attempt(r: tuple) -> Attempt:
+    return Attempt(
+        id=r[0], question_id=r[1], chosen=frozenset(json.loads(r[2])), correct=bool(r[3]), mode=r[4], seconds=r[5],
+        answered_at=_parse(r[6]), shown=None if r[7] is None else tuple(json.loads(r[7])), statement_id=r[8],
+    )
 
 
 _LAB_COLUMNS = ("lab_id, spec_hash, profile, status, seeds, device, host, versions, metrics, claims, verdict, duration_s, "

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     _bank_option(stats)
     stats.set_defaults(handler=_stats)
 
+    from tutor.xapi.cli import register as register_records
+
+    register_records(sub)  # progress export/import, sync, class report: learning records (tutor.xapi, tutor.classreport)
+
     from tutor.lab.cli import register
 
     register(sub)

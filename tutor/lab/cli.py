@@ -98,6 +98,29 @@ def _check_cost(lab, profile: str, arms: list[str] | None, allow: bool) -> None:
                        f"(limits {cost.limits()}); pass --allow-large to run it anyway")
 
 
+def _check_weights(lab) -> None:
+    """A weights file that is missing, not a regular file (a device, a FIFO, a folder) or a tutornet checkpoint of an
+    absurd architecture: one line before the engine and the data load."""
+    import stat
+
+    from tutor.lab.errors import LabError
+
+    weights = lab.file.backbone.weights
+    if not weights:
+        return
+    path = Path(weights).expanduser()
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise LabError(f"weights file {path}: {exc.strerror or 'cannot be read'}") from None
+    if not stat.S_ISREG(mode):
+        raise LabError(f"weights file {path} is not a regular file")
+    if lab.file.backbone.name == "tutornet":  # its architecture is checked before the engine (and its data) loads
+        from tutor.lab.models.backbones import read_checkpoint
+
+        read_checkpoint(path)
+
+
 def _costs(lab, profile: str, arms: list[str] | None) -> dict[str, float]:
     """Each arm's modelled seconds per seed, sent with the run's first event: what a first run's time left starts from."""
     from tutor.lab import cost
@@ -135,6 +158,7 @@ def cmd_lab(args: argparse.Namespace, on_result=None) -> int:
         lab = find_lab(args.lab)
         lab.arm_configs(args.profile, arms)  # unknown arm / profile: one clean line before torch loads
         _check_cost(lab, args.profile, arms, getattr(args, "allow_large", False))
+        _check_weights(lab)
         if args.out is not None:
             from tutor.lab.report.outdir import prepare
 

@@ -158,3 +158,23 @@ def test_the_shipped_checkpoint_passes():
     from tutor.lab.models.backbones import TUTORNET_CHECKPOINT, checkpoint_problem, read_checkpoint
 
     assert checkpoint_problem(read_checkpoint(TUTORNET_CHECKPOINT)) is None
+
+
+@pytest.mark.parametrize("weights, said", [("/dev/zero", "is not a regular file"), ("/nonexistent/w.pt", "No such file"),
+                                           ("WIDE", "arch widths must be")])
+def test_tutor_lab_refuses_a_bad_weights_file_in_one_line_before_the_engine_loads(tmp_path, capsys, weights, said):
+    from tutor.cli import main
+
+    if weights == "WIDE":
+        torch = pytest.importorskip("torch")
+        from tutor.lab.models.backbones import CHECKPOINT_FORMAT
+
+        weights = str(tmp_path / "wide.pt")
+        torch.save({"format": CHECKPOINT_FORMAT, "arch": {"widths": [100_000] * 4}, "mean": [0.1], "std": [0.2],
+                    "classes": ["a"], "backbone": {}, "head": {}}, weights)
+    path = tmp_path / "lab.yaml"
+    path.write_text(LAB.format(DATASET=FRACTALS, ARM="{}").replace("defaults:", f"backbone: {{name: tutornet, weights: {weights}}}\ndefaults:"))
+    assert main(["lab", str(path), "--no-record", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and said in err[0], err
+    assert not (tmp_path / "out").exists()

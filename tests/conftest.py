@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from support.app import LABS, write_bank
 from support.store import HOLD
+from support.tutoring import write_misconception_bank
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,16 @@ def tiny_bank(tmp_path):
     bank = load_bank([write_bank(tmp_path / "bank")], labs=LABS)
     assert not bank.problems, bank.problems
     assert len(bank) == 4
+    return bank
+
+
+@pytest.fixture
+def misconception_bank(tmp_path):
+    """Six questions whose distractors name four misconceptions (support/tutoring.py)."""
+    from tutor.bank import load_bank
+
+    bank = load_bank([write_misconception_bank(tmp_path / "mbank")], labs=LABS)
+    assert not bank.problems, bank.problems
     return bank
 
 

@@ -32,6 +32,7 @@ class AnswerRecord:
     # The answer's xAPI statement id, fixed when the record is made: a retried write, a re-export or a re-sent
     # batch carries the same id, so an import or a learning record store never counts the answer twice.
     statement_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    confidence: str | None = None  # guessing | fairly_sure | sure (certainty-based marking), None when not asked
 
 
 @dataclass(frozen=True)

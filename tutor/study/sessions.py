@@ -145,9 +145,10 @@ class _QueueSession:
         again when it actually draws the question)."""
         self._shown_at = time.monotonic()
 
-    def submit(self, chosen: Iterable[str], *, now: datetime | None = None) -> Feedback:
+    def submit(self, chosen: Iterable[str], *, now: datetime | None = None, confidence: str | None = None) -> Feedback:
         """Grade and record the answer to the current question (once: a second submit before `advance()`
-        returns the first feedback and records nothing)."""
+        returns the first feedback and records nothing). `confidence`: how sure the learner said they were
+        (store.CONFIDENCES: guessing, fairly_sure, sure), when the app asked."""
         question = self.current
         if question is None:
             raise RuntimeError("the session is over: there is no current question")
@@ -160,7 +161,7 @@ class _QueueSession:
         now = utc(now)  # fixed now: a retried write keeps the moment of answering
         shown = self.shown
         saved = self.store.save(answer_record(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now,
-                                              shown=shown)) is not None
+                                              shown=shown, confidence=confidence)) is not None
         self.answered += 1
         self.correct_count += int(correct)
         if not correct:

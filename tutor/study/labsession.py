@@ -99,12 +99,9 @@ class LabSession:
         (then `store.pending` holds it and the app retries)."""
         if result is None:
             return None
-        data = result.to_json()
-        if not finished:
-            data["status"] = "cancelled"
-        record = run_record(data, lab_path=self.lab_path, duration_s=now - (self.started or now), out_dir=out,
+        record = run_record(result, lab_path=self.lab_path, duration_s=now - (self.started or now), out_dir=out,
                             question_id=self.question_id, predicted_arm=self.predicted_arm,
-                            predicted_verdict=self.predicted_verdict)
+                            predicted_verdict=self.predicted_verdict, cancelled=not finished)
         return self.store.save(record)
 
     # -- after a run ----------------------------------------------------------------------------

@@ -14,6 +14,8 @@ colour under its validation line, and the legend says so on a line of its own.
 
 from __future__ import annotations
 
+from rich.columns import Columns
+from rich.console import Group
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
@@ -73,18 +75,17 @@ class LabChart(PlotextPlot):
     def marker(self, arm: str) -> str:
         return MARKERS[self._index(arm) % len(MARKERS)]
 
-    def legend(self) -> Text:
-        """Each arm drawn so far as its marker in its colour, then (dim, on a line of its own) how to read
-        the lines: marked lines are validation accuracy, faint dots training accuracy."""
-        line = Text()
+    def legend(self) -> Group:
+        """Each arm drawn so far as its marker in its colour (an entry never split across lines), then, dim,
+        how to read the lines: marked lines are validation accuracy, faint dots training accuracy."""
+        entries = []
         for arm, (_, best) in self.series().items():
-            line.append(f"{self.marker(arm)} ", style=f"bold color({self.colour(arm)})")
-            line.append(f"{arm} ({self.labels['best']})" if best else arm)
-            line.append("   ")
-        if self.curves:
-            line.append("\n")
-            line.append(self.labels.get("how", ""), style="dim")
-        return line
+            entry = Text(f"{self.marker(arm)} ", style=f"bold color({self.colour(arm)})", no_wrap=True)
+            entry.append(f"{arm} ({self.labels['best']})" if best else arm, style="default")
+            entries.append(entry)
+        if not entries:
+            return Group()
+        return Group(Columns(entries, padding=(0, 3)), Text(self.labels.get("how", ""), style="dim"))
 
     def redraw(self) -> None:
         plt = self.plt

@@ -138,6 +138,9 @@ class TutorApp(App):
             self.notify(self.t("store.unsaved", why=why, n=len(self.store.pending)), severity="error", timeout=10, markup=False)
 
     def _retry_store(self) -> None:
+        if self.store.damage_note():  # rows skipped as damaged since the last look: say so once
+            n = sum(len(keys) for keys in self.store.damaged.values())
+            self.notify(self.t("store.damaged", n=n), severity="warning", timeout=10, markup=False)
         busy = any(w.group == "store" and not w.is_finished for w in self.workers)
         if self.store.pending and not busy:
             self._retry_store_worker(len(self.store.pending))

@@ -33,6 +33,7 @@ records themselves. Reads are public methods returning records, so no other modu
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -50,7 +51,6 @@ from tutor.study.records import AnswerRecord, ExamRecord, LabRun, LabRunRecord, 
 from tutor.study.scheduler import utc
 
 MODES = ("practice", "exam", "review")
-CONFIDENCES = ("guessing", "fairly_sure", "sure")  # Moodle's certainty-based marking: C1, C2, C3
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 6  # on top of busy_timeout: up to ~30 s of waiting for another writer in all
 INTERACTIVE_BUSY_TIMEOUT_MS = 150  # the app: at most this long on the UI thread, then the write waits in memory
@@ -142,11 +142,6 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (endpoint, statement_id)
         ) WITHOUT ROWID""",
     ],
-    # 6: how sure the learner said they were of an answer (certainty-based marking, tutor.study.profile):
-    # guessing | fairly_sure | sure, NULL when not asked.
-    [
-        "ALTER TABLE attempts ADD COLUMN confidence TEXT CHECK (confidence IN ('guessing', 'fairly_sure', 'sure'))",
-    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -203,7 +198,6 @@ class Attempt:
     answered_at: datetime
     shown: tuple[str, ...] | None = None  # option keys in displayed order (None: stored before it was kept)
     statement_id: str | None = None  # the answer's xAPI statement id (UUID), fixed when it was stored
-    confidence: str | None = None  # guessing | fairly_sure | sure, when the learner said (None: not asked)
 
 
 @dataclass(frozen=True)
@@ -249,6 +243,23 @@ def iso(dt: datetime) -> str:
 
 def _parse(text: str) -> datetime:
     return utc(datetime.fromisoformat(text))
+
+
+# What reading one damaged row raises (text where a date or JSON should be, JSON of the wrong shape): the
+# row is skipped and counted (`Store.damaged`), never the command or the app.
+_DAMAGE = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def _card(text: Any) -> Card:
+    """A stored FSRS card, checked: a card the scheduler could not use is a damaged row (ValueError)."""
+    card = Card.from_json(text)
+    for value in (card.stability, card.difficulty):
+        if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
+            raise ValueError("a card with a non-numeric stability or difficulty")
+    for value in (card.due, card.last_review):
+        if value is not None and not (isinstance(value, datetime) and value.tzinfo is not None):
+            raise ValueError("a card with a date that is not a UTC time")
+    return card
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:
@@ -316,6 +327,9 @@ class Store:
         """Records whose write failed (locked, full, read-only, damaged) and wait for `retry_pending()`, oldest first."""
         self.last_error: str | None = None
         """Why the oldest pending write failed, for the learner."""
+        self.damaged: dict[str, set[Any]] = {}
+        """Rows skipped because they cannot be read (what -> row keys): a damaged row costs that row only."""
+        self._damage_told = 0
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
@@ -402,6 +416,27 @@ class Store:
                     raise
                 raise StoreError(f"reading progress: {plain(exc)}") from exc
 
+    def _rows(self, what: str, rows: Iterable[tuple], convert, key=lambda r: r[0]) -> list:
+        """`convert` applied to every row; a row it cannot read is skipped and counted in `damaged`."""
+        out = []
+        for r in rows:
+            try:
+                out.append(convert(r))
+            except _DAMAGE:
+                self.damaged.setdefault(what, set()).add(key(r))
+        return out
+
+    def damage_note(self) -> str | None:
+        """One line for the learner when rows were skipped as damaged since the last note (None: nothing new),
+        so a command or the app says it once."""
+        total = sum(len(keys) for keys in self.damaged.values())
+        if total <= self._damage_told:
+            return None
+        self._damage_told = total
+        parts = ", ".join(f"{len(keys)} {what}{'' if len(keys) == 1 else 's'}" for what, keys in sorted(self.damaged.items()))
+        return (f"{self.path}: skipped {total} damaged row{'' if total == 1 else 's'} of the progress database ({parts}); "
+                "the rest of your progress is intact")
+
     # -- writes ----------------------------------------------------------------------------------
 
     def add(self, record: Record) -> int:
@@ -461,18 +496,16 @@ class Store:
         seconds: float | None = None,
         now: datetime | None = None,
         shown: Iterable[str] | None = None,
-        confidence: str | None = None,
     ) -> int:
-        """Store one answer now (see `AnswerRecord`); `shown` is the option keys in the order the learner saw them,
-        `confidence` how sure they said they were (CONFIDENCES), if asked."""
-        return self.add(answer_record(question_id, chosen, correct, mode=mode, seconds=seconds, now=now, shown=shown,
-                                      confidence=confidence))
+        """Store one answer now (see `AnswerRecord`); `shown` is the option keys in the order the learner saw them."""
+        return self.add(answer_record(question_id, chosen, correct, mode=mode, seconds=seconds, now=now, shown=shown))
 
     def _write_answer(self, rec: AnswerRecord) -> int:
         """The attempt row and the question's FSRS card (Good if right, Again if wrong), in one transaction."""
         with self.batch():
             row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (rec.question_id,)).fetchone()
-            card = scheduler.review(Card.from_json(row[0]) if row else None, bool(rec.correct), rec.answered_at)
+            old = self._rows("card", [(rec.question_id, row[0])], lambda r: _card(r[1])) if row else []  # damaged: a new card
+            card = scheduler.review(old[0] if old else None, bool(rec.correct), rec.answered_at)
             cur = self._insert_attempt(rec)
             self._conn.execute(
                 "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
@@ -483,17 +516,17 @@ class Store:
 
     def _insert_attempt(self, rec: AnswerRecord) -> sqlite3.Cursor:
         return self._conn.execute(
-            "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id, confidence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (rec.question_id, json.dumps(sorted(rec.chosen)), int(bool(rec.correct)), rec.mode, rec.seconds,
-             iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown)), rec.statement_id, rec.confidence),
+             iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown)), rec.statement_id),
         )
 
     def attempts(self, question_id: str | None = None) -> list[Attempt]:
         """Every answer (of one question, or all), oldest first."""
         sql = f"SELECT {_ATTEMPT_COLUMNS} FROM attempts"
         rows = self._query(sql + " WHERE question_id = ? ORDER BY id", (question_id,)) if question_id is not None else self._query(sql + " ORDER BY id")
-        return [_attempt(r) for r in rows]
+        return self._rows("answer", rows, _attempt)
 
     def merge_answers(self, records: Iterable[AnswerRecord]) -> int:
         """Add answers made elsewhere (an xAPI import), skipping those whose statement id is already stored,
@@ -517,8 +550,8 @@ class Store:
             "SELECT correct, answered_at FROM attempts WHERE question_id = ? ORDER BY answered_at, id", (question_id,)
         ).fetchall()
         card = None
-        for correct, answered_at in rows:
-            card = scheduler.review(card, bool(correct), _parse(answered_at))
+        for correct, when in self._rows("answer", rows, lambda r: (r[0], _parse(r[1])), key=lambda r: (question_id, r[1])):
+            card = scheduler.review(card, bool(correct), when)
         if card is not None:
             self._conn.execute(
                 "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
@@ -545,7 +578,7 @@ class Store:
         sql = (f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE NOT EXISTS (SELECT 1 FROM lrs_acks "
                "WHERE lrs_acks.endpoint = ? AND lrs_acks.statement_id = attempts.statement_id) ORDER BY id")
         rows = self._query(sql + (" LIMIT ?" if limit is not None else ""), (endpoint, limit) if limit is not None else (endpoint,))
-        return [_attempt(r) for r in rows]
+        return self._rows("answer", rows, _attempt)
 
     def acknowledge(self, endpoint: str, statement_ids: Iterable[str], now: datetime | None = None) -> None:
         """Record that the LRS at `endpoint` holds these statements (one transaction)."""
@@ -563,15 +596,16 @@ class Store:
         return {r[0]: r[1] for r in self._query("SELECT question_id, COUNT(*) FROM attempts WHERE correct = 0 GROUP BY question_id")}
 
     def card(self, question_id: str) -> Card | None:
-        rows = self._query("SELECT card FROM cards WHERE question_id = ?", (question_id,))
-        return Card.from_json(rows[0][0]) if rows else None
+        rows = self._query("SELECT question_id, card FROM cards WHERE question_id = ?", (question_id,))
+        found = self._rows("card", rows, lambda r: _card(r[1]))
+        return found[0] if found else None
 
     def cards(self) -> dict[str, Card]:
-        return {r[0]: Card.from_json(r[1]) for r in self._query("SELECT question_id, card FROM cards")}
+        return dict(self._rows("card", self._query("SELECT question_id, card FROM cards"), lambda r: (r[0], _card(r[1]))))
 
     def due_times(self) -> dict[str, datetime]:
         """Question id -> when its card is next due, for every seen question."""
-        return {r[0]: _parse(r[1]) for r in self._query("SELECT question_id, due FROM cards")}
+        return dict(self._rows("card", self._query("SELECT question_id, due FROM cards"), lambda r: (r[0], _parse(r[1]))))
 
     def due_ids(self, now: datetime | None = None) -> list[str]:
         """Seen questions whose card is due at `now`, most overdue first."""
@@ -594,10 +628,7 @@ class Store:
     def exams(self) -> list[ExamSummary]:
         """Finished exams, oldest first."""
         rows = self._query("SELECT id, started_at, finished_at, count, minutes, score, report FROM exams ORDER BY id")
-        return [
-            ExamSummary(id=r[0], started_at=_parse(r[1]), finished_at=_parse(r[2]), count=r[3], minutes=r[4], score=r[5], report=json.loads(r[6]))
-            for r in rows
-        ]
+        return self._rows("exam", rows, _exam)
 
     # -- lab runs ---------------------------------------------------------------------------------
 
@@ -627,18 +658,56 @@ class Store:
             where.append("status = 'finished'")
         sql = f"SELECT id, {_LAB_COLUMNS} FROM lab_runs" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY finished_at DESC, id DESC LIMIT 1" if latest else " ORDER BY id"
-        return [_lab_run(r) for r in self._query(sql, tuple(params))]
+        return self._rows("lab run", self._query(sql, tuple(params)), _lab_run)
 
 
-_ATTEMPT_COLUMNS = "id, question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id, confidence"
+_ATTEMPT_COLUMNS = "id, question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id"
 
 
 def _attempt(r: tuple) -> Attempt:
     return Attempt(
-        id=r[0], question_id=r[1], chosen=frozenset(json.loads(r[2])), correct=bool(r[3]), mode=r[4], seconds=r[5],
-        answered_at=_parse(r[6]), shown=None if r[7] is None else tuple(json.loads(r[7])), statement_id=r[8],
-        confidence=r[9] if r[9] in CONFIDENCES else None,
+        id=r[0], question_id=_text(r[1]), chosen=frozenset(_keys(json.loads(r[2]))), correct=bool(r[3]), mode=_text(r[4]),
+        seconds=_number(r[5]), answered_at=_parse(r[6]), shown=None if r[7] is None else _keys(json.loads(r[7])),
+        statement_id=r[8],
     )
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"text expected, not {type(value).__name__}")
+    return value
+
+
+def _keys(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+        raise TypeError("a list of option keys expected")
+    return tuple(value)
+
+
+def _number(value: Any) -> float | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)):
+        raise TypeError(f"a number expected, not {type(value).__name__}")
+    return value
+
+
+def _typed(value: Any, kind: type, inner: type | None = None) -> Any:
+    """JSON `value` checked to be a `kind` (dict or list) whose values are all `inner`s."""
+    if not isinstance(value, kind) or (inner is not None and not all(isinstance(v, inner) for v in (value.values() if isinstance(value, dict) else value))):
+        raise TypeError(f"a {kind.__name__} of {inner.__name__ if inner else 'values'} expected")
+    return value
+
+
+def _metrics(value: Any) -> dict[str, dict[str, Any]]:
+    """arm -> metric -> {mean, sd, per_seed}, with numbers (or null) as means."""
+    for per_arm in _typed(value, dict, dict).values():
+        for summary in _typed(per_arm, dict, dict).values():
+            _number(summary.get("mean"))
+    return value
+
+
+def _exam(r: tuple) -> ExamSummary:
+    return ExamSummary(id=r[0], started_at=_parse(r[1]), finished_at=_parse(r[2]), count=int(r[3]), minutes=float(r[4]),
+                       score=int(r[5]), report=_typed(json.loads(r[6]), dict))
 
 
 _LAB_COLUMNS = ("lab_id, spec_hash, profile, status, seeds, device, host, versions, metrics, claims, verdict, duration_s, "
@@ -651,8 +720,9 @@ def _flag(value: bool | None) -> int | None:
 
 def _lab_run(r: tuple) -> LabRun:
     return LabRun(
-        id=r[0], lab_id=r[1], spec_hash=r[2], profile=r[3], status=r[4], seeds=json.loads(r[5]), device=r[6], host=r[7],
-        versions=json.loads(r[8]), metrics=json.loads(r[9]), claims=json.loads(r[10]), verdict=r[11], duration_s=r[12],
+        id=r[0], lab_id=_text(r[1]), spec_hash=r[2], profile=_text(r[3]), status=_text(r[4]), seeds=_typed(json.loads(r[5]), list, int),
+        device=r[6], host=r[7], versions=_typed(json.loads(r[8]), dict), metrics=_metrics(json.loads(r[9])),
+        claims=_typed(json.loads(r[10]), list, dict), verdict=_text(r[11]), duration_s=float(_number(r[12])),
         out_dir=r[13], started_at=_parse(r[14]), finished_at=_parse(r[15]), question_id=r[16], predicted_arm=r[17],
         predicted_verdict=r[18], arm_matched=None if r[19] is None else bool(r[19]),
         verdict_matched=None if r[20] is None else bool(r[20]),
@@ -660,12 +730,10 @@ def _lab_run(r: tuple) -> LabRun:
 
 
 def answer_record(question_id: str, chosen: Iterable[str], correct: bool, *, mode: str, seconds: float | None = None,
-                  now: datetime | None = None, shown: Iterable[str] | None = None, confidence: str | None = None) -> AnswerRecord:
+                  now: datetime | None = None, shown: Iterable[str] | None = None) -> AnswerRecord:
     """An answer as the store keeps it (checks the mode; `now` defaults to the current time)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if confidence is not None and confidence not in CONFIDENCES:
-        raise ValueError(f"confidence must be one of {', '.join(CONFIDENCES)}, not {confidence!r}")
     return AnswerRecord(question_id=question_id, chosen=frozenset(str(k) for k in chosen), correct=bool(correct), mode=mode,
                         answered_at=utc(now), seconds=None if seconds is None else float(seconds),
-                        shown=None if shown is None else tuple(str(k) for k in shown), confidence=confidence)
+                        shown=None if shown is None else tuple(str(k) for k in shown))

@@ -63,8 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print your progress per topic: questions seen, answered right, and reviews due.",
     )
     stats.add_argument("--lang", choices=LANGS, default="en", help="language of the topic names and headings (default: en)")
+    stats.add_argument("--json", action="store_true", help="print one JSON object: misconceptions, exam_date, plan, readiness, ...")
     _bank_option(stats)
     stats.set_defaults(handler=_stats)
+
+    plan = sub.add_parser(
+        "plan", help="set your exam date and see reviews per day until it",
+        description="Store your exam date (and minutes a day, pass mark): review then aims at recall on that day. "
+        "Prints the reviews per day until the exam.",
+    )
+    plan.add_argument("--exam-date", metavar="YYYY-MM-DD", help="the day of the exam (stored)")
+    plan.add_argument("--minutes-per-day", type=int, metavar="N", help="minutes a day you have for reviews (stored)")
+    plan.add_argument("--pass-mark", type=float, metavar="PERCENT", help="the exam's pass mark in percent (stored; default 72)")
+    plan.add_argument("--lang", choices=LANGS, default="en", help="language of the headings (default: en)")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.set_defaults(handler=_plan)
+
 
     from tutor.xapi.cli import register as register_records
 
@@ -286,8 +300,53 @@ def _stats(args: argparse.Namespace) -> int:
 
     bank = _load(args)
     with Store() as store:
-        Console().print(render_stats(summary(bank, store), bank, lang=args.lang))
+        from tutor.study.outlook import outlook, render_outlook
+
+        view = outlook(bank, store)
+        if args.json:
+            import json
+
+            print(json.dumps(view.to_json(args.lang), ensure_ascii=False))
+        else:
+            Console().print(render_stats(summary(bank, store), bank, lang=args.lang))
+            Console().print(render_outlook(view, bank, lang=args.lang))
         _damage(store, "tutor stats")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    """`tutor plan`: store what is given, then print the plan (see tutor.study.plan)."""
+    from rich.console import Console
+
+    from tutor import i18n
+    from tutor.study.outlook import render_plan
+    from tutor.study.plan import PlanError, make_plan, parse_date, save_settings, seconds_per_review
+    from tutor.study.store import Store
+
+    try:
+        with Store() as store:
+            mark = None if args.pass_mark is None else args.pass_mark / 100
+            exam = None if args.exam_date is None else parse_date(args.exam_date)
+            settings = save_settings(store, exam, args.minutes_per_day, mark)
+            if settings.exam_date is None:
+                print(i18n.t(args.lang, "plan.none"), file=sys.stderr)
+                return 1
+            plan = make_plan(store.cards(), settings.exam_date, minutes_per_day=settings.minutes_per_day,
+                             seconds=seconds_per_review(store))
+            if args.json:
+                import json
+
+                print(json.dumps({"exam_date": settings.exam_date.isoformat(), "minutes_per_day": settings.minutes_per_day,
+                                  "plan": plan.to_json(), "unplanned": plan.unplanned, "left_due": plan.left_due}))
+            else:
+                if exam is not None:
+                    print(i18n.t(args.lang, "plan.saved", date=exam.isoformat()))
+                Console().print(render_plan(plan, args.lang))
+    except PlanError as exc:
+        from tutor.safetext import one_line
+
+        print(f"tutor plan: {one_line(exc)}", file=sys.stderr)
+        return 2
     return 0
 
 

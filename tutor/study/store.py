@@ -51,6 +51,7 @@ from tutor.study.records import AnswerRecord, ExamRecord, LabRun, LabRunRecord, 
 from tutor.study.scheduler import utc
 
 MODES = ("practice", "exam", "review")
+CONFIDENCES = ("guessing", "fairly_sure", "sure")  # Moodle's certainty-based marking: C1, C2, C3
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 6  # on top of busy_timeout: up to ~30 s of waiting for another writer in all
 INTERACTIVE_BUSY_TIMEOUT_MS = 150  # the app: at most this long on the UI thread, then the write waits in memory
@@ -142,6 +143,11 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (endpoint, statement_id)
         ) WITHOUT ROWID""",
     ],
+    # 6: how sure the learner said they were of an answer (certainty-based marking, tutor.study.profile):
+    # guessing | fairly_sure | sure, NULL when not asked.
+    [
+        "ALTER TABLE attempts ADD COLUMN confidence TEXT CHECK (confidence IN ('guessing', 'fairly_sure', 'sure'))",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -198,6 +204,7 @@ class Attempt:
     answered_at: datetime
     shown: tuple[str, ...] | None = None  # option keys in displayed order (None: stored before it was kept)
     statement_id: str | None = None  # the answer's xAPI statement id (UUID), fixed when it was stored
+    confidence: str | None = None  # guessing | fairly_sure | sure, when the learner said (None: not asked)
 
 
 @dataclass(frozen=True)
@@ -496,9 +503,12 @@ class Store:
         seconds: float | None = None,
         now: datetime | None = None,
         shown: Iterable[str] | None = None,
+        confidence: str | None = None,
     ) -> int:
-        """Store one answer now (see `AnswerRecord`); `shown` is the option keys in the order the learner saw them."""
-        return self.add(answer_record(question_id, chosen, correct, mode=mode, seconds=seconds, now=now, shown=shown))
+        """Store one answer now (see `AnswerRecord`); `shown` is the option keys in the order the learner saw them,
+        `confidence` how sure they said they were (CONFIDENCES), if asked."""
+        return self.add(answer_record(question_id, chosen, correct, mode=mode, seconds=seconds, now=now, shown=shown,
+                                      confidence=confidence))
 
     def _write_answer(self, rec: AnswerRecord) -> int:
         """The attempt row and the question's FSRS card (Good if right, Again if wrong), in one transaction."""
@@ -516,10 +526,10 @@ class Store:
 
     def _insert_attempt(self, rec: AnswerRecord) -> sqlite3.Cursor:
         return self._conn.execute(
-            "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attempts (question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id, confidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (rec.question_id, json.dumps(sorted(rec.chosen)), int(bool(rec.correct)), rec.mode, rec.seconds,
-             iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown)), rec.statement_id),
+             iso(rec.answered_at), None if rec.shown is None else json.dumps(list(rec.shown)), rec.statement_id, rec.confidence),
         )
 
     def attempts(self, question_id: str | None = None) -> list[Attempt]:
@@ -661,14 +671,14 @@ class Store:
         return self._rows("lab run", self._query(sql, tuple(params)), _lab_run)
 
 
-_ATTEMPT_COLUMNS = "id, question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id"
+_ATTEMPT_COLUMNS = "id, question_id, chosen, correct, mode, seconds, answered_at, shown, statement_id, confidence"
 
 
 def _attempt(r: tuple) -> Attempt:
     return Attempt(
         id=r[0], question_id=_text(r[1]), chosen=frozenset(_keys(json.loads(r[2]))), correct=bool(r[3]), mode=_text(r[4]),
         seconds=_number(r[5]), answered_at=_parse(r[6]), shown=None if r[7] is None else _keys(json.loads(r[7])),
-        statement_id=r[8],
+        statement_id=r[8], confidence=r[9] if r[9] in CONFIDENCES else None,
     )
 
 
@@ -730,10 +740,12 @@ def _lab_run(r: tuple) -> LabRun:
 
 
 def answer_record(question_id: str, chosen: Iterable[str], correct: bool, *, mode: str, seconds: float | None = None,
-                  now: datetime | None = None, shown: Iterable[str] | None = None) -> AnswerRecord:
+                  now: datetime | None = None, shown: Iterable[str] | None = None, confidence: str | None = None) -> AnswerRecord:
     """An answer as the store keeps it (checks the mode; `now` defaults to the current time)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if confidence is not None and confidence not in CONFIDENCES:
+        raise ValueError(f"confidence must be one of {', '.join(CONFIDENCES)}, not {confidence!r}")
     return AnswerRecord(question_id=question_id, chosen=frozenset(str(k) for k in chosen), correct=bool(correct), mode=mode,
                         answered_at=utc(now), seconds=None if seconds is None else float(seconds),
-                        shown=None if shown is None else tuple(str(k) for k in shown))
+                        shown=None if shown is None else tuple(str(k) for k in shown), confidence=confidence)

@@ -1,7 +1,7 @@
-"""A real Ralph LRS on loopback for the sync and class-report tests: `ralph auth` writes the credentials, and
-Ralph's own API app is served by uvicorn with the file-system backend's default write mode set to append
-(its default, create, refuses a second batch: see issue 27). Everything else is Ralph's: its API,
-validation, duplicate handling and storage."""
+"""A real Ralph LRS on loopback for the sync and class-report tests, started as an instructor would: `ralph auth`
+writes the credentials, `tutor class lrs` serves Ralph's own API app with its file backend appending (its
+default, create, refuses a second batch: see issue 27). Everything else is Ralph's: its API, validation,
+duplicate handling and storage."""
 
 from __future__ import annotations
 
@@ -15,13 +15,6 @@ from pathlib import Path
 import requests
 
 USER, PASSWORD = "class-3b", "s3cret-Pa55"
-SERVE = (
-    "import sys, uvicorn\n"
-    "from ralph.backends.data.base import BaseOperationType\n"
-    "from ralph.backends.data.fs import FSDataBackend\n"
-    "FSDataBackend.default_operation_type = BaseOperationType.APPEND\n"
-    "uvicorn.run('ralph.api:app', host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n"
-)
 
 
 def free_port() -> int:
@@ -36,7 +29,7 @@ class Lrs:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "data").mkdir(exist_ok=True)
         self.env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"), "RALPH_AUTH_FILE": str(folder / "auth.json"),
-                    "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "data")}
+                    "RALPH_RUNSERVER_BACKEND": "fs"}
         ralph = Path(sys.executable).with_name("ralph")
         subprocess.run([str(ralph), "auth", "-u", USER, "-p", PASSWORD, "-s", "all", "-A", USER, "https://class.example", "-w"],
                        env=self.env, check=True, capture_output=True, timeout=60)
@@ -46,7 +39,8 @@ class Lrs:
         self.start()
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVE, str(self.port)], env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "tutor", "class", "lrs", "--port", str(self.port),
+                                      "--dir", str(self.folder / "data")], env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -25,6 +25,7 @@ VERY_HARD = 0.20
 LOW_DISCRIMINATION = 0.20
 STRONG = 0.27
 FEW = 20  # fewer answers than this: the figures are shown but flagged as rough
+INFORMATIONAL = ("few answers", "discrimination unknown")
 HOLD_SHARE, HOLD_MIN = 1 / 3, 2  # holds a misconception: chose its distractors in a third of its chances, twice or more
 
 
@@ -76,7 +77,8 @@ class ClassReport:
 
     @property
     def flagged(self) -> list[ItemStats]:
-        return [i for i in self.items if any(f != "few answers" for f in i.flags)]
+        """The dubious items ("few answers" and "discrimination unknown" only say the class is small)."""
+        return [i for i in self.items if any(f not in INFORMATIONAL for f in i.flags)]
 
 
 def build(answers: list, bank, *, all_attempts: bool = False) -> ClassReport:

@@ -51,9 +51,17 @@ def register(sub) -> None:
     report.add_argument("--json", action="store_true", help="print the report as one JSON object")
     report.add_argument("--out", metavar="DIR", help="also write report.json and items.png into DIR")
     report.add_argument("--all-attempts", action="store_true", help="every answer, not only each learner's first")
-    report.add_argument("--lang", choices=("en", "ko"), default="en", help="language of the table (default: en)")
     _bank(report)
     report.set_defaults(handler=_report)
+    lrs = csub.add_parser(
+        "lrs", help="start a learning record store for one classroom (Ralph, file backend; needs tutor[lrs])",
+        description="Serve Ralph's LRS with its file backend in append mode. Create its credentials first with "
+        "`ralph auth` (see the README). For a school, run Ralph with MongoDB, ClickHouse or Elasticsearch instead.")
+    lrs.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only; "
+                     "0.0.0.0 for the classroom's network)")
+    lrs.add_argument("--port", type=int, default=8100, help="port (default: 8100)")
+    lrs.add_argument("--dir", default="lrs-data", metavar="DIR", help="folder for the statements (default: ./lrs-data)")
+    lrs.set_defaults(handler=_serve)
 
 
 def _load(args):
@@ -94,6 +102,12 @@ def _sync(args) -> int:
     bank = _load(args)
     with Store() as store:
         return sync(store, bank, args.lrs, args.batch)
+
+
+def _serve(args) -> int:
+    from tutor.xapi.serve import serve
+
+    return serve(args.host, args.port, Path(args.dir))
 
 
 def _report(args) -> int:

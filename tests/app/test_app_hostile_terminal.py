@@ -69,6 +69,7 @@ arms:
 claims:
   - claim: a.val_acc > b.val_acc
     says: {h('Says')}
+    backs: [evil-0]
 """, encoding="utf-8")
     return folder
 

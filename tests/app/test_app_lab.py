@@ -288,6 +288,9 @@ def lab_file(tmp_path, extra_arms: str = "", questions: str = "[]", look_at: str
     if look_at is not None:
         text_ = "\n".join(f"look_at: {look_at}" if line.startswith("look_at:") else line for line in text_.splitlines()) + "\n"
     text_ = text_.replace("claims:\n", f"{extra_arms}claims:\n") if extra_arms else text_
+    if questions != "[]":  # a claim backs the questions a lab links (issue 21)
+        text_ = text_.replace('    says: "the second arm sees more images"\n',
+                              f'    says: "the second arm sees more images"\n    backs: {questions}\n')
     path = tmp_path / "labs" / "demo-lab.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text_, encoding="utf-8")

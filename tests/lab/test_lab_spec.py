@@ -30,9 +30,11 @@ GOOD = textwrap.dedent(
         hidden: 64
         epochs: 5
     claims:
-      - big.val_acc > small.val_acc + 0.01
+      - claim: big.val_acc > small.val_acc + 0.01
+        backs: [some-question]
       - claim: small.gap < big.gap
         says: the bigger head fits its own images better
+        backs: [some-question]
     """
 )
 
@@ -78,7 +80,7 @@ def test_unknown_arm_and_metric_in_claims_are_reported_with_lines():
 def test_claim_syntax_error_in_mapping_form():
     bad = GOOD.replace("claim: small.gap < big.gap", "claim: small.gap << big.gap")
     (msg,) = errors(bad)
-    assert msg.startswith("lab.yaml:20: claim 'small.gap << big.gap':")
+    assert msg.startswith("lab.yaml:21: claim 'small.gap << big.gap':")
 
 
 def test_claims_cannot_run_code():

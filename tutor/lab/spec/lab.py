@@ -40,7 +40,7 @@ DEFAULT_DATASET = "default"
 LAB_KEYS = ("id", "title", "summary", "dataset", "datasets", "arms", "claims")
 # The `backs` rules (Checker.backs): "all" labs with linked questions; "complete" labs only, those whose claims
 # all carry `backs`; "off" while the shipped labs are being given their `backs` (`backs_problems` still tells).
-BACKS_RULES = "off"
+BACKS_RULES = "all"
 
 
 class _Strict(BaseModel):

@@ -52,6 +52,7 @@ def test_stats_json_has_the_issue_fields(misconception_bank, store, bank_dirs, c
     assert data["readiness"]["low"] <= data["readiness"]["score"] <= data["readiness"]["high"]
     assert [leech["question"] for leech in data["leeches"]] == []
     assert data["calibration"]["answers"] == 4 and data["calibration"]["brier"] is not None
+    assert data["readiness_history"] == []
 
 
 @pytest.mark.parametrize("lang, words", [("en", ["Misconceptions you likely hold", "chose it in 4 of 4", "Readiness", "Exam on"]),

@@ -56,3 +56,18 @@ def test_readiness_from_the_store_and_recall_fading(misconception_bank, store):
     assert soon.score > later.score and soon.pass_probability >= later.pass_probability
     assert {t.topic for t in soon.topics} == {"alpha", "beta"}
     assert set(soon.to_json()) >= {"score", "low", "high", "pass_probability"}
+
+
+def test_history_checks_readiness_against_the_learners_own_exams(misconception_bank, store):
+    from tutor.study.readiness import history
+    from tutor.study.sessions import ExamSession
+
+    for i, qid in enumerate(misconception_bank.questions):
+        store.record_answer(qid, ["B"], i % 3 != 0, mode="practice", now=T0 + timedelta(minutes=i))
+    exam = ExamSession(misconception_bank, store, count=6, minutes=10, seed=1, now=T0 + timedelta(days=3))
+    for q in exam.questions:
+        exam.choose(q.id, ["B"])
+    report = exam.finish(now=T0 + timedelta(days=3, minutes=5))
+    checks = history(misconception_bank, store)
+    assert len(checks) == 1 and checks[0].actual == report.percent == 100.0
+    assert checks[0].count == 6 and checks[0].low <= checks[0].predicted <= checks[0].high

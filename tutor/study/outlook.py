@@ -12,7 +12,7 @@ from tutor.study.confidence import Calibration, calibration
 from tutor.study.leeches import LeechAction, leech_actions
 from tutor.study.plan import ExamSettings, Plan, load_settings, plan_for
 from tutor.study.profile import Profile, build, misconception_text
-from tutor.study.readiness import Readiness, readiness
+from tutor.study.readiness import ExamCheck, Readiness, history, readiness
 from tutor.study.scheduler import utc
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +31,7 @@ class Outlook:
     leeches: tuple[LeechAction, ...]
     calibration: Calibration
     now: datetime
+    exams: tuple[ExamCheck, ...] = ()  # the learner's own exams against what readiness said before each
 
     def to_json(self, lang: str = "en") -> dict:
         held = self.profile.held
@@ -43,6 +44,9 @@ class Outlook:
                 "reviews": self.plan.total, "unplanned": self.plan.unplanned, "left_due": self.plan.left_due,
                 "recall_at_exam": round(self.plan.recall_at_exam, 4), "seconds_per_review": self.plan.seconds_per_review},
             "readiness": self.readiness.to_json(),
+            "readiness_history": [{"exam": c.exam_id, "started_at": c.started_at.isoformat(), "count": c.count,
+                                   "predicted": round(c.predicted, 1), "low": round(c.low, 1), "high": round(c.high, 1),
+                                   "actual": round(c.actual, 1), "covered": c.covered} for c in self.exams],
             "leeches": [a.to_json() for a in self.leeches],
             "calibration": self.calibration.to_json(),
             "now": self.now.isoformat(),
@@ -60,6 +64,7 @@ def outlook(bank: Bank, store: Store, now: datetime | None = None) -> Outlook:
         profile=build(bank, attempts, now), settings=settings, plan=plan,
         readiness=readiness(bank, store, now, pass_mark=settings.pass_mark),
         leeches=tuple(leech_actions(bank, store)), calibration=calibration(attempts), now=now,
+        exams=tuple(history(bank, store)),
     )
 
 

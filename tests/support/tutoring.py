@@ -6,15 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+from support.app import TOPICS  # the same two topics as the app's tiny bank
 
-TOPICS = """\
-topics:
-  - id: alpha
-    title: {en: "Alpha topic", ko: "알파 주제"}
-  - id: beta
-    title: {en: "Beta topic", ko: "베타 주제"}
-"""
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 MISCONCEPTIONS = """\
 misconceptions:

@@ -107,14 +107,22 @@ def test_credentials_come_from_a_config_file_and_never_from_the_url(lrs, creds, 
     assert PASSWORD not in err and "leave the user name and password out of the URL" in err
 
 
-def test_the_lrs_answers_a_class_report(lrs, creds, capsys):
+def test_the_lrs_answers_a_class_report_and_other_platforms_statements_are_one_line(lrs, creds, capsys):
+    import json
+    import uuid
+
+    import requests
+
     _answers(6)
     assert main(["sync", "--lrs", lrs.url]) == 0
+    other = {"id": str(uuid.uuid4()), "actor": {"mbox": "mailto:someone@example.com"},
+             "verb": {"id": "http://adlnet.gov/expapi/verbs/launched"}, "object": {"id": "https://moodle.example/course/1"}}
+    assert requests.post(lrs.url + "/xAPI/statements", json=[other], auth=(USER, PASSWORD), timeout=10).status_code == 200
     capsys.readouterr()
     assert main(["class", "report", "--lrs", lrs.url, "--json"]) == 0
-    import json
-
-    data = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
     assert {i["question"] for i in data["items"]} >= {"beta-tf", "beta-single", "alpha-multi"}
+    assert captured.err.strip().splitlines() == ["tutor class report: 1 statement(s) of other verbs (not tutor answers) left out"]
 
 

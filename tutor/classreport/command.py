@@ -35,6 +35,8 @@ def run(args, bank) -> int:
         print(one_line(f"tutor class report: {exc}"), file=sys.stderr)
         return 1
     print_problems(gathered.problems)
+    if gathered.other_verbs:
+        print(f"tutor class report: {gathered.other_verbs} statement(s) of other verbs (not tutor answers) left out", file=sys.stderr)
     if not gathered.answers:
         print("tutor class report: no answers to questions of the bank", file=sys.stderr)
         return 1

@@ -154,11 +154,11 @@ def _flags(facility: float, disc: float | None, n: int, question, strong: list) 
         flags.append("low discrimination")
     if strong:
         key_share = sum(bool(a.chosen & question.answers) for a in strong) / len(strong)
-        for opt in question.options:
-            if opt.key not in question.answers:
-                share = sum(opt.key in a.chosen for a in strong) / len(strong)
-                if share > key_share:
-                    flags.append(f"distractor {opt.key} outdraws the key among strong learners")
+        over = [o.key for o in question.options
+                if o.key not in question.answers and sum(o.key in a.chosen for a in strong) / len(strong) > key_share]
+        if over:
+            flags.append(f"distractor {', '.join(over)} outdraws the key among strong learners" if len(over) == 1 else
+                         f"distractors {', '.join(over)} each outdraw the key among strong learners")
     if n < FEW:
         flags.append("few answers")
     return tuple(flags)

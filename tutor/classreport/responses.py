@@ -21,6 +21,7 @@ class Gathered:
     answers: list[Answer] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     statements: int = 0
+    other_verbs: int = 0  # from an LRS: statements of other platforms, counted rather than listed
 
 
 def from_files(paths: Iterable[Path], bank) -> Gathered:
@@ -29,10 +30,12 @@ def from_files(paths: Iterable[Path], bank) -> Gathered:
 
 
 def from_lrs(client, bank) -> Gathered:
-    return gather((Item(client.endpoint, n, data) for n, data in enumerate(client.statements(), 1)), bank)
+    # Every statement, filtered here (Ralph 5.1.0's file backend answers a `verb` query with nothing): an LRS
+    # shared with other platforms holds their statements too, and those are counted, not listed.
+    return gather((Item(client.endpoint, n, data) for n, data in enumerate(client.statements(), 1)), bank, others=True)
 
 
-def gather(items: Iterable[Item | Problem], bank) -> Gathered:
+def gather(items: Iterable[Item | Problem], bank, others: bool = False) -> Gathered:
     """Every answer tutor can read whose question is in the bank; one problem per bad statement, and one
     per question id the bank does not know (with how many statements name it)."""
     out = Gathered()
@@ -44,6 +47,9 @@ def gather(items: Iterable[Item | Problem], bank) -> Gathered:
             out.problems.append(item)
             continue
         out.statements += 1
+        if others and not _answered(item.data):
+            out.other_verbs += 1
+            continue
         try:
             answer = check(item.data)
         except Refused as exc:
@@ -62,6 +68,13 @@ def gather(items: Iterable[Item | Problem], bank) -> Gathered:
         out.problems.append(Problem(first.file, first.line, f"question {quote(qid)} is not in the bank: "
                                     f"{count} statement(s) left out (load its bank with --bank DIR)"))
     return out
+
+
+def _answered(data) -> bool:
+    from tutor.xapi import vocab
+
+    verb = data.get("verb") if isinstance(data, dict) else None
+    return isinstance(verb, dict) and verb.get("id") == vocab.ANSWERED
 
 
 def first_attempts(answers: list[Answer]) -> list[Answer]:

@@ -3,6 +3,7 @@ misconceptions most held, and alpha. Every text from files passes through `one_l
 
 from __future__ import annotations
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -13,23 +14,30 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _ci(ci) -> str:
-    return "" if not ci else f"{ci[0]:+.2f}..{ci[1]:+.2f}"
+def _r(x: float) -> str:
+    return f"{x:.2f}".replace("0.", ".", 1)
 
 
 def items_table(report) -> Table:
+    """One row per question, narrow enough for 80 columns: facility % (95 % CI), discrimination (95 % CI),
+    each option's share in % (* the key, ! non-functioning)."""
     table = Table(title=f"{report.learners} learners, {report.answers} answers "
-                        f"({'first attempts' if report.first_attempts_only else 'all attempts'})", expand=False)
-    for name, justify in (("question", "left"), ("n", "right"), ("facility", "right"), ("95% CI", "right"),
-                          ("discr.", "right"), ("95% CI", "right"), ("options (share; * key, ! dead)", "left")):
+                        f"({'first attempts' if report.first_attempts_only else 'all attempts'})",
+                  box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    for name, justify in (("question", "left"), ("n", "right"), ("facility %", "right"), ("discrimination", "right"),
+                          ("options % (*key !dead)", "left")):
         table.add_column(name, justify=justify, overflow="fold")
     for item in report.items:
-        opts = " ".join(f"{o.key}{'*' if o.correct else ''}{'!' if o.flags else ''} {_pct(o.share)}" for o in item.options)
+        lo, hi = item.facility_ci
+        fac = f"{100 * item.facility:.0f} ({100 * lo:.0f}-{100 * hi:.0f})"
+        if item.discrimination is None:
+            disc = "-"
+        else:
+            dl, dh = item.discrimination_ci or (item.discrimination, item.discrimination)
+            disc = f"{_r(item.discrimination)} ({_r(dl)}, {_r(dh)})"
+        opts = " ".join(f"{o.key}{'*' if o.correct else ''}{'!' if o.flags else ''}{100 * o.share:.0f}" for o in item.options)
         style = "bold red" if item in report.flagged else ""
-        table.add_row(Text(one_line(item.question), style=style), str(item.n), _pct(item.facility),
-                      f"{_pct(item.facility_ci[0])}..{_pct(item.facility_ci[1])}",
-                      "-" if item.discrimination is None else f"{item.discrimination:+.2f}", _ci(item.discrimination_ci),
-                      one_line(opts))
+        table.add_row(Text(one_line(item.question), style=style), str(item.n), fac, disc, one_line(opts))
     return table
 
 
@@ -48,7 +56,8 @@ def flagged_lines(report) -> list[str]:
 
 
 def misconceptions_table(report, top: int = 10) -> Table:
-    table = Table(title="Misconceptions (share of the learners offered one of its distractors who hold it)")
+    table = Table(title="Misconceptions (share of the learners offered one of its distractors who hold it)",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     for name, justify in (("misconception", "left"), ("holders", "right"), ("share", "right"), ("95% CI", "right"),
                           ("chosen / chances", "right")):
         table.add_column(name, justify=justify, overflow="fold")

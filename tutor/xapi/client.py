@@ -66,9 +66,9 @@ class Client:
         if response.status_code not in (200, 204):
             raise self._refused(response)
 
-    def statements(self, page: int = 500) -> Iterator[dict]:
-        """Every statement the credentials may read, page by page (following `more`)."""
-        url, params = self.endpoint, {"limit": page}
+    def statements(self, page: int = 500, verb: str | None = None) -> Iterator[dict]:
+        """Every statement the credentials may read (of one verb, when given), page by page (following `more`)."""
+        url, params = self.endpoint, {"limit": page, **({"verb": verb} if verb else {})}
         while url:
             response = self._call("GET", url, params=params)
             if response.status_code != 200:

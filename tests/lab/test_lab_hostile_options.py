@@ -178,3 +178,19 @@ def test_tutor_lab_refuses_a_bad_weights_file_in_one_line_before_the_engine_load
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and said in err[0], err
     assert not (tmp_path / "out").exists()
+
+
+def test_plots_draw_a_lab_files_escapes_escaped(tmp_path):
+    import warnings
+
+    pytest.importorskip("matplotlib")
+    from tutor.lab.report.plots import _plt, save_figure
+
+    fig, ax = _plt().subplots()
+    title = ax.set_title("Title\x1b]0;x\x07")
+    ax.set_xticks([0, 1], ["arm\u202e", "\x9b31m"])
+    fig.suptitle("Lab\x1b[5m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "Glyph 7 missing" warning would print the raw character
+        save_figure(fig, tmp_path, "x.png")
+    assert title.get_text() == "Title\\x1b]0;x\\x07" and (tmp_path / "x.png").stat().st_size > 0

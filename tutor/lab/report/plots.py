@@ -114,14 +114,40 @@ def _f(value: float | None) -> float:
 
 def save_figure(fig: Any, out_dir: Path, name: str, *, tight: bool = True) -> Path:
     """Lay out (unless the figure laid itself out: `tight=False`), write `name` at the labs' common resolution, and
-    free the figure; every lab PNG goes through here."""
+    free the figure; every lab PNG goes through here. Text from the lab file (its title, arm labels) is drawn with
+    its control characters shown escaped, as on the terminal: a raw one is no glyph, and matplotlib's warning
+    about it would carry it to the terminal."""
     plt = _plt()
+    _escaped(fig)
     if tight:
         fig.tight_layout()
     path = Path(out_dir) / name
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _escaped(fig: Any) -> None:
+    """Every text of the figure with control characters shown escaped (tutor.safetext.clean)."""
+    import warnings
+
+    from matplotlib.text import Text
+
+    from tutor.safetext import clean
+
+    if all(clean(text.get_text()) == text.get_text() for text in fig.findobj(Text)):
+        return  # nothing to escape (tick labels set so far are among the texts): no extra drawing
+    with warnings.catch_warnings():  # the raw text's missing glyphs, about to be replaced
+        warnings.simplefilter("ignore")
+        fig.draw_without_rendering()  # tick labels exist once drawn (their formatter makes them again)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [label.get_text() for label in axis.get_ticklabels()]
+            if any(clean(label) != label for label in labels):
+                axis.set_ticks(axis.get_ticklocs(), [clean(label) for label in labels])
+    for text in fig.findobj(Text):
+        if clean(text.get_text()) != text.get_text():
+            text.set_text(clean(text.get_text()))
 
 
 def seed_runs(history: dict[str, dict[str, list[Any]]], key: str) -> np.ndarray | None:

@@ -101,7 +101,7 @@ def test_settings_are_stored_and_checked(store):
     saved = save_settings(store, EXAM, 25, 0.8, today=NOW.date())
     assert (saved.exam_date, saved.minutes_per_day, saved.pass_mark) == (EXAM, 25, 0.8)
     assert save_settings(store, minutes_per_day=40, today=NOW.date()).exam_date == EXAM  # the rest is kept
-    for bad in ({"exam_date": NOW.date()}, {"minutes_per_day": 0}, {"pass_mark": 1.5}):
+    for bad in ({"exam_date": NOW.date()}, {"exam_date": date(2100, 1, 1)}, {"minutes_per_day": 0}, {"pass_mark": 1.5}):
         with pytest.raises(PlanError):
             save_settings(store, **bad, today=NOW.date())
     with pytest.raises(PlanError, match="YYYY-MM-DD"):

@@ -45,6 +45,7 @@ EXAM_DATE_KEY = "exam_date"
 MINUTES_KEY = "minutes_per_day"
 PASS_MARK_KEY = "pass_mark"
 DEFAULT_PASS_MARK = 0.72
+MAX_DAYS = 730  # an exam further away than two years is not planned day by day
 
 
 class PlanError(ValueError):
@@ -120,6 +121,8 @@ def save_settings(store: Store, exam_date: date | None = None, minutes_per_day: 
     today = today or utc().date()
     if exam_date is not None and exam_date <= today:
         raise PlanError(f"the exam date {exam_date.isoformat()} is not after today ({today.isoformat()})")
+    if exam_date is not None and (exam_date - today).days > MAX_DAYS:
+        raise PlanError(f"the exam date {exam_date.isoformat()} is more than {MAX_DAYS} days away: plan for a nearer one")
     if minutes_per_day is not None and not 1 <= minutes_per_day <= 24 * 60:
         raise PlanError(f"minutes per day must be between 1 and 1440, not {minutes_per_day}")
     if pass_mark is not None and not 0 < pass_mark <= 1:
@@ -225,6 +228,7 @@ def make_plan(cards: Mapping[str, Card], exam_date: date, now: datetime | None =
     today = now.date()
     if exam_date <= today:
         raise PlanError(f"the exam date {exam_date.isoformat()} is not after today ({today.isoformat()})")
+    exam_date = min(exam_date, today + timedelta(days=MAX_DAYS))
     span = [today + timedelta(days=i) for i in range((exam_date - today).days)]
     exam = exam_moment(exam_date)
     reviews: dict[str, list[date]] = {}

@@ -55,6 +55,10 @@ class Client:
     def _refused(self, response) -> LrsError:
         status = response.status_code
         why = {401: "refused the credentials", 403: "refused: these credentials may not do this"}.get(status, "refused the request")
+        if status == 409:  # same ids, other content: answers imported from another pseudonym, or an edited bank
+            return LrsError(f"{self.endpoint}: the LRS already holds different statements with these ids (409); answers "
+                            "imported from another pseudonym are sent under it: `tutor progress pseudonym` shows and sets "
+                            "yours", status=status)
         if status >= 500:
             return LrsError(f"{self.endpoint}: the LRS failed ({status}: {_detail(response)})", status=status)
         return LrsError(f"{self.endpoint}: {why} ({status}: {_detail(response)})", status=status)

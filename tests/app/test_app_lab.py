@@ -452,3 +452,75 @@ async def test_a_claim_not_shown_says_why_in_korean(tiny_bank, store, demo_labs)
         lines = lab.query_one(LabResultView).claim_lines(LabResult.model_validate({"lab": "demo-lab", "claims": [claim], "verdict": "inconclusive"}))
         shown = " ".join(str(part) for part in lines)
         assert "보이지 않은 이유" in shown and "시드 약 27개" in shown and "why" not in shown
+
+
+# -- the lab page after issue 24: predict first, plain words, the result in view, more seeds -------------
+
+
+async def test_the_page_asks_for_a_prediction_before_it_shows_any_finding(tiny_bank, store, demo_labs):
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = app.screen
+        page = content_text(lab.query_one("#lab-intro")) + content_text(lab.query_one("#lab-claims-ahead"))
+        assert "Two linear heads" not in page and "Compare the validation accuracy" not in page  # summary, look-at: later
+        assert "the second arm sees more images" not in page and "train_images" not in page  # claims after the guess
+        await pilot.press("enter")  # guess the first arm
+        await pilot.pause()
+        claims = content_text(lab.query_one("#lab-claims-ahead"))
+        assert "the second arm sees more images" in claims and "many.train_images" not in claims  # plain words, no code
+        lab = await run_to_the_end(app, pilot)
+        shown = content_text(lab.query_one("#lab-claims"))
+        assert "What this lab shows" in shown and "Two linear heads" in shown and "Compare the validation accuracy" in shown
+        assert "the second arm sees more images" in shown and "many.train_images" not in shown
+
+
+async def test_more_seeds_reruns_with_the_count_that_would_show_the_claims(tiny_bank, store, demo_labs):
+    calls = []
+    app = build(tiny_bank, store, demo_labs)
+    app.lab_command = lambda path, profile, seeds=None: calls.append(seeds) or [sys.executable, str(FAKE), str(path), profile, "0"]
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = await run_to_the_end(app, pilot)
+        assert "m More seeds" not in screen_text(app).splitlines()[-1]  # every claim shown: no such key
+        lab.more = 12  # what LabSession.more_seeds finds when seeds spread (tests/study/test_study_labsession.py)
+        lab.refresh_bindings()
+        await pilot.pause()
+        assert "m More seeds" in screen_text(app).splitlines()[-1]
+        await run_to_the_end(app, pilot, key="m")
+        assert calls == [None, 12]
+
+
+async def test_an_arm_that_never_reached_the_target_says_never(tiny_bank, store, demo_labs):
+    from tutor.app.widgets.lab_result import LabResultView
+    from tutor.lab.result import Stats
+
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        view = app.screen.query_one(LabResultView)  # the tiny lab trains 2 epochs: 3 means "not within 2"
+        assert view.cell("few", "epochs_to_target", Stats(mean=3.0, sd=0.0, per_seed=[3.0, 3.0])) == "never"
+        assert view.cell("few", "epochs_to_target", Stats(mean=2.5, sd=0.7, per_seed=[2.0, 3.0])) == "2 (1 of 2 seeds never)"
+        assert view.cell("few", "epochs_to_target", Stats(mean=1.5, sd=0.7, per_seed=[1.0, 2.0])) == "1.5±0.7"
+
+
+def test_arms_differ_by_colour_and_by_marker():
+    from tutor.app.widgets.lab_chart import COLOURS, MARKERS, LabChart
+
+    chart = LabChart()
+    chart.reset({f"arm{i}": 3 for i in range(len(COLOURS))})
+    assert len({chart.colour(a) for a in chart.epochs}) == len(COLOURS) == len(set(COLOURS))
+    assert len({chart.marker(a) for a in chart.epochs}) == len(MARKERS) == len(COLOURS)
+
+
+def test_numbers_keep_their_unit_and_claims_lose_measured_values():
+    from tutor.app.widgets.lab_text import glued, unmeasured
+
+    assert glued("reaches 85 % validation accuracy; 검증 정확도 84 %에") == "reaches 85% validation accuracy; 검증 정확도 84%에"
+    says = "batch norm ends at least about as accurate (at most 3 points worse; measured: level to 2 points better)"
+    assert unmeasured(says) == "batch norm ends at least about as accurate (at most 3 points worse)"
+    assert unmeasured("비슷하다(낮아도 3포인트 이내; 측정값: 같거나 2포인트 높음)") == "비슷하다(낮아도 3포인트 이내)"
+    assert unmeasured("x wins (measured: 2 points)") == "x wins"

@@ -99,7 +99,7 @@ class LabSession:
         (then `store.pending` holds it and the app retries)."""
         if result is None:
             return None
-        record = run_record(result, lab_path=self.lab_path, duration_s=now - (self.started or now), out_dir=out,
+        record = run_record(result, lab_path=self.lab_path, duration_s=0.0 if self.started is None else now - self.started, out_dir=out,
                             question_id=self.question_id, predicted_arm=self.predicted_arm,
                             predicted_verdict=self.predicted_verdict, cancelled=not finished)
         return self.store.save(record)

@@ -359,6 +359,17 @@ def _damage(store, command: str) -> None:
         print(one_line(f"{command}: {note}"), file=sys.stderr)
 
 
+def _untold_damage() -> None:
+    """Damaged rows of the progress database that a command's store skipped and nobody reported: one line each."""
+    store = sys.modules.get("tutor.study.store")  # loaded only by commands that read progress
+    if store is None:
+        return
+    from tutor.safetext import one_line
+
+    while store.UNTOLD:
+        print(one_line(f"tutor: {store.UNTOLD.pop(0)}"), file=sys.stderr)
+
+
 def _closed_pipe() -> int:
     """The reader went away (`tutor labs | head`): stop quietly, like other Unix tools.
 
@@ -397,3 +408,5 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"tutor: {one_line(message)}", file=sys.stderr)  # may name a file: one line, nothing raw
         return 1
+    finally:
+        _untold_damage()

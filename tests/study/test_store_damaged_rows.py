@@ -5,6 +5,7 @@ and `tutor stats`, `tutor labs` and the app go on (issue 25)."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from support.app import build
@@ -79,13 +80,19 @@ def test_answering_a_question_whose_card_is_damaged_starts_a_fresh_card(tiny_ban
         assert store.card(q1) is not None and store.damage_note()
 
 
-@pytest.mark.parametrize("name, command", [("card not JSON", "stats"), ("answer dated yesterday", "stats"),
-                                           ("lab run dated garbage", "labs")])
-def test_commands_print_one_line_for_damaged_rows(tiny_bank, capsys, name, command):
+@pytest.mark.parametrize("name, command, said", [
+    ("card not JSON", "stats", "tutor stats: "), ("answer dated yesterday", "stats", "tutor stats: "),
+    ("lab run dated garbage", "labs", "tutor labs: "),
+    ("answer dated yesterday", "progress export --xapi OUT", "tutor: "),  # any command that reads the store
+    ("card not JSON", "plan --exam-date SOON", "tutor: "),
+])
+def test_commands_print_one_line_for_damaged_rows(tiny_bank, tmp_path, capsys, name, command, said):
     _damaged(tiny_bank, DAMAGE[name][0]).close()
-    assert main([command]) == 0
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "damaged row" in err[0] and err[0].startswith(f"tutor {command}: ")
+    capsys.readouterr()
+    soon = (datetime.now(timezone.utc) + timedelta(days=60)).date().isoformat()
+    assert main(command.replace("OUT", str(tmp_path / "out.jsonl")).replace("SOON", soon).split()) == 0
+    err = [line for line in capsys.readouterr().err.strip().splitlines() if "damaged" in line]
+    assert len(err) == 1 and "damaged row" in err[0] and err[0].startswith(said), err
 
 
 async def test_the_app_goes_on_and_says_so_once(tiny_bank):

@@ -150,6 +150,9 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+UNTOLD: list[str] = []
+"""Notes of damaged rows (`Store.damage_note`) that closed stores found and nobody showed: `tutor.cli.main` prints
+them as a command ends, so every command that reads the store (an export, a plan, a sync) says so once."""
 
 
 class StoreError(Exception):
@@ -370,6 +373,9 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            note = self.damage_note()
+            if note:  # damaged rows nobody has told the learner about yet: the command says so as it ends
+                UNTOLD.append(note)
             self._conn.close()
 
     def __enter__(self) -> Store:

@@ -110,3 +110,12 @@ def test_hostile_statements_in_a_class_file_give_one_line_each(simulated_class, 
     assert main(["class", "report", str(huge), "--bank", str(bank_dir)]) == 1
     err = capsys.readouterr().err
     assert len([line for line in err.splitlines() if line.startswith(str(huge))]) <= 2
+
+
+def test_a_timestamp_without_a_zone_is_utc_and_mixes_with_the_others(simulated_class, tmp_path, capsys):
+    path, bank_dir, _, statements = simulated_class
+    naive = [dict(s, id=s["id"][:-4] + "eeee", timestamp=s["timestamp"].rstrip("Z")) for s in statements[:65]]
+    mixed = tmp_path / "mixed.jsonl"  # the same learner's answers again, zone-less: compared with the originals
+    mixed.write_text("".join(json.dumps(s) + "\n" for s in naive + statements[:200]))
+    assert main(["class", "report", str(mixed), "--bank", str(bank_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"] == 200

@@ -103,12 +103,20 @@ def _answer(model: TutorAnswered) -> Answer:
         chosen=frozenset(chosen),
         correct=model.result.success,
         mode=mode,
-        answered_at=model.timestamp,
+        answered_at=_utc(model.timestamp),
         seconds=_seconds(model.result.duration),
         shown=tuple(shown) if shown is not None else None,
         first=first,
         misconceptions=_misconceptions(ext.get(vocab.MISCONCEPTION)),
     )
+
+
+def _utc(when: datetime) -> datetime:
+    """A timestamp without a zone is taken as UTC (xAPI asks for one; a few tools omit it), so every answer
+    compares with every other."""
+    from datetime import timezone
+
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
 
 
 def _keys(text: Any, where: str) -> list[str]:

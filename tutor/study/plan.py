@@ -38,8 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 EXAM_TARGET = 0.95  # predicted recall on the exam day a card should keep without a final review
 POSTPONE_FLOOR = 0.85  # a card's last review before the exam waits while its recall stays at least this
-FINAL_WINDOW = 7
-SWAMP = 2.0  # a day with this many times the plan's mean reviews a day takes no more flexible reviews  # days before the exam in which final reviews are placed
+FINAL_WINDOW = 7  # days before the exam in which final reviews are placed
+SWAMP = 2.0  # a day with this many times the plan's mean reviews a day takes no more flexible reviews
 SECONDS_PER_REVIEW = 60.0  # default, when the learner has no timed answers yet
 EXAM_DATE_KEY = "exam_date"
 MINUTES_KEY = "minutes_per_day"
@@ -166,15 +166,6 @@ def _good(card: Card, when: datetime, scheduler: Scheduler) -> Card:
     return updated
 
 
-def final_day(card: Card, exam_date: date, scheduler: Scheduler = SCHEDULER) -> date | None:
-    """The day before the exam when the card needs a final review (its recall on the exam day would be under
-    EXAM_TARGET without one), else None. The day before is the best day for recall on the exam (the later
-    the review, the higher the recall); `make_plan` spreads these over the final window."""
-    if recall_at(card, exam_moment(exam_date), scheduler) >= EXAM_TARGET:
-        return None
-    return exam_date - timedelta(days=1)
-
-
 def _postponed(card: Card, day: date, last: date, scheduler: Scheduler) -> date:
     """The latest day in `day`..`last` on which the card's recall is still at least POSTPONE_FLOOR: a last
     review nearer the exam leaves more on the day, and a harder recall makes a stronger memory."""
@@ -187,7 +178,7 @@ def _postponed(card: Card, day: date, last: date, scheduler: Scheduler) -> date:
 
 def card_days(card: Card, today: date, exam_date: date, scheduler: Scheduler = SCHEDULER) -> tuple[list[date], list[date], bool]:
     """A card's review days from `today` to the day before the exam (each assumed successful); the days its
-    last review may take (the plan picks the least loaded); and whether that last one is a final review
+    last review may take (the plan picks the latest that is not swamped); and whether that last one is a final review
     added for the exam (one plain FSRS would not make)."""
     days: list[date] = []
     options: list[date] = []
@@ -343,7 +334,3 @@ def due_ids(store: Store, now: datetime | None = None) -> list[str]:
     today = plan.today()
     due = store.due_times()
     return [q for q in plain if q in today] + sorted((q for q in today if q not in set(plain)), key=lambda q: (due.get(q, now), q))
-
-
-def ceil_days(delta: timedelta) -> int:
-    return math.ceil(delta.total_seconds() / 86400)

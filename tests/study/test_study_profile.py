@@ -139,3 +139,25 @@ def test_a_leech_offers_its_lab_and_its_misconception(misconception_bank, store)
     assert action.misses == 4 and action.misconception == HELD and action.lab == "demo-lab"
     assert action.misconceptions == (HELD, "dropout-everywhere") and action.chosen == (3, 1)
     assert leech_action(bank, store, "a1") is None
+
+
+def test_answers_through_the_xapi_export_and_import_give_the_same_profile(misconception_bank, store, tmp_path):
+    """The class issue's real path: statements written by `tutor progress export --xapi`, read back by
+    `tutor progress import --xapi` into another learner's store."""
+    pytest.importorskip("ralph", reason="xAPI statements are validated with Ralph's models")
+    from tutor.study.store import Store
+    from tutor.xapi.export import export
+    from tutor.xapi.importer import collect, import_answers
+
+    choose_held(misconception_bank, store)
+    store.record_answer("b2", ["B"], True, mode="review", now=T0 + timedelta(days=8))
+    path = tmp_path / "statements.jsonl"
+    assert export(store, misconception_bank, path) == 9
+    with Store(tmp_path / "elsewhere.sqlite3") as other:
+        outcome = collect([path], misconception_bank)
+        added, _, _ = import_answers(other, outcome)
+        assert added == 9 and not outcome.problems
+        theirs = profile(misconception_bank, other, T0 + timedelta(days=9))
+    ours = profile(misconception_bank, store, T0 + timedelta(days=9))
+    assert theirs.held[0].id == HELD
+    assert [(m.id, m.evidence) for m in theirs.entries] == [(m.id, m.evidence) for m in ours.entries]

@@ -104,6 +104,7 @@ def estimate(measured: Measured | None, seeds: int, epochs_now: dict[str, int], 
     return Estimate(total_s=total, per_seed_s=per_seed, overhead_s=measured.overhead_s, scaled=scaled, measured=measured)
 
 
+OWN_PACE_FROM = 0.1  # share of an arm's epochs after which its own pace alone prices the rest of it (blended before)
 FIRST_RUN_TAIL_S, FIRST_RUN_TAIL_SHARE = 2.0, 0.05  # judging, plots, exit after the last epoch: 2.5-14 s in the traces
 
 
@@ -266,7 +267,7 @@ class RunClock:
             priced = None if k is None else max(0.0, k * (a.basis or 0.0) * (1 - a.fraction) - (now - a.last_epoch))
             if own is None and priced is None:
                 return None
-            weight = 1.0 if priced is None else (0.0 if own is None else min(1.0, a.fraction / 0.25))
+            weight = 1.0 if priced is None else (0.0 if own is None else min(1.0, a.fraction / OWN_PACE_FROM))
             left += weight * (own or 0.0) + (1 - weight) * (priced or 0.0)
         return left + self._fixed_left(now)
 

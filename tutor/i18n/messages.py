@@ -233,7 +233,7 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.picture", "{name}, scaled down to the terminal: o opens the folder with the full-size file"),
     M("lab.files_open", "Written to {out} (o opens the folder)"),
     M("lab.folder_path", "No file manager on this machine: the files are in {out}"),
-    M("lab.keys_after", "PgDn / End scroll the result; r / f runs it again; Escape goes back."),
+    M("lab.keys_after", "PgDn / End scroll the page, ← → the table; r / f runs it again; Escape goes back."),
     M("lab.last_line_named", "{date} · {profile} profile · device {device} · seeds {seeds}"),
     # lab result table headings (the metric's name after `lab.col.`)
     M("lab.col.train_acc", "train %"),

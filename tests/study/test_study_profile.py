@@ -161,3 +161,13 @@ def test_answers_through_the_xapi_export_and_import_give_the_same_profile(miscon
     ours = profile(misconception_bank, store, T0 + timedelta(days=9))
     assert theirs.held[0].id == HELD
     assert [(m.id, m.evidence) for m in theirs.entries] == [(m.id, m.evidence) for m in ours.entries]
+
+
+def test_the_beta_tail_matches_scipy():
+    from scipy.stats import beta
+
+    from tutor.study.profile import beta_sf
+
+    for a, b, x in ((1, 3, 0.25), (2.5, 3.5, 0.25), (9.7, 1, 0.9), (30, 60, 0.3), (1.3, 20, 0.05)):
+        assert beta_sf(x, a, b) == pytest.approx(beta.sf(x, a, b), abs=1e-5)
+    assert beta_sf(0, 2, 2) == 1.0 and beta_sf(1, 2, 2) == 0.0

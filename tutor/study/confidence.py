@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tutor.study.store import CONFIDENCES
+
 if TYPE_CHECKING:  # pragma: no cover
     from tutor.study.store import Attempt
 
-LEVELS = ("guessing", "fairly_sure", "sure")
+LEVELS = CONFIDENCES
 STATED = {"guessing": 0.5, "fairly_sure": 0.735, "sure": 0.9}
 CBM_MARKS = {"guessing": (1, 0), "fairly_sure": (2, -2), "sure": (3, -6)}  # (right, wrong), Moodle's CBM
 

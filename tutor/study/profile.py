@@ -14,7 +14,8 @@ was not chosen, each counted with a weight
 
 so old evidence decays exponentially (a belief not chosen for a while fades back to the prior) and a
 confident answer counts more than a guess (certainty-based marking: a sure wrong answer is the strongest
-sign of a held misconception, a guessed one the weakest). The prior Beta(1, 3) has mean 0.25, about the
+sign of a held misconception, a guessed one the weakest; likewise a sure right answer is the strongest
+evidence against). The prior Beta(1, 3) has mean 0.25, about the
 chance of picking one given distractor of a four-option question blindly; its weight (4 answers) lets a
 single slip look like no more than a slip. `likelihood` is the posterior mean; a misconception is `held`
 when the posterior probability that p_m exceeds that blind-choice rate is at least HELD_PROBABILITY, and
@@ -33,6 +34,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from tutor.study.scheduler import utc
+from tutor.study.store import CONFIDENCES  # Moodle CBM's C1, C2, C3
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutor.bank import Bank, Question
@@ -43,7 +45,6 @@ PRIOR_A = 1.0
 PRIOR_B = 3.0
 CHANCE = PRIOR_A / (PRIOR_A + PRIOR_B)  # the blind-choice rate a held misconception must beat
 HELD_PROBABILITY = 0.8
-CONFIDENCES = ("guessing", "fairly_sure", "sure")  # Moodle CBM's C1, C2, C3
 CONFIDENCE_WEIGHT: dict[str | None, float] = {None: 1.0, "guessing": 0.5, "fairly_sure": 1.0, "sure": 2.0}
 
 

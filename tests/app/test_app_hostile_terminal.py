@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import textual.drivers.headless_driver as headless
@@ -77,7 +78,7 @@ claims:
 class Recording(headless.HeadlessDriver):
     """Textual's headless driver, except that the app writes to it as to a terminal, and it keeps it all."""
 
-    written: list[str] = []
+    written: ClassVar[list[str]] = []
 
     @property
     def is_headless(self) -> bool:

@@ -15,11 +15,10 @@ The measured numbers are constants recorded once, not timed here (timings belong
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
+from support.images import png
 
 from tutor.lab import cost
 from tutor.lab.spec.lab import lab_files, load_lab, loads_lab
@@ -69,20 +68,12 @@ claims: [a.val_acc > b.val_acc]
 """
 
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    body = zlib.compress(b"\x00" * (width + 1) * height)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
-
 
 def folder(root: Path, per_class: int) -> Path:
     for c in ("c0", "c1"):
         (root / c).mkdir(parents=True)
         for i in range(per_class):
-            (root / c / f"{i}.png").write_bytes(_png(1, 1))
+            (root / c / f"{i}.png").write_bytes(png(1, 1))
     return root
 
 

@@ -4,10 +4,8 @@ problem at its line (or one clean error) before any data is made or any weight a
 
 from __future__ import annotations
 
-import struct
-import zlib
-
 import pytest
+from support.images import png
 
 from tutor.lab.errors import DatasetUnavailable
 from tutor.lab.spec.lab import SpecError, loads_lab
@@ -90,13 +88,6 @@ def test_a_shift_below_the_image_size_is_fine():
     loads_lab(LAB.format(DATASET=FRACTALS, ARM="{augment: [{shift: 31}]}"), "ok.yaml")
 
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
-
 
 @pytest.mark.parametrize("width, height", [(60000, 60000), (9000, 9000), (8001, 8000)])
 def test_a_folder_image_claiming_too_many_pixels_is_refused_from_its_header(tmp_path, width, height):
@@ -104,9 +95,9 @@ def test_a_folder_image_claiming_too_many_pixels_is_refused_from_its_header(tmp_
 
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "ok.png").write_bytes(_png(4, 4))
+        (tmp_path / name / "ok.png").write_bytes(png(4, 4))
     bomb = tmp_path / "a" / "bomb.png"
-    bomb.write_bytes(_png(width, height))
+    bomb.write_bytes(png(width, height))
     assert len(bomb.read_bytes()) < 100
     with pytest.raises(DatasetUnavailable, match="claims .*megapixels at most"):
         survey(tmp_path)
@@ -118,7 +109,7 @@ def test_a_folder_is_surveyed_from_headers(tmp_path):
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         for i in range(3):
-            (tmp_path / name / f"{i}.png").write_bytes(_png(40 + i, 30))
+            (tmp_path / name / f"{i}.png").write_bytes(png(40 + i, 30))
     found = survey(tmp_path)
     assert found.classes == ["a", "b"] and len(found.files) == 6 and found.largest_pixels == 42 * 30
 
@@ -155,7 +146,11 @@ def test_a_checkpoint_whose_weights_do_not_fit_is_one_line(tmp_path):
 
 def test_the_shipped_checkpoint_passes():
     pytest.importorskip("torch")
-    from tutor.lab.models.backbones import TUTORNET_CHECKPOINT, checkpoint_problem, read_checkpoint
+    from tutor.lab.models.backbones import (
+        TUTORNET_CHECKPOINT,
+        checkpoint_problem,
+        read_checkpoint,
+    )
 
     assert checkpoint_problem(read_checkpoint(TUTORNET_CHECKPOINT)) is None
 

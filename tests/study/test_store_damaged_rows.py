@@ -5,7 +5,7 @@ and `tutor stats`, `tutor labs` and the app go on (issue 25)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from support.app import build
@@ -89,7 +89,7 @@ def test_answering_a_question_whose_card_is_damaged_starts_a_fresh_card(tiny_ban
 def test_commands_print_one_line_for_damaged_rows(tiny_bank, tmp_path, capsys, name, command, said):
     _damaged(tiny_bank, DAMAGE[name][0]).close()
     capsys.readouterr()
-    soon = (datetime.now(timezone.utc) + timedelta(days=60)).date().isoformat()
+    soon = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
     assert main(command.replace("OUT", str(tmp_path / "out.jsonl")).replace("SOON", soon).split()) == 0
     err = [line for line in capsys.readouterr().err.strip().splitlines() if "damaged" in line]
     assert len(err) == 1 and "damaged row" in err[0] and err[0].startswith(said), err

@@ -17,7 +17,7 @@ from ralph.models.xapi.base.statements import BaseXapiStatement
 from ralph.models.xapi.base.unnested_objects import BaseXapiActivity, BaseXapiActivityInteractionDefinition
 from ralph.models.xapi.concepts.verbs.adl_vocabulary import AnsweredVerb
 
-from tutor.safetext import quote
+from tutor.safetext import abbreviate, one_line, quote
 from tutor.xapi import vocab
 from tutor.xapi.statements import Answer, parse_duration
 
@@ -78,8 +78,10 @@ def check(data: Any) -> Answer:
         model = TutorAnswered.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"][:4])
+        where = one_line(abbreviate(".".join(str(p) for p in first["loc"][:4]), 60))  # keys come from the file
         raise Refused(f"not a valid xAPI answer: {where}: {quote(first['msg'], 100)}") from None
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # Ralph's own checks assume a well-shaped statement
+        raise Refused(f"not a valid xAPI statement ({type(exc).__name__} in Ralph's validator)") from None
     return _answer(model)
 
 

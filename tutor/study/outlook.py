@@ -94,13 +94,8 @@ def render_outlook(view: Outlook, bank: Bank, lang: str = "en"):
     elif view.profile.entries:
         parts.append(Text(t("stats.misconception_none")))
     r = view.readiness
-    parts.append(Text(t("ready.line", count=r.count, score=f"{r.score:.0f}", level=f"{r.level * 100:.0f}", low=f"{r.low:.0f}",
-                        high=f"{r.high:.0f}", mark=f"{r.pass_mark * 100:.0f}", chance=f"{r.pass_probability * 100:.0f}"),
-                   style="bold"))
-    weakest = sorted(r.topics, key=lambda x: x.score)[:3]
-    if weakest:
-        names = ", ".join(f"{one_line(i18n_title(bank, x.topic, lang))} {x.score:.0f}%" for x in weakest)
-        parts.append(Text("  " + t("ready.weakest", topics=names), style="dim"))
+    if r.seen:  # with no answer yet there is nothing to predict from (the table already says how to start)
+        parts += _readiness_lines(r, bank, lang)
     if view.plan is not None:
         p = view.plan
         days = len(p.days)
@@ -117,6 +112,23 @@ def render_outlook(view: Outlook, bank: Bank, lang: str = "en"):
         if action.lab:
             parts.append(Text(f"  {one_line(action.question_id)}: " + t("leech.lab", lab=action.lab), style="dim"))
     return Group(*parts)
+
+
+def _readiness_lines(r: Readiness, bank: Bank, lang: str) -> list:
+    """The readiness line and the weakest topics."""
+    from rich.text import Text
+
+    from tutor import i18n
+    from tutor.safetext import one_line
+
+    lines = [Text(i18n.t(lang, "ready.line", count=r.count, score=f"{r.score:.0f}", level=f"{r.level * 100:.0f}",
+                         low=f"{r.low:.0f}", high=f"{r.high:.0f}", mark=f"{r.pass_mark * 100:.0f}",
+                         chance=f"{r.pass_probability * 100:.0f}"), style="bold")]
+    weakest = sorted(r.topics, key=lambda x: x.score)[:3]
+    if weakest:
+        names = ", ".join(f"{one_line(i18n_title(bank, x.topic, lang))} {x.score:.0f}%" for x in weakest)
+        lines.append(Text("  " + i18n.t(lang, "ready.weakest", topics=names), style="dim"))
+    return lines
 
 
 def i18n_title(bank: Bank, topic: str, lang: str) -> str:

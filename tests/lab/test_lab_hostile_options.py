@@ -189,3 +189,16 @@ def test_plots_draw_a_lab_files_escapes_escaped(tmp_path):
         warnings.simplefilter("error")  # matplotlib's "Glyph 7 missing" warning would print the raw character
         save_figure(fig, tmp_path, "x.png")
     assert title.get_text() == "Title\\x1b]0;x\\x07" and (tmp_path / "x.png").stat().st_size > 0
+
+
+def test_too_many_fractal_classes_to_keep_distinct_is_one_line(monkeypatch):
+    pytest.importorskip("torch")
+    from tutor.lab.data import datasets, fractals
+    from tutor.lab.errors import LabError
+
+    def crowded(n, seed, **_):
+        raise RuntimeError(f"could not find {n} distinct fractal classes (seed {seed}); lower the count")
+
+    monkeypatch.setattr(fractals, "sample_classes", crowded)
+    with pytest.raises(LabError, match=r"dataset .fractals.: could not find \d+ distinct fractal classes"):
+        datasets._build_fractals(32, 1000, 3, 1, 100, 2)

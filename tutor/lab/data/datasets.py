@@ -177,8 +177,16 @@ def _per_class_splits(y: np.ndarray, n_classes: int, test: int, val: int) -> dic
     return stratified_split(y, test=test * n_classes, val=val * n_classes)
 
 
+def _drawn(what: str, draw):
+    """Fractal classes drawn by `draw()`; too many to keep distinct is one line (a LabError), not a traceback."""
+    try:
+        return draw()
+    except (RuntimeError, ValueError) as exc:
+        raise LabError(f"dataset '{what}': {exc}") from None
+
+
 def _build_fractal_source(size: int, classes: int, per_class: int, seed: int) -> dict[str, np.ndarray]:
-    cls = fractals.source_classes(classes, seed)
+    cls = _drawn("fractal-source", lambda: fractals.source_classes(classes, seed))
     x, y = fractals.render(cls, per_class, size=size, seed=seed + 1)
     held = max(1, per_class // 10)
     splits = _per_class_splits(y, classes, test=held, val=held)
@@ -187,9 +195,9 @@ def _build_fractal_source(size: int, classes: int, per_class: int, seed: int) ->
 
 def _build_fractals(size: int, classes: int, per_class: int, seed: int, source_classes: int, source_seed: int,
                     jitter: float = fractals.JITTER) -> dict[str, np.ndarray]:
-    source = fractals.source_classes(source_classes, source_seed)
-    new = fractals.sample_classes(classes, seed, exclude=source)
-    worst = fractals.check_distinct(new, source)
+    source = _drawn("fractals", lambda: fractals.source_classes(source_classes, source_seed))
+    new = _drawn("fractals", lambda: fractals.sample_classes(classes, seed, exclude=source))
+    worst = _drawn("fractals", lambda: fractals.check_distinct(new, source))
     x, y = fractals.render(new, per_class, size=size, seed=seed + 1, jitter_sd=jitter)
     held = max(1, per_class // 6)
     splits = _per_class_splits(y, classes, test=held, val=held)

@@ -129,7 +129,7 @@ def forest_lines(result: LabResult, width: int | None = None, first: str | None 
 # ---------------------------------------------------------------- claims.png
 
 
-def _short(text: str, n: int = 54) -> str:
+def _short(text: str, n: int = 56) -> str:
     text = one_line(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -143,9 +143,11 @@ def forest_figure(result: LabResult, plt: Any, first: str | None = None) -> Any:
     pts, others = [r for r in rs if r.points], [r for r in rs if not r.points]
     grouped = any(r.question for r in rs)
     slots = _slots(pts) if grouped else list(pts)
-    ratios = ([0.5 + 0.34 * len(slots)] if pts else []) + [0.95] * len(others)
-    fig = plt.figure(figsize=(11.0, 1.3 + 1.15 * sum(ratios)))
-    grid = fig.add_gridspec(len(ratios), 1, height_ratios=ratios, hspace=1.1 if others else 0.2)
+    # rows in inches: the points axis, then per other claim a gap (its title, the axis above's label) and its axis
+    ratios = ([0.4 + 0.3 * len(slots)] if pts else []) + [0.85, 0.45] * len(others)
+    ratios = ratios[1:] if not pts else ratios
+    fig = plt.figure(figsize=(11.0, 1.5 + sum(ratios)))
+    grid = fig.add_gridspec(len(ratios), 1, height_ratios=ratios, hspace=0.0)
     if pts:
         ax = fig.add_subplot(grid[0, 0])
         _draw(ax, slots, _span(pts))
@@ -153,7 +155,7 @@ def forest_figure(result: LabResult, plt: Any, first: str | None = None) -> Any:
                       "it had to beat", fontsize=8)
     question = None
     for i, r in enumerate(others):
-        ax = fig.add_subplot(grid[(1 if pts else 0) + i, 0])
+        ax = fig.add_subplot(grid[2 * i + (2 if pts else 0), 0])
         _draw(ax, [r], _span([r]))
         ax.set_xlabel("margin in the claim's own unit", fontsize=8)
         if grouped and r.question != question:
@@ -167,7 +169,7 @@ def forest_figure(result: LabResult, plt: Any, first: str | None = None) -> Any:
                for s in (SHOWN, NOT_SHOWN, OPPOSITE)]
     fig.axes[0].legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=8, frameon=False)
     height = fig.get_figheight()
-    fig.subplots_adjust(left=0.37, right=0.9, top=1 - 0.95 / height, bottom=0.5 / height)
+    fig.subplots_adjust(left=0.4, right=0.91, top=1 - 1.0 / height, bottom=0.5 / height)
     return fig
 
 
@@ -202,11 +204,13 @@ def _draw(ax: Any, slots: list[Row | str], span: tuple[float, float]) -> None:
         ax.plot([slot.mean], [y], marker="o", ms=7, color=colour)
         ax.annotate(f"{slot.mean:+.3g}{' pts' if slot.points else ''}", (1.0, y), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", fontsize=7.5, va="center")
-        labels.append(f"{slot.label} {STATUS_WORD[slot.status]}: {_short(slot.text)}")
+        labels.append(f"{slot.label}: {_short(slot.text)}")
     ax.set_yticks(range(n), labels, fontsize=8)
     for tick, slot in zip(ax.get_yticklabels(), slots):
         if isinstance(slot, str):
             tick.set_fontweight("bold")
+        else:  # the claim's status in its label's colour too (the legend names them)
+            tick.set_color(STATUS_COLOUR[slot.status] if slot.status != SHOWN else "black")
     ax.tick_params(axis="x", labelsize=7.5)
     ax.grid(axis="x", alpha=0.25)
     for side in ("top", "right"):

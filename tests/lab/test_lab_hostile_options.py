@@ -4,6 +4,8 @@ problem at its line (or one clean error) before any data is made or any weight a
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from support.images import png
 
@@ -202,3 +204,23 @@ def test_too_many_fractal_classes_to_keep_distinct_is_one_line(monkeypatch):
     monkeypatch.setattr(fractals, "sample_classes", crowded)
     with pytest.raises(LabError, match=r"dataset .fractals.: could not find \d+ distinct fractal classes"):
         datasets._build_fractals(32, 1000, 3, 1, 100, 2)
+
+
+def test_a_search_over_a_huge_grid_draws_its_trials_without_building_it():
+    import itertools
+    import random
+
+    from tutor.lab.kinds.search import search_trials
+
+    lrs = [round(0.0001 * (i + 1), 6) for i in range(100)]
+    decays = [round(0.001 * i, 6) for i in range(100)]
+    huge = {"lr": lrs, "weight_decay": decays, "dropout": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] * 10,
+            "batch_size": list(range(1, 101)), "l2": [round(i / 1000, 6) for i in range(100)]}  # 10^10 points
+    text = LAB.format(DATASET=FRACTALS, ARM="{search: {trials: 8, space: %s}}" % json.dumps(huge))
+    cfg = loads_lab(text, "search.yaml").arm_configs("quick")["a"]
+    trials = search_trials(cfg, seed=3)
+    assert len(trials) == 8 and len({json.dumps(t, sort_keys=True) for t in trials}) == 8
+    small = {"lr": [0.001, 0.01, 0.1], "dropout": [0.0, 0.5]}  # the same draws as sampling the built grid
+    cfg = loads_lab(LAB.format(DATASET=FRACTALS, ARM="{search: {trials: 4, space: %s}}" % json.dumps(small)), "s.yaml").arm_configs("quick")["a"]
+    grid = [dict(zip(small, combo)) for combo in itertools.product(*small.values())]
+    assert search_trials(cfg, seed=5) == random.Random(5).sample(grid, 4)

@@ -5,7 +5,6 @@ trial's images. The trials a seed tries are drawn with that seed.
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 import time
@@ -79,12 +78,23 @@ def trainer(cfg: Any):
 
 
 def search_trials(cfg: Any, seed: int) -> list[dict[str, Any]]:
-    """The settings a search tries for a seed: `trials` distinct points of the grid, drawn with the seed."""
+    """The settings a search tries for a seed: `trials` distinct points of the grid, drawn with the seed. The grid
+    is never built: points are drawn by their index in `itertools.product` order (the same draws as sampling the
+    built grid), so a space of many long lists (10^20 points) costs no more than a small one."""
     assert cfg.search is not None
-    keys = list(cfg.search.space)
-    grid = [dict(zip(keys, combo)) for combo in itertools.product(*(cfg.search.space[k] for k in keys))]
+    space = cfg.search.space
+    keys = list(space)
+    size = math.prod(len(space[k]) for k in keys)
+
+    def point(index: int) -> dict[str, Any]:
+        values = {}
+        for key in reversed(keys):  # the last key varies fastest, as in itertools.product
+            index, rest = divmod(index, len(space[key]))
+            values[key] = space[key][rest]
+        return {key: values[key] for key in keys}
+
     rng = random.Random(seed)
-    return rng.sample(grid, min(cfg.search.trials, len(grid)))
+    return [point(i) for i in rng.sample(range(size), min(cfg.search.trials, size))]
 
 
 def run(cfg: Any, data: Any, parts: Any, fit: Any, *, seed: int, arm: str) -> Iterator[EpochEnd]:

@@ -33,13 +33,13 @@ def problems(dataset: str = FRACTALS, arm: str = "{}") -> list[str]:
 
 
 @pytest.mark.parametrize("options, said", [
-    ("{classes: abc}", "option 'classes' must be a whole number from 2 to 1000, not 'abc'"),
+    ("{classes: abc}", "option 'classes' must be a whole number from 2 to 1,000, not 'abc'"),
     ("{classes: 0}", "option 'classes' must be a whole number"),
     ("{classes: -3}", "option 'classes' must be a whole number"),
     ("{classes: true}", "option 'classes' must be a whole number"),
     ("{classes: 2.5}", "option 'classes' must be a whole number"),
     ("{per_class: 0}", "option 'per_class' must be a whole number from 3"),
-    ("{source_classes: 20000}", "option 'source_classes' must be a whole number from 1 to 1000"),
+    ("{source_classes: 20000}", "option 'source_classes' must be a whole number from 1 to 1,000"),
     ("{seed: abc}", "option 'seed' must be a whole number"),
     ("{jitter: .nan}", "option 'jitter' must be a number from 0 to 0.5, not nan"),
     ("{jitter: .inf}", "option 'jitter' must be a number from 0 to 0.5"),

@@ -77,7 +77,7 @@ def dataset_option_problem(name: str, options: dict[str, Any]) -> str | None:
             kind, lo, hi = rule
             number = isinstance(value, (int, float)) and not isinstance(value, bool) and (kind is float or isinstance(value, int))
             ok = number and lo <= value <= hi  # NaN fails both comparisons
-            want = f"{'a whole number' if kind is int else 'a number'} from {lo:g} to {hi:g}"
+            want = f"a whole number from {lo:,} to {hi:,}" if kind is int else f"a number from {lo:g} to {hi:g}"
         else:
             ok, want = value in rule, f"one of {', '.join(rule)}"
         if not ok:

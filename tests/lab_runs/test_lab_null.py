@@ -25,7 +25,7 @@ NULL_LAB = Path(__file__).parents[1] / "data" / "null-lab.yaml"
 def test_null_lab_is_inconclusive(base, tmp_path):
     final = list(run_lab(load_lab(NULL_LAB), profile="quick", seeds=base, write=False))[-1]
     assert final.kind == "lab_finished"
-    result = final.result
+    result = final.result.to_json()
     assert len(result["seeds"]) == 10
     shown = [c["text"] for c in result["claims"] if c["holds"] or c["opposite_holds"]]
     assert not shown, shown

@@ -97,7 +97,7 @@ def test_a_lab_gives_the_same_numbers_in_one_process_and_in_two(monkeypatch, tmp
 
     def per_seed(workers: str):
         monkeypatch.setenv("TUTOR_WORKERS", workers)
-        result = list(run_lab(str(tmp_path / "parallel-lab.yaml"), profile="quick", write=False))[-1].result
+        result = list(run_lab(str(tmp_path / "parallel-lab.yaml"), profile="quick", write=False))[-1].result.to_json()
         assert result["workers"] == int(workers) and result["threads"] == 1
         return {arm: {k: v["per_seed"] for k, v in m.items() if k != "seconds"} for arm, m in result["arms"].items()}
 

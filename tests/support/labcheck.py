@@ -59,7 +59,13 @@ def describe(claim: dict) -> str:
             f"{m.get('upper'):+.4f}, se {m.get('se'):.4f}, must beat {num.get('min_effect')}, per seed {m.get('per_seed')}")
 
 
-def check_result(result: dict, verdict: str, expected: dict[str, str]) -> None:
+def _data(result) -> dict:
+    """result.json's data of a run's LabResult (or of the data itself)."""
+    return result.to_json() if hasattr(result, "to_json") else result
+
+
+def check_result(result, verdict: str, expected: dict[str, str]) -> None:
+    result = _data(result)
     claims = {c["text"]: c for c in result["claims"]}
     for text, status in expected.items():
         allowed = possible_statuses(claims[text])
@@ -70,7 +76,7 @@ def check_result(result: dict, verdict: str, expected: dict[str, str]) -> None:
                                          + "\n".join(describe(c) for c in result["claims"]))
 
 
-def inverted_verdict(result: dict) -> str:
+def inverted_verdict(result) -> str:
     """The verdict of the same run with every claim reversed (`>` <-> `<`), judged on its per-seed values.
 
     A lab whose claims hold must not also be reproduced with their opposites: no retraining needed."""
@@ -79,8 +85,11 @@ def inverted_verdict(result: dict) -> str:
     from tutor.lab.spec.claims import parse_claim
     from tutor.lab.verdict import judge_all, verdict
 
+    result = _data(result)
     seeds = result["seeds"]
-    values = [{(arm, metric): m["per_seed"][i] for arm, ms in result["arms"].items() for metric, m in ms.items()
+    nan = float("nan")  # result.json keeps a missing number as null
+    values = [{(arm, metric): nan if m["per_seed"][i] is None else m["per_seed"][i]
+               for arm, ms in result["arms"].items() for metric, m in ms.items()
                if isinstance(m, dict) and len(m.get("per_seed") or []) == len(seeds)} for i in range(len(seeds))]
     flipped = [dataclasses.replace(c, op="<" if c.op == ">" else ">")
                for c in (parse_claim(x["text"]) for x in result["claims"])]

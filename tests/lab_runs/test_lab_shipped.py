@@ -20,28 +20,36 @@ from tutor.lab.spec import find_lab  # noqa: E402
 
 # lab -> (verdict, {claim text: status}); status: "holds" | "not shown" | "opposite holds"
 EXPECTED = {
-    "augmentation": ("reproduced", {
-        "flips.gap < none.gap - 0.05": "holds",
-        "flips.train_acc < none.train_acc - 0.05": "holds",
-        "flips.val_acc > none.val_acc - 0.04": "holds",
+    "augmentation": ("inconclusive", {
+        "flips.balanced_acc > crop40.balanced_acc": "not shown",
+        "flips.balanced_acc > erase_half.balanced_acc": "holds",
+        "shift.balanced_acc > crop40.balanced_acc": "not shown",
+        "shift.balanced_acc > erase_half.balanced_acc": "holds",
         "over.train_acc < flips.train_acc": "holds",
         "over.val_acc < none.val_acc": "holds",
+        "over.gap < 0.05": "holds",
+    }),
+    "digits-augmentation": ("reproduced", {
         "digits_shift_rotate.val_acc > digits_none.val_acc": "holds",
+        "digits_flip_rot180.val_acc < digits_shift_rotate.val_acc": "holds",
+        "digits_flip_rot180.val_acc < digits_none.val_acc": "holds",
     }),
-    "domain-similarity": ("reproduced", {
-        "near_small_extract.val_acc > near_small_finetune.val_acc - 0.02": "holds",
-        "near_large_finetune.val_acc > near_large_extract.val_acc - 0.01": "holds",
-        "near_large_extract.val_acc > near_large_finetune.val_acc - 0.01": "holds",
+    "domain-similarity": ("inconclusive", {
+        "near_small_extract.val_acc > near_small_finetune.val_acc - 0.02": "not shown",
+        "near_small_extract.val_acc < near_small_finetune.val_acc + 0.02": "holds",
+        "near_small_extract.val_acc > near_small_scratch.val_acc": "holds",
+        "near_large_finetune.val_acc > near_large_extract.val_acc": "holds",
+        "near_large_finetune.val_acc > near_large_scratch.val_acc": "holds",
         "far_small_finetune.val_acc > far_small_extract.val_acc": "holds",
+        "far_small_finetune.val_acc > far_small_scratch.val_acc": "holds",
         "far_large_finetune.val_acc > far_large_extract.val_acc": "holds",
+        "cells_pretrained.val_acc < cells_scratch.val_acc + 0.02": "holds",
     }),
-    "few-shot": ("reproduced", {
+    "few-shot": ("inconclusive", {
         "cosine_1shot.val_acc > random_1shot.val_acc + 0.2": "holds",
         "cosine_5shot.val_acc > random_5shot.val_acc + 0.2": "holds",
-        "cosine_5shot.val_acc > cosine_1shot.val_acc": "holds",
-        "cosine_5shot.val_acc > linear_5shot.val_acc - 0.02": "holds",
-        "cosine_1shot.val_acc > euclid_1shot.val_acc - 0.01": "holds",
-        "euclid_1shot.val_acc > cosine_1shot.val_acc - 0.01": "holds",
+        "cosine_1shot.val_acc > linear_1shot.val_acc - 0.02": "holds",
+        "cosine_5shot.val_acc > linear_5shot.val_acc - 0.02": "not shown",
     }),
     "heads": ("inconclusive", {
         "gap_linear.val_acc > flatten_linear.val_acc": "holds",
@@ -87,11 +95,12 @@ EXPECTED = {
         "finetune_imagenet.val_acc > frozen_imagenet.val_acc": "holds",
         "frozen_matched.val_acc > frozen_raw255.val_acc": "holds",
     }),
-    "learning-curves": ("reproduced", {
+    "learning-curves": ("inconclusive", {
+        "small_50.gap > 0.1": "holds",
         "large_50.gap > 0.1": "holds",
+        "large_50.val_acc > small_50.val_acc": "not shown",
         "large_50.gap > large_500.gap": "holds",
-        "small_500.train_acc < small_50.train_acc - 0.03": "holds",
-        "small_500.train_acc < large_500.train_acc - 0.05": "holds",
+        "large_500.gap < 0.05": "holds",
         "large_500.val_acc > small_500.val_acc + 0.03": "holds",
     }),
     "normalisation": ("reproduced", {
@@ -118,24 +127,40 @@ EXPECTED = {
         "fresh_output.val_acc > all_pretrained.val_acc": "holds",
         "fresh_output.first_epoch_val_acc > all_pretrained.first_epoch_val_acc": "holds",
     }),
-    "regularisation": ("reproduced", {
+    "regularisation": ("inconclusive", {
         "augment.gap < none.gap": "holds",
-        "weight_decay.gap > none.gap - 0.03": "holds",
         "augment.gap < weight_decay.gap": "holds",
-        "augment.test_acc > none.test_acc - 0.02": "holds",
-        "head_dropout.gap < head_none.gap": "holds",
-        "head_l2.gap < head_none.gap": "holds",
-        "head_wd.gap < head_none.gap": "holds",
-        "head_l1.gap < head_none.gap": "holds",
+        "augment.gap < dropout.gap": "holds",
+        "nobn_none.train_acc - nobn_wd.train_acc > none.train_acc - weight_decay.train_acc": "not shown",
+        "none.gap > 0.1": "holds",
+        "nobn_none.gap - none.gap < none.gap - augment.gap": "holds",
+        "head_dropout_09.train_acc < head_dropout_search.train_acc": "holds",
+        "head_dropout_search.test_acc > head_dropout_09.test_acc": "not shown",
+        "head_dropout_search.test_acc > head_none.test_acc": "not shown",
+        "head_l2_huge.gap < head_none.gap": "holds",
+        "head_l2_search.test_acc > head_none.test_acc": "not shown",
+        "head_l2_search.test_acc > head_l2_huge.test_acc": "holds",
+        "head_l2_huge.train_acc < head_l2_search.train_acc": "holds",
+        "head_l2_same.weight_norm < head_adamw_same.weight_norm": "holds",
+        "head_adamw_search.test_acc > head_l2_search.test_acc": "not shown",
+        "head_l1_search.sparsity > head_l2_search.sparsity + 0.03": "not shown",
         "head_early_stop.train_acc - head_early_stop.test_acc < head_none.train_acc - head_none.test_acc": "holds",
-        "head_l1.sparsity > head_l2.sparsity + 0.03": "holds",
+        "head_early_stop_100.stop_regret_acc > head_early_stop.stop_regret_acc": "not shown",
     }),
-    "underfitting": ("reproduced", {
+    "underfitting": ("inconclusive", {
         "more_data.val_acc > dropout.val_acc": "holds",
         "more_data.val_acc > deeper.val_acc": "holds",
-        "more_data.test_acc > search.test_acc": "holds",
+        "more_data.test_acc > search.test_acc": "not shown",
+        "more_data.test_acc > unfreeze_300.test_acc": "not shown",
+        "more_data.test_acc > more_frozen.test_acc": "not shown",
+        "more_data.test_acc > deeper.test_acc": "holds",
+        "more_frozen.gap < baseline.gap": "holds",
+        "more_frozen.train_acc < baseline.train_acc + 0.01": "holds",
+        "more_data.train_acc > more_frozen.train_acc": "holds",
         "deeper.train_acc - baseline.train_acc > deeper.val_acc - baseline.val_acc": "holds",
-        "dropout.train_acc < baseline.train_acc + 0.02": "holds",
+        "dropout.train_acc < baseline.train_acc": "holds",
+        "dropout.val_acc > baseline.val_acc - 0.02": "holds",
+        "dropout.val_acc < baseline.val_acc + 0.02": "holds",
     }),
     "unfreezing": ("contradicted", {
         "all_at_head_lr.unfreeze_drop > gradual_top.unfreeze_drop": "holds",
@@ -155,12 +180,17 @@ EXPECTED = {
 }
 
 # the verdicts on a second seed base (CI: --seed-base 4242); the labs were designed on the default seeds and
-# checked on bases 2026, 5555 and 9000 as well (labs/README.md, "Unseen seeds")
+# checked on bases 2026, 5555 and 9000 as well (labs/README.md, "Unseen seeds"). The seven labs redesigned for
+# issue 21 (augmentation, digits-augmentation, domain-similarity, few-shot, learning-curves, regularisation,
+# underfitting) were designed on base 31337, checked on the fresh base 8128, and recorded on 0 and 4242 with
+# TUTOR_THREADS=1: their faithful claims that did not show are recorded as not shown (few-shot's five-shot
+# prototype-vs-trained-head claim had its opposite hold on 4242)
 SECOND_BASE = 4242
 SECOND_BASE_VERDICTS = {
-    "augmentation": "reproduced",
-    "domain-similarity": "reproduced",
-    "few-shot": "reproduced",
+    "augmentation": "inconclusive",
+    "digits-augmentation": "reproduced",
+    "domain-similarity": "inconclusive",
+    "few-shot": "contradicted",
     "heads": "inconclusive",
     "imbalance": "reproduced",
     "initialisation": "inconclusive",
@@ -169,8 +199,8 @@ SECOND_BASE_VERDICTS = {
     "normalisation": "reproduced",
     "optimisation": "reproduced",
     "output-layer": "reproduced",
-    "regularisation": "reproduced",
-    "underfitting": "reproduced",
+    "regularisation": "inconclusive",
+    "underfitting": "inconclusive",
     "unfreezing": "contradicted",
 }
 

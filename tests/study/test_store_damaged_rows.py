@@ -73,11 +73,18 @@ def test_a_damaged_row_costs_that_row_only(tiny_bank, name):
         assert store.damage_note() is None  # the same rows again are not news
 
 
-def test_answering_a_question_whose_card_is_damaged_starts_a_fresh_card(tiny_bank):
+def test_answering_a_question_whose_card_is_damaged_rebuilds_it_from_its_answers(tiny_bank):
+    from tutor.study import scheduler
+
     q1 = min(tiny_bank.questions)
     with _damaged(tiny_bank, DAMAGE["card not JSON"][0]) as store:
-        store.record_answer(q1, ["A"], True, mode="practice")
-        assert store.card(q1) is not None and store.damage_note()
+        store.record_answer(q1, ["A"], False, mode="practice")
+        expected = None
+        for attempt in store.attempts(q1):  # two right answers, then this wrong one
+            expected = scheduler.review(expected, attempt.correct, attempt.answered_at)
+        card = store.card(q1)
+        assert card is not None and store.damage_note()
+        assert (card.stability, card.difficulty, card.due) == (expected.stability, expected.difficulty, expected.due)
 
 
 @pytest.mark.parametrize("name, command, said", [

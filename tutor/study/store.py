@@ -520,7 +520,11 @@ class Store:
         """The attempt row and the question's FSRS card (Good if right, Again if wrong), in one transaction."""
         with self.batch():
             row = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (rec.question_id,)).fetchone()
-            old = self._rows("card", [(rec.question_id, row[0])], lambda r: _card(r[1])) if row else []  # damaged: a new card
+            old = self._rows("card", [(rec.question_id, row[0])], lambda r: _card(r[1])) if row else []
+            if row and not old:  # a damaged card is rebuilt from the question's earlier answers, not started afresh
+                self._replay_card(rec.question_id)
+                again = self._conn.execute("SELECT card FROM cards WHERE question_id = ?", (rec.question_id,)).fetchone()
+                old = self._rows("card", [(rec.question_id, again[0])], lambda r: _card(r[1]))
             card = scheduler.review(old[0] if old else None, bool(rec.correct), rec.answered_at)
             cur = self._insert_attempt(rec)
             self._conn.execute(

@@ -40,12 +40,14 @@ async def test_exam_to_its_report(tiny_bank, store):
         assert "answered 3/4" in screen_text(app) and "flagged 1" in screen_text(app)
         cells = list(screen.query(NavCell))
         assert cells[1].has_class("-flagged") and cells[0].has_class("-answered") and not cells[3].has_class("-answered")
+        assert cells[1].has_class("-answered") and "•⚑" in str(cells[1].content)  # flagged and answered: both shown
         assert not store.attempts()  # nothing recorded before the end
 
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         assert "1 question unanswered" in screen_text(app)
+        assert "1 question still flagged" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
 
@@ -55,6 +57,7 @@ async def test_exam_to_its_report(tiny_bank, store):
         assert (report.score, report.total) == (2, 4)
         shown = screen_text(app)
         assert "Score 2 / 4 (50%)" in shown
+        assert "Pass mark 72%: not passed" in shown and "time taken 0:0" in shown and " of 15:00" in shown
         topics = content_text(report_screen.query_one("#report-topics"))
         assert "By topic" in topics and "Alpha topic" in topics and "Beta topic" in topics
         for right, total in report.per_topic.values():

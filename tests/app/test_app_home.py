@@ -119,6 +119,9 @@ async def test_smoke_with_the_shipped_bank(store):
         await pilot.press("enter")
         await pilot.pause()
         assert "Correct" in screen_text(app)
+        await pilot.press("escape")  # the summary of what was answered first, then home
+        await pilot.pause()
+        assert "Stopped after 1 of" in screen_text(app)
         await pilot.press("escape", "e")
         await pilot.pause()
         assert "⏱" in screen_text(app)

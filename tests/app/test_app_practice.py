@@ -156,3 +156,27 @@ async def test_a_store_that_cannot_write_does_not_crash_the_app(tiny_bank, store
         await retried(app, pilot)  # what the app's timer does every few seconds, off the UI thread
         assert not store.pending and len(store.attempts()) == 1
         assert any("Saved 1 answer that was waiting" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_after_some_answers_shows_the_summary_then_home(tiny_bank, store):
+    """Leaving early shows what the end of the set shows (score, the missed list, r to retry); a second
+    Escape goes home. Escape before any answer goes straight home."""
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_practice(app, pilot)
+        first = screen.session.current
+        wrong = next(o.key for o in first.options if o.key not in first.answers)
+        await pilot.press(*keys_for(first, {wrong}, screen.session.shown), "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        message = content_text(screen.query_one("#study-message"))
+        assert "Stopped after 1 of 4: 0 right." in message and "Missed (1):" in message
+        assert first.stem["en"][:20] in message and "Press r to retry" in message
+        assert app.screen is screen
+        await pilot.press("r")  # retry the one missed
+        await pilot.pause()
+        assert screen.session.current.id == first.id and screen.session.total == 1
+        await pilot.press("escape")  # nothing answered in this round: home at once
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HomeScreen"

@@ -51,7 +51,7 @@ async def test_a_wrong_review_answer_is_recorded_and_comes_back(tiny_bank, store
         assert (last.question_id, last.correct, last.mode) == ("alpha-single", False, "review")
         await pilot.press("enter")
         await pilot.pause()
-        assert "Next review in 10 min." in content_text(screen.query_one("#study-message"))
+        assert "Next review in 10 min, at " in content_text(screen.query_one("#study-message"))
 
 
 async def test_nothing_due_says_when_the_next_review_is(tiny_bank, store):
@@ -100,3 +100,36 @@ async def test_korean_review_chrome(tiny_bank, store):
         feedback = content_text(screen.query_one(FeedbackView))
         assert "✓ 정답" in feedback and "해설" in feedback and "바나나가 맞음" in feedback
         assert "데모 실습" in feedback
+
+
+def test_the_next_review_is_said_exactly():
+    """Not "in a moment" for a card 90 s away: seconds under a minute, else minutes and the local clock."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    screen = ReviewScreen(session=None)
+    soon = now + timedelta(seconds=90)
+    assert screen.next_review(soon, now) == f"Next review in 2 min, at {soon.astimezone().strftime('%H:%M')}: press r then."
+    assert screen.next_review(now + timedelta(seconds=30.2), now) == "Next review in 31 seconds: press r then."
+    assert screen.next_review(now + timedelta(days=3), now) == "Next review in 3 days."
+    assert "초" in ReviewScreen(session=None, lang="ko").next_review(now + timedelta(seconds=5), now)
+
+
+async def test_what_fell_due_during_review_is_reviewed_before_all_done(tiny_bank, store):
+    """"All due reviews done" then "Reviews due now: 1" on home: the review takes in what fell due meanwhile,
+    by the rule home counts with, so the two agree."""
+    store.record_answer("alpha-single", {"A"}, False, mode="practice", now=days_ago(1))
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_review(app, pilot)
+        assert screen.session.total == 1
+        store.record_answer("beta-single", {"A"}, False, mode="practice", now=days_ago(1))  # falls due meanwhile
+        await pilot.press(*keys_for(screen.session.current, {"B"}, screen.session.shown), "enter", "n")
+        await pilot.pause()
+        assert screen.session.current is not None and screen.session.current.id == "beta-single"
+        await pilot.press(*keys_for(screen.session.current, {"C"}, screen.session.shown), "enter", "n")
+        await pilot.pause()
+        assert "All due reviews done: 2 of 2 right." in content_text(screen.query_one("#study-message"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "No reviews due" in screen_text(app)

@@ -212,7 +212,18 @@ class TutorApp(App):
         """Replace the finished exam with its report (Escape there goes home)."""
         from tutor.app.screens.exam_report_screen import ExamReportScreen
 
-        self.switch_screen(ExamReportScreen(report, labs=self.labs, topics=self.bank.topics, lang=self.lang))
+        self.switch_screen(ExamReportScreen(report, labs=self.labs, topics=self.bank.topics, lang=self.lang,
+                                            pass_mark=self._pass_mark()))
+
+    def _pass_mark(self) -> float:
+        """The learner's pass mark (tutor plan --pass-mark), else the plan's default."""
+        from tutor.study.plan import DEFAULT_PASS_MARK, load_settings
+        from tutor.study.store import StoreError
+
+        try:
+            return load_settings(self.store).pass_mark
+        except StoreError:  # a store that cannot be read now: the report still shows, with the default
+            return DEFAULT_PASS_MARK
 
     # -- what the screens ask for -----------------------------------------------------------------
 

@@ -72,7 +72,11 @@ def summary(bank: Bank, store: Store, now: datetime | None = None) -> Progress:
     now = utc(now)
     attempts = [a for a in store.attempts() if a.question_id in bank.questions]  # oldest first
     cards = store.cards()
-    due = {qid for qid in store.due_ids(now) if qid in bank.questions}
+    # the rule review draws its queue by (the exam plan's reviews for today once a date is set), so home,
+    # `tutor stats` and the review screen agree on what is due now
+    from tutor.study.plan import due_ids
+
+    due = {qid for qid in due_ids(store, now) if qid in bank.questions}
     misses = {qid: n for qid, n in store.miss_counts().items() if qid in bank.questions}
     leeches = sorted((qid for qid, n in misses.items() if n >= LEECH_MISSES), key=lambda q: (-misses[q], q))
 
@@ -175,7 +179,7 @@ def render_stats(progress: Progress, bank: Bank, lang: str = "en"):
         Text(str(progress.due), style="bold cyan" if progress.due else "dim"),
         Text(str(len(progress.leeches)), style="bold red" if progress.leeches else "dim"),
     )
-    parts: list = [table]
+    parts: list = [table, Text(label("legend").format(recent=RECENT_ANSWERS, n=LEECH_MISSES), style="dim")]
     if not progress.answered:
         parts.append(Text(label("nothing")))
     else:

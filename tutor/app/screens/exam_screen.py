@@ -178,6 +178,9 @@ class ExamScreen(TutorScreen):
         message = self.t("exam.confirm_finish")
         if unanswered:
             message += "\n" + self.t("exam.confirm_unanswered", count=unanswered)
+        flagged = len(self.session.flags)
+        if flagged:
+            message += "\n" + self.t("exam.confirm_flagged", count=flagged)
         miscounted = len(self.session.miscounted())
         if miscounted:
             message += "\n" + self.t("exam.confirm_miscounted", count=miscounted)

@@ -1,5 +1,5 @@
-"""Practice: every question of a topic (or of all), feedback after each answer; at the end, the missed
-questions and a key to practise just those again."""
+"""Practice: every question of a topic (or of all), feedback after each answer; at the end (or on Escape
+after some answers), the score, the missed questions and a key to practise just those again."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class PracticeScreen(StudyScreen):
     BINDINGS = [Binding("r", "retry_missed", "key.retry_missed")]
 
     session: PracticeSession
+    stopped_early = False  # Escape before the end: the summary says where the learner stopped
 
     def bar_text(self) -> str:
         s = self.session
@@ -43,7 +44,10 @@ class PracticeScreen(StudyScreen):
         s = self.session
         if not s.total:
             return self.t("practice.empty")
-        lines = [self.t("practice.done", right=s.correct_count, answered=s.answered)]
+        if self.stopped_early:
+            lines = [self.t("practice.stopped", right=s.correct_count, answered=s.answered, total=s.total)]
+        else:
+            lines = [self.t("practice.done", right=s.correct_count, answered=s.answered)]
         missed = list({q.id: q for q in s.missed}.values())
         if missed:
             lines += ["", self.t("practice.missed", count=len(missed))]
@@ -63,4 +67,13 @@ class PracticeScreen(StudyScreen):
 
     async def action_retry_missed(self) -> None:
         if self.state == DONE and self.session.retry_missed():
+            self.stopped_early = False
             await self.show_current()
+
+    def action_back(self) -> None:
+        """Escape after some answers shows the summary first (as at the end of the set); Escape there goes home."""
+        if self.state != DONE and self.session.answered:
+            self.stopped_early = True
+            self.show_done()
+        else:
+            self.dismiss()

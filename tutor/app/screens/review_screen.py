@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from textual.binding import Binding
 
 from tutor.app.screens.study_screen import DONE, StudyScreen
@@ -41,9 +44,26 @@ class ReviewScreen(StudyScreen):
         if next_due is None:
             lines = [self.t("review.never")]
         else:
-            wait = (next_due - utc()).total_seconds()
-            lines.append(self.t("review.next_in", delta=duration(self.lang, max(0.0, wait))))
+            lines.append(self.next_review(next_due, utc()))
         return "\n\n".join(lines)
+
+    def next_review(self, due: datetime, now: datetime) -> str:
+        """When the next card falls due, said exactly enough to act on: 'in 40 s', 'in 2 min, at 14:05'
+        (the learner's local clock), 'in 3 days'; r checks again once it is due."""
+        wait = max(0.0, (due - now).total_seconds())
+        if wait < 60:
+            return self.t("review.next_seconds", seconds=max(1, math.ceil(wait)))
+        if wait < 36 * 3600:
+            at = due.astimezone().strftime("%H:%M")
+            return self.t("review.next_at", delta=duration(self.lang, wait), at=at)
+        return self.t("review.next_in", delta=duration(self.lang, wait))
+
+    async def show_current(self) -> None:
+        # The queue was drawn when the session began; before saying "all done", take in what fell due
+        # meanwhile (a card missed ten minutes ago), by the rule that drew the queue and that home counts.
+        if self.session.current is None and self.state != DONE and self.session.answered:
+            self.session.refresh()
+        await super().show_current()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "refresh_due":

@@ -83,12 +83,7 @@ class StudyScreen(TutorScreen):
         views = self.query(QuestionView)
         question = self.session.current
         if question is None:
-            self.state = DONE
-            for view in views:
-                view.display = False
-            message.update(self.done_text())
-            message.display = True
-            body.focus()
+            self.show_done()
         else:
             self.state = ANSWERING
             message.display = False
@@ -106,6 +101,20 @@ class StudyScreen(TutorScreen):
             view.choices.focus(scroll_visible=False)  # open on the stem, not scrolled down to the options
             body.scroll_home(animate=False)
             self.session.mark_shown()
+        self._update_chrome()
+
+    def show_done(self) -> None:
+        """The end of the session (`done_text`): at the end of the set, or when the learner leaves early."""
+        self.state = DONE
+        self.query_one(FeedbackView).display = False
+        for view in self.query(QuestionView):
+            view.display = False
+        message = self.query_one("#study-message", Static)
+        message.update(self.done_text())
+        message.display = True
+        body = self.query_one("#study-body", VerticalScroll)
+        body.focus()
+        body.scroll_home(animate=False)
         self._update_chrome()
 
     def _update_chrome(self) -> None:

@@ -18,8 +18,8 @@ class NavCell(Static):
         self.index = index
 
     def show(self, answered: bool, flagged: bool, current: bool) -> None:
-        mark = "⚑" if flagged else "•" if answered else " "
-        self.update(f"{self.index + 1:>2}{mark}")
+        # both marks when both hold: a flagged question the learner answered is still answered
+        self.update(f"{self.index + 1:>2}{'•' if answered else ' '}{'⚑' if flagged else ''}")
         self.set_class(answered, "-answered")
         self.set_class(flagged, "-flagged")
         self.set_class(current, "-current")

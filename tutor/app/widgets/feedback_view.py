@@ -36,7 +36,9 @@ def _option_lines(question: Question, chosen: frozenset[str], lang: str, shown: 
     marks and letter on the left, text and its why wrapping under themselves."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, width=6)
-    grid.add_column(ratio=1)
+    # fold, not the table's default ellipsis: Rich strips the space a line breaks at by counting
+    # characters, so a Korean line that fills the width keeps it and was cut to "…" (rich 15).
+    grid.add_column(ratio=1, overflow="fold")
     order = shown if sorted(shown) == sorted(file_order(question)) else file_order(question)
     for letter, key in zip(display_letters(question, order), order, strict=True):
         option = question.option(key)

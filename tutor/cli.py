@@ -32,11 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the study app: practise by topic, take a timed mock exam, review what is due, open the labs.",
     )
     quiz.add_argument("--lang", choices=LANGS, default="en", help="language of the questions and the app (default: en)")
-    quiz.add_argument("--mode", choices=("home", "practice", "exam", "review"), default="home", help="screen to start on")
+    quiz.add_argument("--mode", choices=("home", "practice", "exam", "mock", "review"), default="home",
+                      help="screen to start on: exam is the short exam (10 questions in 15 minutes), mock the full "
+                      "mock (65 in 180 minutes), practice all topics (default: home)")
     _bank_option(quiz)
     quiz.set_defaults(handler=_quiz)
 
-    questions = sub.add_parser("questions", help="work with question banks")
+    questions = sub.add_parser(
+        "questions", help="work with question banks",
+        description="Work with question banks: validate them, lint them for cues that give answers away, import "
+        "questions from Moodle GIFT, Moodle XML or Aiken, export them to those formats or an Anki deck. Each action has its own --help.",
+    )
     qsub = questions.add_subparsers(dest="questions_command", metavar="ACTION", required=True)
     validate = qsub.add_parser(
         "validate",
@@ -140,7 +146,8 @@ def _interchange(qsub) -> None:
         "import",
         help="convert Moodle GIFT, Moodle XML or Aiken files into tutor YAML",
         description="Convert question files into tutor YAML files in --out, validate them, and report per question "
-        "what was imported and what was not (essay, matching, numeric... are listed, never dropped).",
+        "what was imported and what was not: questions of a type tutor cannot ask (essay, matching, numeric...) "
+        "are listed, not imported.",
     )
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--out", required=True, metavar="DIR", help="directory for the YAML files (created if needed)")

@@ -58,7 +58,7 @@ def register(subparsers) -> None:
 
     # The pretraining module imports torch; its real options are added when the command runs, so the
     # parser stays torch-free. `tutor pretrain --help` shows them.
-    r = subparsers.add_parser("pretrain", help="rebuild the shipped tutornet backbone (fractal pretraining)",
+    r = subparsers.add_parser("pretrain", help="rebuild the tutornet backbone (fractal pretraining) into your data folder",
                               add_help=False, prefix_chars="\x00")
     r.add_argument("pretrain_args", nargs=argparse.REMAINDER)
     r.set_defaults(handler=cmd_pretrain)
@@ -226,7 +226,11 @@ def cmd_labs(args: argparse.Namespace, last_runs=None) -> int:
 
     dirs = [*paths.lab_dirs(), *[Path(d) for d in args.dirs]]
     lang = args.lang
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=True)
+    console = Console()
+    terminal = console.is_terminal
+    if not terminal:  # a file or a pipe: whole titles, one line each (cut to a width no reader has)
+        console = Console(width=100_000)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=terminal)
     table.add_column(t(lang, "cli.labs.col.lab"), style="cyan", no_wrap=True)
     table.add_column(t(lang, "labs.col.arms"), justify="right")
     table.add_column(t(lang, "cli.labs.col.title"), no_wrap=True, overflow="ellipsis", ratio=1)
@@ -243,7 +247,7 @@ def cmd_labs(args: argparse.Namespace, last_runs=None) -> int:
         when = f"{verdict} {run.finished_at.astimezone():%Y-%m-%d}" if run else t(lang, "labs.never")
         # one line each, file text as plain Text with control characters escaped; `tutor lab NAME` tells more
         table.add_row(*(Text(one_line(v)) for v in (lab.id, str(len(lab.arm_names)), lab.title(args.lang), when)))
-    Console().print(table)
+    console.print(table)
     for problem in problems:
         _err(str(problem))
     if not problems:
@@ -259,7 +263,7 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
     except ImportError as exc:
         _err(f"tutor pretrain: not available ({exc})")
         return 1
-    parser = argparse.ArgumentParser(prog="tutor pretrain", description="Rebuild the shipped tutornet backbone.")
+    parser = argparse.ArgumentParser(prog="tutor pretrain", description=pretrain.DESCRIPTION)
     pretrain.add_arguments(parser)
     ns = parser.parse_args(args.pretrain_args)
     try:

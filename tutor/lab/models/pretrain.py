@@ -1,4 +1,5 @@
-"""`tutor pretrain`: rebuild the shipped tutornet checkpoint from the procedural fractal source.
+"""`tutor pretrain`: rebuild the tutornet checkpoint from the procedural fractal source (into the user's data
+folder unless --out or --replace-shipped says otherwise).
 
 Generates (or reads from the cache) the FractalDB-style source (`fractal-source`: 100 IFS classes x 200
 jittered 64 px images, generator seed `fractals.SOURCE_SEED`), trains tutornet + a 100-way output layer
@@ -18,12 +19,20 @@ from pathlib import Path
 
 from tutor.atomic import atomic_open
 
+DESCRIPTION = ("Rebuild the tutornet backbone by pretraining on procedural fractals. The checkpoint goes to your "
+               "tutor data folder (weights/tutornet.pt) unless --out names a file; --replace-shipped overwrites the "
+               "shipped one.")
 DEFAULTS = {"classes": 100, "per_class": 200, "epochs": 7, "seed": 0, "batch_size": 128, "lr": 0.1, "size": 64}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", help="auto (CUDA, then MPS, then CPU), cpu, cuda or mps")
-    parser.add_argument("--out", default=None, help="checkpoint file (default: the shipped tutor/lab/weights/tutornet.pt); MODEL_CARD.md is written next to it")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--out", default=None, help="checkpoint file (default: weights/tutornet.pt in your tutor data folder, "
+                       "never the shipped one); its model card is written next to it. A lab uses it through "
+                       "backbone: {weights: PATH}")
+    where.add_argument("--replace-shipped", action="store_true",
+                       help="overwrite the shipped tutor/lab/weights/tutornet.pt (and its MODEL_CARD.md): for maintainers")
     parser.add_argument("--classes", type=int, default=DEFAULTS["classes"], help="fractal source classes (default %(default)s)")
     parser.add_argument("--per-class", type=int, default=DEFAULTS["per_class"], help="images per source class (default %(default)s)")
     parser.add_argument("--epochs", type=int, default=DEFAULTS["epochs"], help="training epochs (default %(default)s)")
@@ -253,13 +262,25 @@ def _atomic_save(obj, path: Path) -> None:
         f.write(buf.getvalue())
 
 
+def output_path(args: argparse.Namespace, shipped: Path) -> Path:
+    """Where the checkpoint goes: --out, the shipped file only with --replace-shipped, else the learner's data
+    folder (a rebuild never silently replaces what the labs and their recorded results were made with)."""
+    if args.out:
+        return Path(args.out).expanduser()
+    if getattr(args, "replace_shipped", False):
+        return shipped
+    from tutor import paths
+
+    return paths.home() / "weights" / "tutornet.pt"
+
+
 def main(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from tutor.lab.models import backbones
 
     console = Console()
-    out = Path(args.out).expanduser() if args.out else backbones.TUTORNET_CHECKPOINT
+    out = output_path(args, backbones.TUTORNET_CHECKPOINT)
     card = out.with_name("MODEL_CARD.md") if out.name == "tutornet.pt" else out.with_suffix(".md")
     ckpt = train_source(args, console=console)
     report = ckpt.pop("report")
@@ -271,6 +292,6 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # python -m tutor.lab.models.pretrain
-    p = argparse.ArgumentParser(prog="tutor pretrain", description="Rebuild the shipped tutornet backbone.")
+    p = argparse.ArgumentParser(prog="tutor pretrain", description=DESCRIPTION)
     add_arguments(p)
     raise SystemExit(main(p.parse_args()))

@@ -94,7 +94,8 @@ def build(bank, store, **kwargs):
     from tutor.app import make_app
 
     kwargs.setdefault("rng", random.Random(0))
-    return make_app(bank=bank, store=store, labs=LABS, **kwargs)
+    kwargs.setdefault("labs", LABS)
+    return make_app(bank=bank, store=store, **kwargs)
 
 
 async def retried(app, pilot, tries: int = 5) -> None:

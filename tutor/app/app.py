@@ -33,10 +33,37 @@ WARM_AFTER_S = 0.3  # after the first screen, the cached bank's questions are va
 STORE_RETRY_S = 3.0  # how often answers the store refused (locked, full disk) are tried again
 
 
+THEME_KEY = "app.theme"  # the store setting that remembers the learner's theme across runs
+
+
+def _provider(name: str):
+    """A provider class from tutor.app.commands, imported when the palette first opens."""
+    def load():
+        from tutor.app import commands
+
+        return getattr(commands, name)
+    return load
+
+
+def _system_commands():
+    from textual.system_commands import SystemCommandsProvider
+
+    return SystemCommandsProvider
+
+
 class TutorApp(App):
     CSS_PATH = "tutor.tcss"
+    # Ctrl+P opens the palette through our own binding (translated, listed by F1): with Textual's, every
+    # footer would give the right end of an 80-column line to "^p palette" and push a screen's own keys off.
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "key.quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "key.quit", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+        Binding("f1", "keys_help", "key.help", show=False),
+    ]
+
+    COMMANDS = {_system_commands, *(_provider(name) for name in
+                                     ("QuestionCommands", "TopicCommands", "LabCommands", "MisconceptionCommands"))}
 
     def __init__(
         self,
@@ -53,6 +80,7 @@ class TutorApp(App):
         rng: random.Random | None = None,
     ) -> None:
         super().__init__()
+        self.use_command_palette = True  # the palette on our Ctrl+P binding (ENABLE_COMMAND_PALETTE above)
         self.rng = rng if rng is not None else random.Random()
         """Draws question and option orders for every session (tests pass a seeded one)."""
         if labs is not None:
@@ -101,8 +129,10 @@ class TutorApp(App):
         from tutor.app.screens.home_screen import HomeScreen
 
         self.title = self.t("app.title")
+        self._restore_theme()
         self.set_interval(STORE_RETRY_S, self._retry_store)
-        self.push_screen(HomeScreen(self.bank, self.store, problems=self.problems, lang=self.lang))
+        self.push_screen(HomeScreen(self.bank, self.store, problems=self.problems, lang=self.lang,
+                                    labs=lambda: self.labs))
         if self.start_mode == "practice":
             self.start_practice()
         elif self.start_mode == "review":
@@ -126,6 +156,40 @@ class TutorApp(App):
         if self.owns_store:
             self.store.retry_pending()  # a last try for answers the store refused (`tutor quiz` reports what is left)
             self.store.close()
+
+    # -- themes and help ---------------------------------------------------------------------------
+
+    def _restore_theme(self) -> None:
+        from tutor.app.themes import HIGH_CONTRAST
+
+        self.register_theme(HIGH_CONTRAST)
+        from tutor.study.store import StoreError
+
+        try:
+            name = self.store.setting(THEME_KEY)
+        except StoreError:  # a store that cannot be read keeps the default look; the screens say why
+            name = None
+        if name and name in self.available_themes:
+            self.theme = name
+        self._theme_restored = True
+
+    def watch_theme(self, name: str) -> None:
+        """Remember the theme the learner picked (command palette: Change theme) for the next run."""
+        from tutor.study.store import StoreError
+
+        if not getattr(self, "_theme_restored", False):
+            return
+        try:
+            if self.store.setting(THEME_KEY) != name:
+                self.store.set_setting(THEME_KEY, name)
+        except StoreError as exc:
+            self.store_trouble(exc)
+
+    def action_keys_help(self) -> None:
+        from tutor.app.screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, lang=self.lang))
 
     # -- the progress store -----------------------------------------------------------------------
 
@@ -154,7 +218,8 @@ class TutorApp(App):
 
     # -- the study modes --------------------------------------------------------------------------
 
-    def start_practice(self, topic: str | None = None, seed: int | None = None) -> None:
+    def start_practice(self, topic: str | None = None, seed: int | None = None, first: str | None = None) -> None:
+        """Practise `topic` (None: all); `first` puts one question of it at the front (the command palette)."""
         from tutor.app.screens.practice_screen import PracticeScreen
         from tutor.study.sessions import PracticeSession
         from tutor.study.store import StoreError
@@ -165,15 +230,41 @@ class TutorApp(App):
         except StoreError as exc:
             self.store_trouble(exc)
             return
+        question = self.bank.questions.get(first) if first is not None else None
+        if question is not None and question in session.order:
+            session.order.remove(question)
+            session.order.insert(0, question)
+            session._present()  # draws the new first question's option order
         self.push_screen(PracticeScreen(session, labs=self.labs, lang=self.lang))
 
-    def start_review(self) -> None:
-        from tutor.app.screens.review_screen import ReviewScreen
-        from tutor.study.sessions import ReviewSession
+    def start_question(self, question_id: str) -> None:
+        """Practise a question's topic, that question first (from the command palette)."""
+        question = self.bank.questions.get(question_id)
+        if question is not None:
+            self.start_practice(question.topic, first=question_id)
+
+    def start_misconception(self, misconception: str) -> None:
+        from tutor.app.screens.misconception_screen import MisconceptionPracticeScreen
+        from tutor.study.focus import MisconceptionPractice
         from tutor.study.store import StoreError
 
         try:
-            session = ReviewSession(self.bank, self.store, rng=self.rng)
+            session = MisconceptionPractice(self.bank, self.store, misconception, rng=self.rng)
+        except ValueError:  # no question of this bank offers it
+            self.notify(self.t("mis.no_questions"), severity="warning")
+            return
+        except StoreError as exc:
+            self.store_trouble(exc)
+            return
+        self.push_screen(MisconceptionPracticeScreen(session, labs=self.labs, lang=self.lang))
+
+    def start_review(self) -> None:
+        from tutor.app.screens.review_screen import ReviewScreen
+        from tutor.study.focus import FocusedReview
+        from tutor.study.store import StoreError
+
+        try:  # the exam plan's reviews for today when a date is set, held misconceptions' questions first
+            session = FocusedReview(self.bank, self.store, rng=self.rng)
         except StoreError as exc:
             self.store_trouble(exc)
             return
@@ -229,6 +320,12 @@ class TutorApp(App):
 
     def on_start_practice(self, message: messages.StartPractice) -> None:
         self.start_practice(message.topic)
+
+    def on_start_misconception(self, message: messages.StartMisconception) -> None:
+        self.start_misconception(message.misconception)
+
+    def on_start_question(self, message: messages.StartQuestion) -> None:
+        self.start_question(message.question_id)
 
     def on_start_review(self, message: messages.StartReview) -> None:
         self.start_review()

@@ -60,3 +60,19 @@ class StoreTrouble(Message):
     def __init__(self, error: BaseException | None = None) -> None:
         super().__init__()
         self.error = error
+
+
+class StartMisconception(Message):
+    """Practise the questions that target one misconception (issue 26)."""
+
+    def __init__(self, misconception: str) -> None:
+        super().__init__()
+        self.misconception = misconception
+
+
+class StartQuestion(Message):
+    """Practise a question's topic, starting with that question (from the command palette)."""
+
+    def __init__(self, question_id: str) -> None:
+        super().__init__()
+        self.question_id = question_id

@@ -6,13 +6,23 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widgets import Button, DataTable, Footer, Static
 
-from tutor.app.messages import OpenLabs, StartExam, StartPractice, StartReview, StoreTrouble
+from tutor.app.messages import (
+    OpenLab,
+    OpenLabs,
+    StartExam,
+    StartMisconception,
+    StartPractice,
+    StartReview,
+    StoreTrouble,
+)
 from tutor.app.screens.base import TutorScreen
+from tutor.app.widgets.home_outlook import TOP, HomeOutlook, OutlookData
 from tutor.app.widgets.topic_table import ALL, TopicTable
 from tutor.bank import text
 from tutor.safetext import one_line
@@ -35,11 +45,15 @@ class HomeScreen(TutorScreen):
         Binding("m", "exam('full')", "key.exam_full"),
         Binding("r", "review", "key.review"),
         Binding("l", "labs", "key.labs"),
+        Binding("d", "exam_date", "key.exam_date", show=False),  # named on the outlook line and in F1
+        *(Binding(str(n), f"misconception({n})", "key.misconception", show=False) for n in range(1, TOP + 1)),
         Binding("q", "app.quit", "key.quit"),
     ]
 
-    def __init__(self, bank: Any, store: Any, *, problems: list | None = None, lang: str = "en") -> None:
+    def __init__(self, bank: Any, store: Any, *, problems: list | None = None, lang: str = "en",
+                 labs: Any = None) -> None:
         super().__init__(lang=lang)
+        self.labs = labs if labs is not None else {}  # id -> LabRef, or a callable giving them (read when first needed)
         self.bank = bank
         self.store = store
         self.problems = list(problems or [])
@@ -59,6 +73,7 @@ class HomeScreen(TutorScreen):
         yield TopicTable(self.lang, id="topics")
         yield Static("", id="home-status", markup=False)
         yield Static("", id="home-practice", markup=False)
+        yield HomeOutlook(self.lang, id="home-outlook")
         with HorizontalGroup(id="home-actions", classes="actions"):
             yield Button(self.t("key.practice"), id="btn-practice", variant="primary", compact=True)
             yield Button(self.t("key.exam_short"), id="btn-exam-short", compact=True)
@@ -99,6 +114,27 @@ class HomeScreen(TutorScreen):
         status.update("  ·  ".join(parts))
         status.set_class(progress.due > 0, "-due")
         self.show_practice_target()
+        self.refresh_outlook()
+
+    def refresh_outlook(self) -> None:
+        """Misconceptions, plan and readiness, computed off the UI thread (after the first frame)."""
+        self.call_after_refresh(self._outlook_worker)
+
+    @work(thread=True, exclusive=True, group="outlook", exit_on_error=False)
+    def _outlook_worker(self) -> None:
+        from tutor.app.widgets.home_outlook import gather
+        from tutor.study.store import StoreError
+
+        try:
+            data = gather(self.bank, self.store)
+        except StoreError:
+            return  # the progress read above already told the learner
+        self.app.call_from_thread(self._show_outlook, data)
+
+    def _show_outlook(self, data: OutlookData) -> None:
+        if self.is_attached:
+            self.query_one(HomeOutlook).show(data)
+            self.refresh_bindings()
 
     def show_practice_target(self) -> None:
         """Name the set `p` (and Enter) starts: the highlighted row, so it never starts silently."""
@@ -130,6 +166,40 @@ class HomeScreen(TutorScreen):
 
     def action_labs(self) -> None:
         self.post_message(OpenLabs())
+
+    def action_exam_date(self) -> None:
+        from tutor.app.screens.exam_date_modal import ExamDateModal
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.refresh_outlook()
+
+        self.app.push_screen(ExamDateModal(self.store, lang=self.lang), saved)
+
+    def _held(self, n: int) -> Any:
+        data = self.query_one(HomeOutlook).data
+        return data.held[n - 1] if data is not None and 0 < n <= len(data.held) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "misconception":
+            return self._held(int(parameters[0])) is not None  # type: ignore[arg-type]
+        return True
+
+    def action_misconception(self, n: int) -> None:
+        from tutor.app.screens.misconception_modal import MisconceptionModal
+
+        held = self._held(n)
+        if held is None:
+            return
+        labs = self.labs() if callable(self.labs) else self.labs
+
+        def chosen(what: str | None) -> None:
+            if what == "practice":
+                self.post_message(StartMisconception(held.id))
+            elif what == "lab" and held.lab:
+                self.post_message(OpenLab(held.lab))
+
+        self.app.push_screen(MisconceptionModal(held, labs, lang=self.lang), chosen)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import HorizontalGroup, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
-from tutor.app.messages import OpenLab, StoreTrouble
+from tutor.app.messages import OpenLab, StartMisconception, StoreTrouble
 from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.feedback_view import FeedbackView, feedback_renderable
+from tutor.app.widgets.leech_line import LeechLine
 from tutor.app.widgets.question_view import QuestionView
 from tutor.study.sessions import ChoiceCountError
 from tutor.study.store import StoreError
@@ -34,6 +35,7 @@ class StudyScreen(TutorScreen):
         Binding("enter", "submit", "key.submit"),
         Binding("n,enter", "next", "key.next", key_display="n/⏎"),
         Binding("l", "open_lab", "key.lab"),
+        Binding("x", "leech_misconception", "mis.key_practice"),
     ]
 
     def __init__(self, session: Any, *, labs: dict[str, Any] | None = None, lang: str = "en") -> None:
@@ -49,6 +51,7 @@ class StudyScreen(TutorScreen):
         with VerticalScroll(id="study-body"):
             yield Static("", id="study-message", markup=False)
             yield FeedbackView(id="feedback")
+            yield LeechLine(self.lang, id="leech")
         with HorizontalGroup(id="study-actions", classes="actions"):
             yield Button(self.t("key.submit"), id="btn-submit", variant="primary", compact=True)
             yield Button(self.t("key.next"), id="btn-next", variant="primary", compact=True)
@@ -77,6 +80,7 @@ class StudyScreen(TutorScreen):
         """Draw the session's current question, or the end of the session."""
         feedback = self.query_one(FeedbackView)
         feedback.show("")
+        self.query_one(LeechLine).clear()
         feedback.display = False
         message = self.query_one("#study-message", Static)
         body = self.query_one("#study-body", VerticalScroll)
@@ -160,6 +164,8 @@ class StudyScreen(TutorScreen):
             )
         )
         view.display = True
+        if not feedback.correct:  # a leech's way out: its lab and the belief behind it (issue 26)
+            self.query_one(LeechLine).show_for(self.session.bank, self.session.store, question.id, self.labs)
         view.set_class(feedback.correct, "-correct")
         view.set_class(not feedback.correct, "-incorrect")
         self.state = FEEDBACK
@@ -181,6 +187,8 @@ class StudyScreen(TutorScreen):
             return self.state == ANSWERING
         if action == "next":
             return self.state == FEEDBACK
+        if action == "leech_misconception":
+            return self.state == FEEDBACK and self.query_one(LeechLine).misconception is not None
         if action == "open_lab":
             return self.state == FEEDBACK and self._lab_id() is not None
         return True
@@ -188,12 +196,17 @@ class StudyScreen(TutorScreen):
     def _lab_id(self) -> str | None:
         question = self.session.current
         lab = getattr(question, "lab", None)
-        return lab.id if lab is not None and lab.id in self.labs else None
+        return lab.id if lab is not None and lab.id in self.labs else self.query_one(LeechLine).lab_id
 
     def action_open_lab(self) -> None:
         lab_id = self._lab_id()
         if self.state == FEEDBACK and lab_id is not None:
             self.post_message(OpenLab(lab_id, question_id=self.session.current.id))
+
+    def action_leech_misconception(self) -> None:
+        misconception = self.query_one(LeechLine).misconception
+        if self.state == FEEDBACK and misconception is not None:
+            self.post_message(StartMisconception(misconception))
 
     def action_submit(self) -> None:
         self.submit()

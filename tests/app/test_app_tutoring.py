@@ -218,3 +218,23 @@ async def test_the_theme_is_remembered_across_runs(tiny_bank, store):
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "tutor-high-contrast"
+
+
+async def test_ctrl_z_takes_the_last_answer_back(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        first = screen.session.current
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert len(store.attempts()) == 1 and store.card(first.id) is not None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.attempts() == [] and store.card(first.id) is None
+        assert screen.session.current is first and screen.state == "answering"
+        await pilot.press("ctrl+z")  # nothing left to undo: no change
+        await pilot.pause()
+        assert screen.session.current is first

@@ -60,6 +60,7 @@ class TutorApp(App):
         Binding("ctrl+q", "quit", "key.quit", show=False, priority=True),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
         Binding("f1", "keys_help", "key.help", show=False),
+        Binding("ctrl+z", "undo_answer", "key.undo", show=False),
     ]
 
     COMMANDS = {_system_commands, *(_provider(name) for name in
@@ -184,6 +185,28 @@ class TutorApp(App):
                 self.store.set_setting(THEME_KEY, name)
         except StoreError as exc:
             self.store_trouble(exc)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_answer":
+            return bool(getattr(getattr(self.screen, "session", None), "can_undo", False))
+        return True
+
+    async def action_undo_answer(self) -> None:
+        """Ctrl+Z in practice or review: the last answer taken back (its FSRS card restored), its question up again."""
+        from tutor.study.store import StoreError
+
+        screen = self.screen
+        session = getattr(screen, "session", None)
+        if session is None or not getattr(session, "can_undo", False):
+            return
+        try:
+            question = session.undo()
+        except StoreError as exc:
+            self.store_trouble(exc)
+            return
+        if question is not None:
+            await screen.show_current()
+            self.notify(self.t("undo.done"), timeout=3)
 
     def action_keys_help(self) -> None:
         from tutor.app.screens.help_screen import HelpScreen

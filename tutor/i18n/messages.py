@@ -349,4 +349,6 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("cmd.misconception_lab", "See it refuted in its lab: {belief}"),
     M("help.title", "Keys on this screen"),
     M("help.close", "Escape or F1 closes"),
+    M("key.undo", "Undo answer"),
+    M("undo.done", "Answer taken back: the question is yours again."),
 )}

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from tutor.bank import Bank
 from tutor.study.scheduler import utc
 from tutor.study.records import ExamRecord
-from tutor.study.store import Store, answer_record, iso
+from tutor.study.store import Store, StoreError, answer_record, iso
 
 if TYPE_CHECKING:  # pragma: no cover - the pydantic schema loads when a session starts, not with the home screen
     from tutor.bank import Question
@@ -120,6 +120,7 @@ class _QueueSession:
         self.answered = 0
         self.correct_count = 0
         self.missed: list[Question] = []  # answered wrong in this round, in the order answered
+        self._last: tuple[int, int, Any, Feedback] | None = None  # for undo: row id, position, card before, feedback
         self._present()
 
     def _present(self) -> None:
@@ -160,14 +161,45 @@ class _QueueSession:
         seconds = round(time.monotonic() - self._shown_at, 3)
         now = utc(now)  # fixed now: a retried write keeps the moment of answering
         shown = self.shown
-        saved = self.store.save(answer_record(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now,
-                                              shown=shown, confidence=confidence)) is not None
+        try:
+            before, undoable = self.store.card(question.id), True  # what undo() puts back
+        except StoreError:  # the store cannot be read now: the answer is still kept (save), only not undoable
+            before, undoable = None, False
+        row_id = self.store.save(answer_record(question.id, keys, correct, mode=self.mode, seconds=seconds, now=now,
+                                              shown=shown, confidence=confidence))
+        saved = row_id is not None
         self.answered += 1
         self.correct_count += int(correct)
         if not correct:
             self.missed.append(question)
         self.feedback = Feedback(question, keys, correct, seconds, saved=saved, shown=shown)
+        self._last = (row_id, self.position, before, self.feedback) if saved and undoable else None
         return self.feedback
+
+    @property
+    def can_undo(self) -> bool:
+        return self._last is not None and self._last[1] < len(self.order) and self.order[self._last[1]] is self._last[3].question
+
+    def undo(self) -> Question | None:
+        """Take back this session's last answer: its stored attempt deleted and the question's FSRS card restored
+        as it was before; that question is current again, unanswered. None when there is nothing to undo (no
+        answer yet, already undone, a new round begun, or the answer still waiting for the store)."""
+        if not self.can_undo:
+            return None
+        row_id, position, before, feedback = self._last  # type: ignore[misc]
+        self._last = None
+        if not self.store.undo_answer(row_id, before):
+            return None
+        self.answered -= 1
+        self.correct_count -= int(feedback.correct)
+        if not feedback.correct and feedback.question in self.missed:
+            self.missed.reverse()
+            self.missed.remove(feedback.question)  # its last occurrence
+            self.missed.reverse()
+        self.position = position
+        self.feedback = None
+        self._present()
+        return feedback.question
 
     def advance(self) -> Question | None:
         """Move to the next question (answered or skipped); returns it, or None at the end."""

@@ -565,6 +565,25 @@ class Store:
                 self._replay_card(question_id)
             return count
 
+    def undo_answer(self, attempt_id: int, card: Card | None) -> bool:
+        """Take back one answer (the app's undo): delete its attempt row and put its question's FSRS card back
+        as it was before that answer (`card`; None: the question had no card, so it has none again). One
+        transaction; False when no such answer is stored (already undone)."""
+        with self.batch("undoing the last answer"):
+            row = self._conn.execute("SELECT question_id FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                return False
+            self._conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            if card is None:
+                self._conn.execute("DELETE FROM cards WHERE question_id = ?", (row[0],))
+            else:
+                self._conn.execute(
+                    "INSERT INTO cards (question_id, card, due, updated_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (question_id) DO UPDATE SET card = excluded.card, due = excluded.due, updated_at = excluded.updated_at",
+                    (row[0], card.to_json(), iso(card.due), iso(card.last_review or card.due)),
+                )
+            return True
+
     def _replay_card(self, question_id: str) -> None:
         rows = self._conn.execute(
             "SELECT correct, answered_at FROM attempts WHERE question_id = ? ORDER BY answered_at, id", (question_id,)

@@ -47,6 +47,8 @@ class RunState:
         seeds = [s for s in self.seeds if s in runs]
         out = {}
         for metric in (runs[seeds[0]] if seeds else {}):
+            if not all(metric in runs[s] for s in seeds):
+                continue  # e.g. a search whose chosen trial differs by seed (dropout or not): not every seed has it
             values = [runs[s][metric] for s in seeds]
             mean, sd = mean_sd(values)
             out[metric] = Stats(mean=mean, sd=sd, per_seed=values)

@@ -231,6 +231,11 @@ async def test_ctrl_z_takes_the_last_answer_back(tiny_bank, store):
         await pilot.press("1", "enter")
         await pilot.pause()
         assert len(store.attempts()) == 1 and store.card(first.id) is not None
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Undo answer" in screen_text(app)  # F1 lists it while there is an answer to take back
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert store.attempts() == [] and store.card(first.id) is None

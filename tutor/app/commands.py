@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tutor.app.messages import OpenLab, StartMisconception, StartPractice, StartQuestion
 from tutor.app.strings import shown, t
 
+LABEL_CELLS = 72
 Entry = tuple[str, str, Any, str]  # searched text (both languages), shown text, message to post, help line
 
 
@@ -56,7 +58,9 @@ class QuestionCommands(_Entries):
         lang = self.lang
         for q in self.app.bank.questions.values():
             stem = shown(q.stem, lang).strip().splitlines()
-            label = f"{q.id}: {stem[0] if stem else ''}"[:120]
+            label = Text(f"{q.id}: {stem[0] if stem else ''}")
+            label.truncate(LABEL_CELLS, overflow="ellipsis")  # one line in the palette at 80 columns (Korean: 2 cells a letter)
+            label = label.plain
             yield f"{q.id} {_both(q.stem)}", label, StartQuestion(q.id), t(lang, "cmd.question")
 
 

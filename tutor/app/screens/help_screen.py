@@ -46,12 +46,13 @@ class HelpScreen(TutorModal):
     def __init__(self, below: Any, *, lang: str = "en") -> None:
         super().__init__(lang=lang)
         self.below = below
+        self.rows = key_rows(below, lang)  # read now, while `below` is still the app's screen (its keys' state)
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True, style="bold")
         table.add_column()
-        for key, what in key_rows(self.below, self.lang):
+        for key, what in self.rows:
             table.add_row(Text(key), Text(what))
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Static(self.t("help.title"), classes="dialog-title", markup=False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -42,16 +44,19 @@ def gather(bank: Any, store: Any) -> OutlookData:
     return OutlookData(held, settings, plan, ready)
 
 
-def misconception_lines(data: OutlookData, lang: str) -> list[Text]:
-    lines: list[Text] = []
-    if data.held:
-        lines.append(Text(t(lang, "home.mis_title"), style="bold"))
+def misconception_lines(data: OutlookData, lang: str) -> list[Any]:
+    """The title, then one grid row per held misconception: its key, the belief, the evidence under it
+    (wrapped lines stay indented under the belief)."""
+    if not data.held:
+        return []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
     for n, held in enumerate(data.held, 1):
-        line = Text(f" {n} ", style="bold reverse")
-        line.append(" " + one_line(shown(held.text, lang) or held.id), style="bold")
-        line.append("\n    " + held.evidence.text(lang), style="dim")
-        lines.append(line)
-    return lines
+        body = Text(one_line(shown(held.text, lang) or held.id), style="bold")
+        body.append("\n" + held.evidence.text(lang), style="dim")
+        grid.add_row(Text(f" {n} ", style="bold reverse"), body)
+    return [Text(t(lang, "home.mis_title"), style="bold"), grid]
 
 
 def plan_lines(data: OutlookData, lang: str) -> list[Text]:
@@ -89,4 +94,4 @@ class HomeOutlook(Static):
     def show(self, data: OutlookData) -> None:
         self.data = data
         lines = misconception_lines(data, self.lang) + plan_lines(data, self.lang)
-        self.update(Text("\n").join(lines))
+        self.update(Group(*lines))

@@ -243,3 +243,38 @@ async def test_ctrl_z_takes_the_last_answer_back(tiny_bank, store):
         await pilot.press("ctrl+z")  # nothing left to undo: no change
         await pilot.pause()
         assert screen.session.current is first
+
+
+async def test_confidence_is_off_by_default_and_asked_once_turned_on(tiny_bank, store):
+    app = build(tiny_bank, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("1", "enter")  # off by default: Enter grades straight away
+        await pilot.pause()
+        assert store.attempts()[-1].confidence is None
+        await pilot.press("escape")
+        await pilot.pause()
+        while len(app.screen_stack) > 2:  # back home (practice may show its summary first)
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("c")  # turned on, and remembered in the store
+        await pilot.pause()
+        assert store.setting("app.confidence") == "on"
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert screen.state == "answering" and len(store.attempts()) == 1
+        assert "How sure are you?" in screen_text(app) and "s Sure" in screen_text(app)
+        await pilot.press("escape")  # back to the options, nothing graded
+        await pilot.pause()
+        assert screen.state == "answering" and len(store.attempts()) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.state == "feedback"
+        assert store.attempts()[-1].confidence == "guessing"

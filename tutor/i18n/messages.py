@@ -351,4 +351,7 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("help.close", "Escape or F1 closes"),
     M("key.undo", "Undo answer"),
     M("undo.done", "Answer taken back: the question is yours again."),
+    M("key.confidence", "Ask how sure"),
+    M("conf.on", "Before grading, I will ask how sure you are (c on home turns it off)."),
+    M("conf.off", "No longer asking how sure you are."),
 )}

@@ -46,6 +46,7 @@ class HomeScreen(TutorScreen):
         Binding("r", "review", "key.review"),
         Binding("l", "labs", "key.labs"),
         Binding("d", "exam_date", "key.exam_date", show=False),  # named on the outlook line and in F1
+        Binding("c", "toggle_confidence", "key.confidence", show=False),
         *(Binding(str(n), f"misconception({n})", "key.misconception", show=False) for n in range(1, TOP + 1)),
         Binding("q", "app.quit", "key.quit"),
     ]
@@ -175,6 +176,19 @@ class HomeScreen(TutorScreen):
                 self.refresh_outlook()
 
         self.app.push_screen(ExamDateModal(self.store, lang=self.lang), saved)
+
+    def action_toggle_confidence(self) -> None:
+        """Ask how sure before grading (certainty-based marking), or stop asking; kept in the store's settings."""
+        from tutor.app.widgets.confidence_bar import SETTING, asking
+        from tutor.study.store import StoreError
+
+        on = not asking(self.store)
+        try:
+            self.store.set_setting(SETTING, "on" if on else "off")
+        except StoreError as exc:
+            self.post_message(StoreTrouble(exc))
+            return
+        self.notify(self.t("conf.on" if on else "conf.off"), timeout=4)
 
     def _held(self, n: int) -> Any:
         data = self.query_one(HomeOutlook).data

@@ -19,9 +19,10 @@ from tutor.app.messages import OpenLab, StartMisconception, StoreTrouble
 from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.feedback_view import FeedbackView, feedback_renderable
+from tutor.app.widgets.confidence_bar import ConfidenceBar
 from tutor.app.widgets.leech_line import LeechLine
 from tutor.app.widgets.question_view import QuestionView
-from tutor.study.sessions import ChoiceCountError
+from tutor.study.sessions import ChoiceCountError, check_count, chosen_keys
 from tutor.study.store import StoreError
 
 ANSWERING, FEEDBACK, DONE = "answering", "feedback", "done"
@@ -52,6 +53,7 @@ class StudyScreen(TutorScreen):
             yield Static("", id="study-message", markup=False)
             yield FeedbackView(id="feedback")
             yield LeechLine(self.lang, id="leech")
+            yield ConfidenceBar(self.lang, store=self.session.store, id="confidence")
         with HorizontalGroup(id="study-actions", classes="actions"):
             yield Button(self.t("key.submit"), id="btn-submit", variant="primary", compact=True)
             yield Button(self.t("key.next"), id="btn-next", variant="primary", compact=True)
@@ -81,6 +83,7 @@ class StudyScreen(TutorScreen):
         feedback = self.query_one(FeedbackView)
         feedback.show("")
         self.query_one(LeechLine).clear()
+        self.query_one(ConfidenceBar).hide()
         feedback.display = False
         message = self.query_one("#study-message", Static)
         body = self.query_one("#study-body", VerticalScroll)
@@ -127,7 +130,7 @@ class StudyScreen(TutorScreen):
         self.query_one("#btn-next").display = self.state == FEEDBACK
         self.refresh_bindings()
 
-    def submit(self) -> None:
+    def submit(self, confidence: str | None = None) -> None:
         if self.state != ANSWERING:
             return
         choices = self.query_one(Choices)
@@ -136,7 +139,14 @@ class StudyScreen(TutorScreen):
             choices.action_toggle()
             return
         try:
-            feedback = self.session.submit(choices.chosen)
+            bar = self.query_one(ConfidenceBar)
+            if bar.enabled and confidence is None:  # how sure, first (issue 26): the bar posts Chosen
+                question = self.session.current
+                check_count(question, chosen_keys(question, choices.chosen))
+                bar.ask()
+                return
+            bar.hide()
+            feedback = self.session.submit(choices.chosen, confidence=confidence)
         except ChoiceCountError as exc:  # "choose 2" with one chosen: say so, grade nothing
             hint = self.query_one("#question", QuestionView).query_one(".question-hint", Static)
             hint.update(self.t("q.choose_count", needed=exc.needed, got=exc.got))
@@ -225,6 +235,13 @@ class StudyScreen(TutorScreen):
             await self.next_question()
         elif event.button.id == "btn-back":
             self.action_back()
+
+    def on_confidence_bar_chosen(self, message: ConfidenceBar.Chosen) -> None:
+        message.stop()
+        if message.level is None:
+            self.query_one(Choices).focus()
+        else:
+            self.submit(message.level)
 
     def on_choices_changed(self, message: Choices.Changed) -> None:
         message.stop()

@@ -278,3 +278,27 @@ async def test_confidence_is_off_by_default_and_asked_once_turned_on(tiny_bank, 
         await pilot.pause()
         assert screen.state == "feedback"
         assert store.attempts()[-1].confidence == "guessing"
+
+
+async def test_exam_date_dialog_refuses_in_korean(tiny_bank, store):
+    app = build(tiny_bank, store, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        modal = app.screen
+        await pilot.press(*"2026-13-40", "enter")
+        await pilot.pause()
+        assert content_text(modal.query_one("#plan-error")).strip() == "저장하지 않음: 시험 날짜가 날짜 형식이 아닙니다: YYYY-MM-DD로 쓰세요"
+        modal.query_one("#plan-date").value = "2099-01-01"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "730일보다 멉니다" in content_text(modal.query_one("#plan-error"))
+        modal.query_one("#plan-date").value = "2020-01-01"
+        modal.query_one("#plan-minutes").value = "lots"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "숫자여야 합니다" in content_text(modal.query_one("#plan-error"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not modal

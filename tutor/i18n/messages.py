@@ -352,6 +352,12 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("key.undo", "Undo answer"),
     M("undo.done", "Answer taken back: the question is yours again."),
     M("key.confidence", "Ask how sure"),
+    M("plan.err_date", "the exam date is not a date: use YYYY-MM-DD"),
+    M("plan.err_number", "minutes a day and the pass mark are numbers"),
+    M("plan.err_past", "the exam date {date} is not after today"),
+    M("plan.err_far", "the exam date is more than {days} days away: plan for a nearer one"),
+    M("plan.err_minutes", "minutes a day must be between 1 and 1440"),
+    M("plan.err_mark", "the pass mark must be above 0 % and at most 100 %"),
     M("conf.on", "Before grading, I will ask how sure you are (c on home turns it off)."),
     M("conf.off", "No longer asking how sure you are."),
 )}

@@ -58,24 +58,58 @@ class ExamDateModal(TutorModal):
         self.save()
 
     def save(self) -> bool:
-        from tutor.study.plan import PlanError, parse_date, save_settings
+        from tutor.study.plan import PlanError, save_settings
 
         def value(name: str) -> str:
             return self.query_one(f"#plan-{name}", Input).value.strip()
 
         error = self.query_one("#plan-error", Static)
         try:
-            exam_date = parse_date(value("date")) if value("date") else None
-            if exam_date is None:
-                raise PlanError(self.t("plan.need_date"))
-            minutes = int(value("minutes")) if value("minutes") else None
-            mark = float(value("mark").rstrip("%")) / 100 if value("mark") else None
+            exam_date, minutes, mark = self._values(value)
             save_settings(self.store, exam_date, minutes, mark)
         except (PlanError, ValueError) as exc:
-            error.update(self.t("plan.bad_input", why=str(exc).splitlines()[0] if str(exc) else "?"))
+            error.update(self.t("plan.bad_input", why=self._why(exc)))
             return False
         self.dismiss(True)
         return True
+
+    def _values(self, value) -> tuple:
+        """The three fields read; a field that does not parse raises ValueError with the message key to show."""
+        from tutor.study.plan import PlanError, parse_date
+
+        if not value("date"):
+            raise ValueError("plan.need_date")
+        try:
+            exam_date = parse_date(value("date"))
+        except PlanError:
+            raise ValueError("plan.err_date") from None
+        try:
+            minutes = int(value("minutes")) if value("minutes") else None
+            mark = float(value("mark").rstrip("% ")) / 100 if value("mark") else None
+        except ValueError:
+            raise ValueError("plan.err_number") from None
+        self._checked = (exam_date, minutes, mark)
+        return exam_date, minutes, mark
+
+    def _why(self, exc: Exception) -> str:
+        """One line in the app's language: which field is wrong and why (save_settings's rule, named)."""
+        from datetime import date
+
+        from tutor.study.plan import MAX_DAYS, PlanError
+
+        if not isinstance(exc, PlanError):
+            return self.t(str(exc))
+        exam_date, minutes, mark = self._checked
+        today = date.today()
+        if exam_date <= today:
+            return self.t("plan.err_past", date=exam_date.isoformat())
+        if (exam_date - today).days > MAX_DAYS:
+            return self.t("plan.err_far", days=MAX_DAYS)
+        if minutes is not None and not 1 <= minutes <= 24 * 60:
+            return self.t("plan.err_minutes")
+        if mark is not None and not 0 < mark <= 1:
+            return self.t("plan.err_mark")
+        return str(exc).splitlines()[0]
 
     def action_cancel(self) -> None:
         self.dismiss(False)

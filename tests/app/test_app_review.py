@@ -32,6 +32,7 @@ async def test_a_due_question_is_reviewed(tiny_bank, store):
         last = store.attempts()[-1]
         assert (last.question_id, last.correct, last.mode) == ("beta-single", True, "review")
         assert "beta-single" not in store.due_ids()
+        assert "1 due" not in screen_text(app)  # the one answered no longer counts as due
         await pilot.press("n")
         await pilot.pause()
         message = content_text(screen.query_one("#study-message"))

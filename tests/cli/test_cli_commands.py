@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
 from tutor import cli
@@ -13,7 +16,15 @@ def test_a_closed_pipe_ends_quietly(monkeypatch, capfd):
         raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr(cli, "_stats", broken)
-    assert cli.main(["stats"]) == 141
+    # main points stdout's descriptor at /dev/null; under fd capture that descriptor is pytest's (pytest 8
+    # hands out its capture file's), so it is put back, or every later test's capture reads a closed file
+    fd = sys.stdout.fileno()
+    saved = os.dup(fd)
+    try:
+        assert cli.main(["stats"]) == 141
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
     assert "Broken pipe" not in capfd.readouterr().err
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual.binding import Binding
 
-from tutor.app.screens.study_screen import DONE, StudyScreen
+from tutor.app.screens.study_screen import DONE, FEEDBACK, StudyScreen
 from tutor.app.strings import duration
 from tutor.study.scheduler import utc
 from tutor.study.sessions import ReviewSession
@@ -24,7 +24,7 @@ class ReviewScreen(StudyScreen):
     def bar_text(self) -> str:
         s = self.session
         parts = [self.t("review.title")]
-        left = s.total - s.position
+        left = s.total - s.position - (1 if self.state == FEEDBACK else 0)  # the one just answered is done
         if left > 0:
             parts.append(self.t("review.due", due=left))
         if s.answered:

@@ -7,7 +7,7 @@ layout change, look at the report pytest writes and run `pytest tests/app/test_a
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from support.app import LABS, build, keys_for, write_bank
@@ -16,7 +16,7 @@ from tutor.bank import load_bank
 
 SIZES = [(80, 24), (100, 30)]
 LANGS = ["en", "ko"]
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 # One question whose option and why lines fill 80 columns in Korean (issue 24: words ended in "…") and
 # whose text writes a number and its unit with a space ("84 %": drawn "84%", never split).

@@ -56,8 +56,8 @@ async def test_korean_feedback_at_80x24_keeps_the_whole_why(tmp_path, store):
     """Through the app: the feedback widget at 80 columns holds every Korean word of every why."""
     from support.app import build, content_text, keys_for
 
-    from tutor.bank import load_bank
     from tutor.app.widgets.feedback_view import FeedbackView
+    from tutor.bank import load_bank
 
     why = SENTENCES[0]
     (tmp_path / "topics.yaml").write_text('topics:\n  - {id: t, title: {en: "T", ko: "주제"}}\n', encoding="utf-8")
@@ -89,4 +89,4 @@ def test_numbers_keep_their_percent_sign():
     assert shown({"en": "reaches 85 % validation accuracy"}, "en") == "reaches 85% validation accuracy"
     for width in range(20, 40):
         out = rendered(korean_question("검증 정확도 84 %에 이른다. " * 4), width)
-        assert not re.search(r"^\s*%", out, re.M) and "84 %" not in out
+        assert not re.search(r"^\s*%", out, re.MULTILINE) and "84 %" not in out

@@ -75,12 +75,12 @@ def test_pretrain_writes_to_the_data_folder_unless_asked(tmp_path, monkeypatch):
 
 
 def test_labs_into_a_file_cuts_no_title(capsys, monkeypatch):
+    from tutor import paths
     from tutor.lab.cli import cmd_labs
     from tutor.lab.spec.lab import lab_files, load_lab
-    from tutor import paths
 
     monkeypatch.setenv("COLUMNS", "60")  # a narrow terminal's width must not reach a file
-    cmd_labs(argparse.Namespace(dirs=[], lang="en"), last_runs=lambda: {})
+    cmd_labs(argparse.Namespace(dirs=[], lang="en"), last_runs=dict)
     out = capsys.readouterr().out
     assert "…" not in out
     for path in lab_files(paths.lab_dirs()):

@@ -25,8 +25,8 @@ DEFAULT_PASS_MARK = 0.72  # as tutor.study.plan's default; the app passes the le
 
 
 def minutes_seconds(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
+    """'12:05', or '3:01:01' from an hour on."""
+    hours, rest = divmod(max(0, round(seconds)), 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 

@@ -134,3 +134,23 @@ async def test_what_fell_due_during_review_is_reviewed_before_all_done(tiny_bank
         await pilot.press("escape")
         await pilot.pause()
         assert "No reviews due" in screen_text(app)
+
+
+def test_home_counts_due_cards_by_the_rule_review_draws_them_by(tiny_bank, store):
+    """With an exam date the plan postpones some due cards; home (and `tutor stats`) count what review will
+    ask, not plain FSRS's due cards, so "Reviews due now: N" and the review screen agree."""
+    from datetime import date, timedelta
+
+    from tutor.study.focus import FocusedReview
+    from tutor.study.plan import save_settings
+    from tutor.study.progress import summary
+
+    store.record_answer("alpha-single", {"A"}, False, mode="practice", now=days_ago(40))  # due, recall low
+    store.record_answer("beta-tf", {"T"}, True, mode="practice", now=days_ago(3))  # due, recall still high
+    counts = []
+    for exam in (None, date.today() + timedelta(days=10)):
+        if exam is not None:
+            save_settings(store, exam_date=exam)
+        counts.append(summary(tiny_bank, store).due)
+        assert counts[-1] == len(FocusedReview(tiny_bank, store).order)
+    assert counts == [2, 1]  # the plan postpones beta-tf's review: home says so too

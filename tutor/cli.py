@@ -85,7 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     plan.set_defaults(handler=_plan)
 
-
     from tutor.xapi.cli import register as register_records
 
     register_records(sub)  # progress export/import, sync, class report: learning records (tutor.xapi, tutor.classreport)

@@ -26,8 +26,6 @@ def register(subparsers) -> None:
                            "shows the time it took on this machine")
     prof.add_argument("--full", dest="profile", action="store_const", const="full",
                       help="the full profile: more seeds and epochs")
-    p.add_argument("--question", metavar="ID", default=None,
-                   help="the question the lab is opened from: its claims come first in the report")
     prof.add_argument("--profile", dest="profile", metavar="NAME", help=argparse.SUPPRESS)
     p.set_defaults(profile="quick")
     p.add_argument("--seeds", type=int, default=None, metavar="K",
@@ -44,6 +42,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the events as JSON lines instead of progress bars")
     p.add_argument("--lang", choices=("en", "ko"), default="en",
                    help="language of the lab's own texts: title, arms, claims in plain words, what to look at")
+    p.add_argument("--question", metavar="ID", default=None,
+                   help="the question the lab is opened from: its claims come first in the report")
     p.add_argument("--allow-large", action="store_true",
                    help="run a lab whose estimated memory or training time passes the limits in labs/README.md")
     p.add_argument("--no-record", dest="record", action="store_false",

@@ -25,6 +25,7 @@ from tutor.lab import kinds
 MAX_MEMORY_BYTES = 8 * 1024**3  # 8 GiB
 MAX_SECONDS = 4 * 3600  # 4 hours at MACS_PER_S
 MACS_PER_S = 1e10  # multiply-adds a second: 2 laptop CPU cores on small tensors
+STEP_S = 0.0015  # seconds of Python and framework work per optimiser step, whatever its size (measured: 1.7-2 ms)
 STAGES = 4  # an arm that unfreezes the top N stages trains about N / STAGES of the backbone's work
 
 # feature dim, multiply-adds per 64 x 64 image (forward), weights: measured with forward hooks
@@ -144,16 +145,19 @@ def _head_weights(dims: list[int]) -> int:
     return sum(a * b + b for a, b in zip(dims, dims[1:]))
 
 
+def _train_images(cfg: Any, images: int, classes: int) -> float:
+    if cfg.per_class is not None:
+        return cfg.per_class * classes
+    return cfg.train_size if cfg.train_size is not None else images * 0.6
+
+
 def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> tuple[float, float]:
     """(multiply-adds of one seed, bytes while it trains) of one arm: its training set as the arm holds it
     (features or images), its weights with gradients and Adam's moments, one batch of activations."""
     feat, bb_macs, bb_weights = BACKBONES.get(backbone, BACKBONES["resnet18"])
     bb_macs *= (size / 64) ** 2
     pool = images * 0.6
-    if cfg.per_class is not None:
-        train = cfg.per_class * classes
-    else:
-        train = cfg.train_size if cfg.train_size is not None else pool
+    train = _train_images(cfg, images, classes)
     if getattr(cfg, "model", "backbone") == "plain":
         weights = _head_weights([size * size, *[cfg.width] * cfg.depth, classes])
         per_image, acts, held = weights, cfg.width * cfg.depth, size * size
@@ -169,6 +173,19 @@ def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> t
     epochs = kinds.epochs(cfg)  # every trial of a search counted
     evals = min(train, pool or train) * EVALS_PER_EPOCH
     return epochs * (3 * train + evals) * per_image, 4 * train * held + 16 * weights + 8 * acts * cfg.batch_size
+
+
+def arm_seconds(lab: Any, profile: str, arms: list[str] | None = None) -> dict[str, float]:
+    """Arm -> seconds one seed of it trains at `MACS_PER_S`: the arms' relative costs, which a running lab's
+    time left scales to the pace this machine shows (tutor.study.labtime.RunClock)."""
+    specs = lab.datasets(profile)
+    out = {}
+    for name, cfg in lab.arm_configs(profile, arms).items():
+        spec = specs[lab.dataset_key(cfg)]
+        images, classes = dataset_size(spec)
+        steps = kinds.epochs(cfg) * math.ceil(_train_images(cfg, images, classes) / max(1, cfg.batch_size))
+        out[name] = arm_cost(cfg, images, classes, spec.size, lab.file.backbone.name)[0] / MACS_PER_S + steps * STEP_S
+    return out
 
 
 def estimate(lab: Any, profile: str, arms: list[str] | None = None) -> Cost:

@@ -4,7 +4,7 @@ On the small convnets of the labs a second intra-op thread gains little (under 1
 while two single-threaded processes each train as fast as one alone: so a run with two free cores trains
 an arm's seeds in two processes of one thread each. Every seed seeds its own generators and every process
 uses the run's thread count, so a seed's numbers are the same bit for bit whichever process trains it and
-whether the run is parallel or not (tests/test_lab_parallel.py checks it).
+whether the run is parallel or not (tests/lab_runs/test_lab_parallel.py checks it).
 
 The parent trains the first share of the seeds itself and forks a child for each other share: the children
 inherit the loaded data and cached tables, nothing is pickled on the way in. A child sends its events and

@@ -174,7 +174,7 @@ def run_labs(names: list[str], seed: int, device: str, out: Path, settle_below: 
             print(f"{name}: did not finish ({final.kind if final else 'no events'})", file=sys.stderr)
             continue
         print(f"{name}: {time.perf_counter() - t0:.0f} s, {final.verdict}", flush=True)
-        results.append(final.result)
+        results.append(final.result.to_json())  # the tables read result.json's plain data
     return results
 
 

@@ -31,9 +31,11 @@ MEMORY_UNDER = 2  # memory is less noisy: at most this many times below a measur
 
 
 def readme_seconds() -> dict[str, float]:
-    """Lab id -> seconds of its quick profile from labs/README.md (two one-thread processes)."""
+    """Lab id -> seconds of its quick profile from labs/README.md's table of the redesigned labs (two one-thread
+    processes, measured idle)."""
     table = README.read_text(encoding="utf-8")
-    return {lab: float(two) for lab, _, two in re.findall(r"^\| ([a-z-]+) \| (\d+) s \| (\d+) s \|", table, re.MULTILINE)}
+    rows = re.findall(r"^\| ([a-z-]+) \| (?:\d+ s|—) \| (\d+) s \| [a-z ]+ \|$", table, re.MULTILINE)
+    return {lab: float(now) for lab, now in rows}
 
 
 # lab id -> (seconds, max RSS in bytes) measured here as the module docstring says (None: not measured)

@@ -524,3 +524,31 @@ def test_numbers_keep_their_unit_and_claims_lose_measured_values():
     assert unmeasured(says) == "batch norm ends at least about as accurate (at most 3 points worse)"
     assert unmeasured("비슷하다(낮아도 3포인트 이내; 측정값: 같거나 2포인트 높음)") == "비슷하다(낮아도 3포인트 이내)"
     assert unmeasured("x wins (measured: 2 points)") == "x wins"
+
+
+async def test_a_step_within_an_arm_gives_way_to_the_arm_when_training_starts():
+    """The "activations of the frozen lower stages" line stayed up ~40 s after that step ended (issue 24): the
+    engine says a step ended only by training, so the next epoch puts the arm's line back."""
+    from textual.app import App
+
+    from tutor.lab.events import ArmFinished, ArmStarted, EpochEnd, LabStarted, Stage
+
+    class Host(App):
+        def compose(self):
+            yield LabMonitor(id="monitor")
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        monitor = app.query_one(LabMonitor)
+        monitor.show(LabStarted(lab="l", title="t", profile="quick", device="cpu", seeds=[0], arms={"top": "d"}, epochs={"top": 2}))
+        monitor.show(ArmStarted(arm="top", description="top stage fine-tuned", seeds=[0], epochs=2))
+        step = Stage.of("activations of the {frozen} frozen lower stages over {n} {name} images", frozen=4, n=2624, name="elpv")
+        monitor.show(step)
+        assert monitor.stage.startswith("activations of the 4 frozen")
+        monitor.show(EpochEnd(arm="top", seed=0, epoch=1, epochs=2, train_acc=0.5, train_loss=1.0, val_acc=0.5, val_loss=1.0))
+        assert monitor.stage == "top: top stage fine-tuned"
+        monitor.show(ArmFinished(arm="top", metrics={}, seconds=1.0))
+        monitor.show(Stage.of("writing result.json and plots"))
+        monitor.show(EpochEnd(arm="top", seed=0, epoch=2, epochs=2, train_acc=0.5, train_loss=1.0, val_acc=0.5, val_loss=1.0))
+        assert monitor.stage == "writing result.json and plots"  # no arm in training: a late epoch leaves it
+        await pilot.pause()

@@ -54,6 +54,7 @@ class LabMonitor(Vertical):
         self.totals: dict[str, int] = {}
         self.done_epochs: dict[str, int] = {}
         self.stage = ""
+        self.arm_line = ""  # the arm in training: what the status line goes back to once a step within it ends
         self.dirty = False
 
     def t(self, key: str, **values: object) -> str:
@@ -88,7 +89,7 @@ class LabMonitor(Vertical):
         from tutor.app.lab_process import LabProcess
 
         self.clock, self.started = run_clock, time.perf_counter()
-        self.totals, self.done_epochs = {}, {}
+        self.totals, self.done_epochs, self.arm_line = {}, {}, ""
         self.query_one("#lab-bars").remove_children()
         self.query_one("#lab-plot").reset(epochs)  # the last run's curves go now, not at the first epoch
         self.redraw()
@@ -152,13 +153,17 @@ class LabMonitor(Vertical):
         elif kind == "stage":
             self.stage = event.shown(self.lang) if hasattr(event, "shown") else event.text
         elif kind == "arm_started":
-            self.stage = f"{event.arm}: {self.describe(event.arm, event.description)}"
+            self.stage = self.arm_line = f"{event.arm}: {self.describe(event.arm, event.description)}"
         elif kind == "epoch_end":
+            # a step within the arm (loading its data, the frozen stages' activations) ended: the engine says
+            # so only by training, so its line gives way to the arm's at the next epoch
+            self.stage = self.arm_line or self.stage
             self.done_epochs[event.arm] = self.done_epochs.get(event.arm, 0) + 1
             self._advance(event.arm)
             self.query_one("#lab-plot").add(event.arm, event.seed, event.trial, event.train_acc, event.val_acc)
             self.dirty = True
         elif kind == "arm_finished":
+            self.arm_line = ""
             self.done_epochs[event.arm] = self.totals.get(event.arm, 0)
             self._advance(event.arm)
         self.show_status()

@@ -552,3 +552,13 @@ async def test_a_step_within_an_arm_gives_way_to_the_arm_when_training_starts():
         monitor.show(EpochEnd(arm="top", seed=0, epoch=2, epochs=2, train_acc=0.5, train_loss=1.0, val_acc=0.5, val_loss=1.0))
         assert monitor.stage == "writing result.json and plots"  # no arm in training: a late epoch leaves it
         await pilot.pause()
+
+
+def test_every_metric_a_kind_declares_has_a_korean_table_heading():
+    """The result table's headings come from the catalogue (lab.col.<metric>), English as the fallback: 18 of
+    them were English on the Korean page (issue 24)."""
+    from tutor.app.strings import t
+    from tutor.lab.spec.metrics import METRICS
+
+    untranslated = [m for m in METRICS if t("ko", f"lab.col.{m}") in (f"lab.col.{m}", t("en", f"lab.col.{m}"))]
+    assert not untranslated

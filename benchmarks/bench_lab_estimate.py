@@ -10,6 +10,17 @@ put for more than `FROZEN_S` seconds while an arm trained.
 
     python benchmarks/bench_lab_estimate.py [LAB ...]             # default: every shipped lab
     python benchmarks/bench_lab_estimate.py --replay DIR          # replay traces kept earlier
+    python benchmarks/bench_lab_estimate.py --fit RUNS...         # refit tutor.lab.cost.WORK_S to finished runs
+    python benchmarks/bench_lab_estimate.py --synth RUNS... --traces DIR   # traces made from finished runs
+
+`--synth` makes a trace from each result.json under RUNS (e.g. bench_labs.py's idle runs): each arm's
+measured seconds, its seeds' epochs evenly spread over their measured seconds (two workers as the run
+had them), start-up and tail as `SYNTH_START_S` and `SYNTH_TAIL_S`. It shows the estimate on a steady
+machine, where a recorded trace also carries whatever load other processes added during the run.
+
+`--fit` takes folders holding result.json files (e.g. bench_labs.py's output: one idle run of every lab)
+and fits the prices of `tutor.lab.cost.arm_work`'s kinds of work to every arm's measured seconds per seed
+(non-negative least squares on relative error), printing the prices and each kind of arm's error.
 
 Timings depend on how busy the machine is: report `uptime` with the numbers. Not a timed test.
 """
@@ -97,14 +108,99 @@ def _costs(lab_name: str, profile: str) -> dict[str, float]:
     return cost.arm_seconds(find_lab(lab_name), profile)
 
 
+SYNTH_START_S, SYNTH_TAIL_S = 2.0, 2.0  # before the first event, after the last arm: 1.7-2.5 and 1-4 s in the traces
+
+
+def synth(path: Path) -> dict:
+    """A trace from one finished run's result.json (see the module docstring)."""
+    from tutor.lab.spec import find_lab
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lab, profile, seeds = find_lab(data["lab"]), data["profile"], data["seeds"]
+    configs = lab.arm_configs(profile, list(data["arms"]))
+    from tutor.lab import kinds
+
+    epochs = {a: kinds.epochs(c) for a, c in configs.items()}
+    workers = max(1, int(data.get("workers") or 1))
+    events = [(SYNTH_START_S, {"event": "lab_started", "lab": data["lab"], "title": "", "profile": profile, "device": "cpu",
+                               "seeds": seeds, "arms": {a: "" for a in configs}, "epochs": epochs})]
+    t = SYNTH_START_S
+    for arm, cfg in configs.items():
+        arm_s = float(data["timings"]["arms"][arm])
+        per_seed = data["arms"][arm]["seconds"]["per_seed"]
+        history = (data.get("arm_details", {}).get(arm, {}).get("history") or {})
+        shares = [list(range(len(seeds)))[w::workers] for w in range(workers)]
+        busy = max(sum(per_seed[i] for i in share) for share in shares)
+        start = t + max(0.0, arm_s - busy)  # loading data, building tables: before the first epoch
+        events.append((t, {"event": "arm_started", "arm": arm, "description": "", "seeds": seeds, "epochs": epochs[arm]}))
+        for share in shares:
+            at = start
+            for i in share:
+                ran = len((history.get(str(seeds[i])) or {}).get("val_acc") or []) if cfg.early_stopping else epochs[arm]
+                for e in range(max(1, ran)):
+                    events.append((at + per_seed[i] * (e + 1) / max(1, ran), {
+                        "event": "epoch_end", "arm": arm, "seed": seeds[i], "epoch": e + 1, "epochs": epochs[arm],
+                        "train_acc": 0.0, "train_loss": 0.0, "val_acc": 0.0, "val_loss": 0.0}))
+                at += per_seed[i]
+        t += arm_s
+        events.append((t, {"event": "arm_finished", "arm": arm, "metrics": {}, "seconds": arm_s}))
+    events.append((t + SYNTH_TAIL_S, {"event": "lab_finished", "result": data, "out": None, "files": []}))
+    events.sort(key=lambda e: e[0])
+    return {"lab": data["lab"], "profile": profile, "total_s": t + SYNTH_TAIL_S + 0.1,
+            "events": [{"t": when, "event": event} for when, event in events]}
+
+
+def fit(folders: list[Path]) -> int:
+    """Fit `cost.WORK_S` to the per-seed seconds of the arms of the runs under `folders` (see the docstring)."""
+    import numpy as np
+    from scipy.optimize import nnls
+
+    from tutor.lab import cost
+    from tutor.lab.spec import find_lab
+
+    rows = []
+    for path in sorted(p for folder in folders for p in folder.rglob("result.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        lab = find_lab(data["lab"])
+        specs, kinds = lab.datasets(data["profile"]), (data.get("timings") or {}).get("kinds", {})
+        for arm, cfg in lab.arm_configs(data["profile"], list(data["arms"])).items():
+            seconds = [s for s in data["arms"][arm].get("seconds", {}).get("per_seed", []) if s]
+            if seconds and not (cfg.early_stopping or arm == "high_lr"):  # stopped early by design (high_lr: a NaN)
+                rows.append((f"{data['lab']}/{arm}", kinds.get(arm, "?"), sum(seconds) / len(seconds),
+                             cost.arm_work(cfg, specs[lab.dataset_key(cfg)], lab.file.backbone.name)))
+    names = [n for n in cost.WORK_S if n != "extract"]  # a seed's seconds leave out its tables
+    a = np.array([[w.get(n, 0.0) for n in names] for *_, w in rows])
+    y = np.array([s for _, _, s, _ in rows])
+    scale = np.where(a.max(0) > 0, a.max(0), 1.0)
+    prices = nnls(a / scale / y[:, None], np.ones(len(y)))[0] / scale
+    print("WORK_S = {" + ", ".join(f'"{n}": {p:.2g}' for n, p in zip(names, prices)) + "}")
+    for label, prices_now in (("fitted", prices), ("shipped", np.array([cost.WORK_S[n] for n in names]))):
+        ratio = a @ prices_now / y
+        by_kind: dict[str, list[float]] = {}
+        for (_, kind, _, _), r in zip(rows, ratio):
+            by_kind.setdefault(kind, []).append(r)
+        cells = "  ".join(f"{k} {min(v):.2f}-{max(v):.2f}" for k, v in sorted(by_kind.items()))
+        print(f"{label}: predicted / measured per arm, {len(rows)} arms: {cells}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("labs", nargs="*", help="lab ids (default: every shipped lab)")
     ap.add_argument("--profile", default="quick")
     ap.add_argument("--traces", type=Path, default=ROOT / ".bench" / "lab-traces", help="where traces are kept")
     ap.add_argument("--replay", action="store_true", help="replay the kept traces instead of running the labs")
+    ap.add_argument("--fit", nargs="+", type=Path, metavar="RUNS", help="refit cost.WORK_S to the result.json files under RUNS")
+    ap.add_argument("--synth", nargs="+", type=Path, metavar="RUNS", help="make traces from the result.json files under RUNS, then replay them")
     args = ap.parse_args()
     args.traces.mkdir(parents=True, exist_ok=True)
+    if args.fit:
+        return fit(args.fit)
+    if args.synth:
+        for path in sorted(p for folder in args.synth for p in folder.rglob("result.json")):
+            trace = synth(path)
+            (args.traces / f"{trace['lab']}-{trace['profile']}.json").write_text(json.dumps(trace), encoding="utf-8")
+        args.replay = True
     if args.replay:
         paths = sorted(p for p in args.traces.glob(f"*-{args.profile}.json") if not args.labs or p.name.rsplit("-", 1)[0] in args.labs)
     else:

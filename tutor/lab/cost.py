@@ -15,6 +15,7 @@ that trains). tests/lab/test_lab_cost_measured.py holds the estimate to measured
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,6 @@ from tutor.lab import kinds
 MAX_MEMORY_BYTES = 8 * 1024**3  # 8 GiB
 MAX_SECONDS = 4 * 3600  # 4 hours at MACS_PER_S
 MACS_PER_S = 1e10  # multiply-adds a second: 2 laptop CPU cores on small tensors
-STEP_S = 0.0015  # seconds of Python and framework work per optimiser step, whatever its size (measured: 1.7-2 ms)
 STAGES = 4  # an arm that unfreezes the top N stages trains about N / STAGES of the backbone's work
 
 # feature dim, multiply-adds per 64 x 64 image (forward), weights: measured with forward hooks
@@ -175,16 +175,105 @@ def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> t
     return epochs * (3 * train + evals) * per_image, 4 * train * held + 16 * weights + 8 * acts * cfg.batch_size
 
 
+# A running lab's time left (tutor.study.labtime.RunClock) needs the arms' RELATIVE costs: how much longer one
+# arm trains than another. Multiply-adds alone get them wrong by 3-20x (issue 24): a head on cached features
+# costs its optimiser steps, a plain net its layers' overheads, a fine-tune mostly its evaluations (every
+# epoch scores up to 200 training and all validation images, more than it trains on). So an arm's work is
+# counted in kinds of work (`arm_work`), each priced in seconds of one core (`WORK_S`). The prices were fitted
+# once (non-negative least squares on relative error: `benchmarks/bench_lab_estimate.py --fit`) to the
+# per-seed seconds of all 137 arms of the 15 shipped labs, idle, base 0, and checked on base 9241; a running
+# lab rescales them to its own pace, so only their ratios matter.
+WORK_S = {
+    "fit": 7.0e-3,  # one training run: building the model and its optimiser, the final scores
+    "step": 1.3e-4,  # an optimiser step, whatever the model (Python, autograd, the batch)
+    "module_step": 5.4e-5,  # a backbone stage's or head's module in one step (forward, backward, update)
+    "plain_module_step": 2.5e-5,  # a plain net's module in one step
+    "conv_train": 8.0e-12,  # a backbone multiply-add of a training image (trained stages counted 3x)
+    "conv_eval": 2.2e-11,  # a backbone multiply-add of an evaluated image (batches of EVAL_BATCH)
+    "dense": 2.5e-11,  # a fully connected multiply-add (trained ones counted 3x)
+    "eval_module": 1.9e-5,  # a module in one evaluation batch
+    "episode_class": 1.7e-5,  # a prototype episode, per class (support drawn, prototypes, two query sets)
+    "extract": 2.2e-11,  # a backbone multiply-add of a seed's own frozen features (not fitted: priced as conv_eval)
+}
+EVAL_BATCH = 512  # tutor.lab.models.build.EVAL_BATCH
+CURVE_IMAGES = 200  # training images scored every epoch (tutor.lab.training.arm.CURVE_TRAIN_IMAGES)
+STAGE_MODULES = 7  # modules of a backbone stage (two convolutions, two batch norms, activations, shortcut)
+# share of the backbone's multiply-adds in each of its 5 stages (stem first), and its total stride
+STAGE_SHARES = {"tutornet": (0.01, 0.30, 0.23, 0.23, 0.23), "resnet18": (0.06, 0.25, 0.23, 0.23, 0.23)}
+STRIDE = {"tutornet": 16}
+
+
+def splits(spec: Any) -> tuple[int, int, int]:
+    """(training pool, validation, test) images of a dataset spec, as tutor.lab.data.datasets splits them
+    (validation and test capped as the spec asks)."""
+    images, classes = dataset_size(spec)
+    if spec.name in ("fractals", "fractal-source"):
+        per_class = images // max(classes, 1)
+        held = classes * max(1, per_class // (6 if spec.name == "fractals" else 10))
+        val = test = held
+    else:
+        val, test = {"elpv": (324, 500), "digits": (300, 500)}.get(spec.name, (round(0.1 * images), round(0.2 * images)))
+    pool = max(0, images - val - test)  # a cap leaves the held-out images out of the pool all the same
+    return pool, min(val, spec.val or val), min(test, spec.test or test)
+
+
+def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
+    """One seed of an arm, counted in the kinds of work `WORK_S` prices (every trial of a search)."""
+    pool, val, test = splits(spec)
+    images, classes = dataset_size(spec)
+    feat, bb_macs, _ = BACKBONES.get(backbone, BACKBONES["resnet18"])
+    stages = [share * bb_macs * (spec.size / 64) ** 2 for share in STAGE_SHARES.get(backbone, STAGE_SHARES["resnet18"])]
+    n = len(stages)
+    whole = kinds.needs_images(cfg) or cfg.unfreeze == "all" or (cfg.unfreeze != 0 and int(cfg.unfreeze) >= n)
+    # a random backbone's frozen features (or lower-stage activations) are the seed's own: built for each seed
+    tables = images * sum(stages[:n - (0 if cfg.unfreeze in (0, "all") else int(cfg.unfreeze))]) \
+        if cfg.backbone == "random" and not whole and getattr(cfg, "model", "backbone") != "plain" else 0.0
+    if getattr(cfg, "method", "train") == "prototype":
+        return {"fit": 1.0, "episode_class": float(cfg.episodes * classes), "extract": tables}
+    train = cfg.per_class * classes if cfg.per_class is not None else cfg.train_size if cfg.train_size is not None else pool
+    runs = max(1, kinds.epochs(cfg) // max(1, cfg.epochs))  # a search's trials
+    epochs = cfg.epochs
+    steps = epochs * math.ceil(train / max(1, cfg.batch_size))
+    scored = epochs * (min(train, CURVE_IMAGES) + val) + train + val + test  # every epoch's scores and the final ones
+    batches = epochs * (math.ceil(min(train, CURVE_IMAGES) / EVAL_BATCH) + math.ceil(val / EVAL_BATCH)) + 3
+    if getattr(cfg, "model", "backbone") == "plain":
+        dims = [spec.size * spec.size, *[cfg.width] * cfg.depth, classes]
+        modules = cfg.depth * (3 if cfg.norm != "none" else 2) + 1
+        work = {"plain_module_step": steps * modules, "eval_module": batches * modules}
+        conv_train = conv_eval = 0.0
+    else:
+        cells = max(1, spec.size // STRIDE.get(backbone, 32)) ** 2
+        dims = [feat * cells if cfg.pool == "flatten" else feat, *cfg.hidden, classes]
+        head_modules = 3 * len(cfg.hidden) + 1
+        if whole:
+            trained = n if cfg.unfreeze == "all" else min(n, int(cfg.unfreeze))  # images every step
+            top = sum(stages[n - trained:])
+            conv_train, conv_eval = 3 * top + sum(stages) - top, top if trained < n else sum(stages)
+            bb_modules = n * STAGE_MODULES
+        elif cfg.unfreeze != 0:  # the top stages on cached lower-stage activations
+            top = sum(stages[n - int(cfg.unfreeze):])
+            conv_train, conv_eval, bb_modules = 3 * top, top, int(cfg.unfreeze) * STAGE_MODULES
+        else:  # a head on cached features
+            conv_train = conv_eval = 0.0
+            bb_modules = 0
+        modules = head_modules + bb_modules
+        work = {"module_step": steps * modules, "eval_module": batches * modules}
+    dense = sum(a * b for a, b in itertools.pairwise(dims))
+    work.update({"fit": 1.0, "step": float(steps), "conv_train": epochs * train * conv_train, "conv_eval": scored * conv_eval,
+                 "dense": 3 * steps * cfg.batch_size * dense + scored * dense})
+    return {**{k: runs * v for k, v in work.items()}, "extract": tables}
+
+
 def arm_seconds(lab: Any, profile: str, arms: list[str] | None = None) -> dict[str, float]:
-    """Arm -> seconds one seed of it trains at `MACS_PER_S`: the arms' relative costs, which a running lab's
-    time left scales to the pace this machine shows (tutor.study.labtime.RunClock)."""
+    """Arm -> seconds one seed of it trains on one core of the machine `WORK_S` was fitted on: the arms'
+    relative costs, which a running lab's time left scales to the pace this machine shows
+    (tutor.study.labtime.RunClock)."""
     specs = lab.datasets(profile)
+    backbone = lab.file.backbone.name
     out = {}
     for name, cfg in lab.arm_configs(profile, arms).items():
-        spec = specs[lab.dataset_key(cfg)]
-        images, classes = dataset_size(spec)
-        steps = kinds.epochs(cfg) * math.ceil(_train_images(cfg, images, classes) / max(1, cfg.batch_size))
-        out[name] = arm_cost(cfg, images, classes, spec.size, lab.file.backbone.name)[0] / MACS_PER_S + steps * STEP_S
+        work = arm_work(cfg, specs[lab.dataset_key(cfg)], backbone)
+        out[name] = sum(WORK_S[k] * v for k, v in work.items())
     return out
 
 

@@ -105,7 +105,9 @@ def estimate(measured: Measured | None, seeds: int, epochs_now: dict[str, int], 
 
 
 OWN_PACE_FROM = 0.1  # share of an arm's epochs after which its own pace alone prices the rest of it (blended before)
-FIRST_RUN_TAIL_S, FIRST_RUN_TAIL_SHARE = 2.0, 0.05  # judging, plots, exit after the last epoch: 2.5-14 s in the traces
+FIRST_RUN_TAIL_S, FIRST_RUN_TAIL_SHARE = 2.5, 0.0  # judging, plots, exit after the last arm: 1.2-4.5 s in 15 first runs
+PACE_MEMORY_S = 30.0  # the pace counts each epoch's seconds with weight exp(-age / this): a busy machine's pace drifts
+PACE_FROM_S = 1.0  # seconds of training the pace needs before it prices anything (two workers' epochs come in bursts)
 
 
 @dataclass
@@ -120,23 +122,21 @@ class _Arm:
     first_epoch: float | None = None
     last_epoch: float | None = None
     finished: float | None = None
+    own_s: float = 0.0  # seconds from its first epoch to its last (or its end): its pace, without what came
+    # before its first epoch (loading data, extracting features: not the arm's work)
 
     @property
     def fraction(self) -> float:
         return min(1.0, self.done / self.total) if self.total else 1.0
 
-    def trained(self) -> tuple[float, float] | None:
-        """(seconds, units of basis) from the end of its first epoch to its last (or its end): its pace
-        without what came before the first epoch (loading data, extracting features: not the arm's work)."""
-        end = self.finished if self.finished is not None else self.last_epoch
-        if self.first_epoch is None or end is None or self.ran < 2 or end <= self.first_epoch:
-            return None
-        return end - self.first_epoch, (self.basis or 0.0) * (self.ran - 1) / self.total
+    @property
+    def unit(self) -> float:
+        """Basis units of one epoch."""
+        return (self.basis or 0.0) / self.total if self.total else 0.0
 
     def pace(self) -> float | None:
         """Seconds per epoch, from the epochs it trained after its first."""
-        trained = self.trained()
-        return None if trained is None else trained[0] / (self.ran - 1)
+        return self.own_s / (self.ran - 1) if self.ran >= 2 and self.own_s > 0 else None
 
     def prep(self) -> float | None:
         """Seconds from its start to its first epoch, less one epoch: what it did before training."""
@@ -144,6 +144,27 @@ class _Arm:
         if pace is None or self.started is None or self.first_epoch is None:
             return None
         return max(0.0, self.first_epoch - self.started - pace)
+
+
+class _Pace:
+    """Seconds per unit of basis, from every epoch that ended after the first of its arm, recent ones counting
+    most (weight halves every PACE_MEMORY_S * ln 2 seconds): kept as two decayed sums, so reading it is free."""
+
+    def __init__(self) -> None:
+        self.seconds = self.units = self.seen = 0.0
+        self.at: float | None = None
+
+    def add(self, now: float, seconds: float, units: float) -> None:
+        if self.at is not None:
+            decay = math.exp(-max(0.0, now - self.at) / PACE_MEMORY_S)
+            self.seconds, self.units = self.seconds * decay, self.units * decay
+        self.at = now
+        self.seconds, self.units, self.seen = self.seconds + seconds, self.units + units, self.seen + seconds
+
+    def value(self) -> float | None:
+        if self.seen < PACE_FROM_S or self.units <= 0 or self.seconds <= 0:
+            return None
+        return self.seconds / self.units
 
 
 class RunClock:
@@ -171,6 +192,7 @@ class RunClock:
         self.finishing = False  # every arm ended: judging the claims, writing the plots
         self.shown: float | None = None
         self.shown_at = now
+        self.pace = _Pace()
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -210,6 +232,9 @@ class RunClock:
             return
         if a.started is None:
             self.arm_started(arm, now)
+        if a.last_epoch is not None:
+            a.own_s += now - a.last_epoch
+            self.pace.add(now, now - a.last_epoch, a.unit)
         a.done = min(a.total, a.done + 1)
         a.ran = a.done
         a.last_epoch = now
@@ -220,6 +245,9 @@ class RunClock:
         """An arm ended (early stopping may have skipped epochs): none of its work is left."""
         a = self.arms.get(arm)
         if a is not None:
+            if a.last_epoch is not None and a.ran >= 2 and now > a.last_epoch:  # its last seed's final scores
+                a.own_s += now - a.last_epoch
+                self.pace.add(now, now - a.last_epoch, 0.0)
             a.done, a.finished = a.total, now
             if a.started is None:
                 a.started = now
@@ -228,17 +256,11 @@ class RunClock:
     # -- the estimate ---------------------------------------------------------------------------
 
     def scale(self) -> float | None:
-        """Seconds per unit of basis, from what the arms trained so far (None before two epochs of an arm
-        ended, unless the basis is measured seconds)."""
-        seconds = units = 0.0
-        weight = 1.0
-        for a in self.arms.values():  # in run order; each arm counts twice the one before: the machine's load drifts
-            trained = a.trained()
-            if trained is not None:
-                seconds, units = seconds + weight * trained[0], units + weight * trained[1]
-                weight *= 2.0
-        if units > 0 and seconds > 0:
-            return seconds / units
+        """Seconds per unit of basis, from what the arms trained so far, recent epochs counting most (None
+        before two epochs of an arm ended, unless the basis is measured seconds)."""
+        k = self.pace.value()
+        if k is not None:
+            return k
         return 1.0 if self.unit_is_seconds else None
 
     def _prep(self) -> float:

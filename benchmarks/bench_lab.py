@@ -40,7 +40,7 @@ def main() -> int:
     from tutor.lab.models import backbones
     from tutor.lab.models.heads import Net, make_head
     from tutor.lab.runner.arm import train_arm
-    from tutor.lab.spec.arm import ArmConfig
+    from tutor.lab.kinds import ArmConfig
     from tutor.lab.training import arm as train
     from tutor.lab.device import configure_threads, pick_device
     from tutor.lab.threads import calibrate_threads

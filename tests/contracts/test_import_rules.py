@@ -24,22 +24,46 @@ def test_import_contracts_are_kept():
     assert "0 broken" in out.stdout
 
 
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import in a file, `from X import y` counted as X and X.y."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out += [(node.lineno, node.module)] + [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+        elif isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+    return out
+
+
+KINDS_DIR = ROOT / "tutor" / "lab" / "kinds"
+REGISTRY_PARTS = {"tutor.lab.kinds.base", "tutor.lab.kinds.registry"}  # what a kind module may import of its package
+
+
 def test_no_module_names_a_kind_of_experiment():
-    """Kinds are found at run time (tutor.lab.kinds.all_kinds): outside tutor/lab/kinds/, no code imports one."""
+    """Kinds are listed once, in tutor.lab.kinds.KINDS: outside tutor/lab/kinds/, code asks the registry (KINDS,
+    ArmConfig) and never imports a kind module; and no kind module imports another (each reads only its own
+    settings and the core's)."""
+    kind_modules = {f"tutor.lab.kinds.{p.stem}" for p in KINDS_DIR.glob("*.py") if not p.stem.startswith("_")}
+    kind_modules -= REGISTRY_PARTS
     offenders = []
     for path in (ROOT / "tutor").rglob("*.py"):
-        if (ROOT / "tutor" / "lab" / "kinds") in path.parents:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            if any(n.startswith("tutor.lab.kinds.") for n in names) or (
-                    isinstance(node, ast.ImportFrom) and node.module == "tutor.lab.kinds"):
-                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+        inside = KINDS_DIR in path.parents
+        if inside and path.name == "__init__.py":
+            continue  # the registry lists them
+        own = f"tutor.lab.kinds.{path.stem}" if inside else None
+        for line, name in _imports(path):
+            if name in kind_modules and name != own:
+                offenders.append(f"{path.relative_to(ROOT)}:{line} {name}")
     assert not offenders, offenders
+
+
+def test_the_spec_is_handed_the_kinds_never_imports_them():
+    """The layers contract sees static imports only: the spec reaches the kinds through nothing else either."""
+    spec = ROOT / "tutor" / "lab" / "spec"
+    found = [f"{p.relative_to(ROOT)}:{line}" for p in spec.glob("*.py") for line, name in _imports(p)
+             if name.startswith(("importlib", "tutor.lab.kinds"))]
+    found += [str(p.relative_to(ROOT)) for p in spec.glob("*.py") if "import_module" in p.read_text(encoding="utf-8")]
+    assert not found, found
 
 
 def test_lab_functions_are_short():

@@ -8,9 +8,8 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.nn import functional as F  # noqa: E402
 
-from tutor.lab.kinds import augmentation  # noqa: E402
+from tutor.lab.kinds import ArmConfig, augmentation  # noqa: E402
 from tutor.lab.kinds.augmentation import AUGMENTATIONS  # noqa: E402
-from tutor.lab.spec import ArmConfig  # noqa: E402
 
 
 def _cfg(*augment) -> ArmConfig:

@@ -6,8 +6,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from tutor.lab.kinds import ArmConfig  # noqa: E402
 from tutor.lab.models.heads import make_head  # noqa: E402
-from tutor.lab.spec import ArmConfig  # noqa: E402
 
 
 def _bns(head):

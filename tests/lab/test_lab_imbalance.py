@@ -7,8 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab.kinds import imbalance  # noqa: E402
-from tutor.lab.spec import ArmConfig  # noqa: E402
+from tutor.lab.kinds import ArmConfig, imbalance  # noqa: E402
 
 
 def test_class_weights_are_sklearns_balanced_weights():

@@ -6,9 +6,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from tutor.lab.kinds import ArmConfig  # noqa: E402
 from tutor.lab.kinds import input_norm as inputnorm  # noqa: E402
 from tutor.lab.models.backbones import IMAGENET_MEAN, build_tutornet  # noqa: E402
-from tutor.lab.spec import ArmConfig  # noqa: E402
 
 
 def test_default_leaves_the_backbone_alone():

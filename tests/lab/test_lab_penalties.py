@@ -7,8 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
-from tutor.lab.kinds import penalties  # noqa: E402
-from tutor.lab.spec import ArmConfig  # noqa: E402
+from tutor.lab.kinds import ArmConfig, penalties  # noqa: E402
 from tutor.lab.spec.arm import merged_arm as _merged_arm  # noqa: E402
 
 
@@ -146,11 +145,11 @@ def test_batch_norm_off_decay_on_weights_and_new_rules():
     cfg = _merged_arm({"backbone": "random", "unfreeze": "all", "batch_norm": False})
     assert "no batch norm" in cfg.describe()
     net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), BasicBlock(4, 4))
-    bare = penalties.adapt_backbone(cfg, net)
+    bare = penalties.PenaltiesKind().adapt_backbone(cfg, net)
     assert not any(isinstance(m, nn.BatchNorm2d) for m in bare.modules())
     assert any(isinstance(m, nn.BatchNorm2d) for m in net.modules())  # a copy: the original keeps its norms
     assert float(bare[2].conv2.weight.detach().abs().sum()) == 0.0  # each residual branch starts at zero (Fixup-style)
-    assert penalties.adapt_backbone(ArmConfig.model_validate({}), net) is net
+    assert penalties.PenaltiesKind().adapt_backbone(ArmConfig.model_validate({}), net) is net
     with pytest.raises(ValueError, match="batch_norm"):
         _merged_arm({"batch_norm": False})  # a pretrained, frozen backbone relies on its batch norm
     with pytest.raises(ValueError, match="early_stopping_val"):

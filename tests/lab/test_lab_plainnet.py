@@ -8,11 +8,11 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from tutor.lab.kinds import ArmConfig  # noqa: E402
 from tutor.lab.kinds import plain as probes  # noqa: E402
 from tutor.lab.kinds import stability
 from tutor.lab.models import plainnet  # noqa: E402
 from tutor.lab.runner.arm import train_arm  # noqa: E402
-from tutor.lab.spec import ArmConfig  # noqa: E402
 from tutor.lab.training import arm as train  # noqa: E402
 
 

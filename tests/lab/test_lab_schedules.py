@@ -7,10 +7,11 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
+from tutor.lab.kinds import ArmConfig  # noqa: E402
 from tutor.lab.kinds import unfreezing as schedules  # noqa: E402
 from tutor.lab.models.backbones import build_tutornet  # noqa: E402
 from tutor.lab.models.heads import Head, Net  # noqa: E402
-from tutor.lab.spec import ArmConfig, loads_lab  # noqa: E402
+from tutor.lab.spec import loads_lab  # noqa: E402
 
 
 def _net() -> Net:

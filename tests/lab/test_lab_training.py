@@ -3,14 +3,16 @@ order, callbacks can change the loop's state, and every kind's settings and metr
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab import kinds  # noqa: E402
+from tutor.lab.kinds import KINDS, ArmConfig, Kind, Kinds, Traits  # noqa: E402
 from tutor.lab.runner.arm import train_arm  # noqa: E402
-from tutor.lab.spec.arm import ArmConfig  # noqa: E402
-from tutor.lab.spec.metrics import METRICS  # noqa: E402
+from tutor.lab.spec.metrics import metric_help  # noqa: E402
+from tutor.lab.spec.settings import CoreSettings  # noqa: E402
 from tutor.lab.training.arm import ArmData, ModelParts, Split  # noqa: E402
 from tutor.lab.training.callback import EVENTS, Callback  # noqa: E402
 from tutor.lab.training.learner import Learner  # noqa: E402
@@ -74,12 +76,35 @@ def test_a_callback_can_stop_training_and_the_seed_fixes_the_run():
 
 
 def test_every_kind_reaches_the_lab_format():
-    mods = kinds.all_kinds()
-    assert [m.__name__.rsplit(".", 1)[1] for m in mods][:3] == ["plain", "prototype", "heads"]
-    for mod in mods:
-        for name in getattr(getattr(mod, "Settings", None), "model_fields", {}):
-            assert name in ArmConfig.model_fields, (mod.__name__, name)
-        for metric in getattr(mod, "METRICS", {}):
-            assert metric in METRICS, (mod.__name__, metric)
-    assert kinds.epochs(ArmConfig(epochs=3, search={"trials": 2, "space": {"lr": [0.1, 0.01, 0.001]}})) == 6
+    assert [k.name for k in KINDS.kinds][:3] == ["plain", "prototype", "heads"]
+    for kind in KINDS.kinds:
+        assert isinstance(kind, Kind) and issubclass(ArmConfig, kind.settings)  # each reads ArmConfig as its own
+        for name in kind.settings.model_fields:
+            assert name in ArmConfig.model_fields, (kind.name, name)
+        for metric in kind.metrics:
+            assert metric in metric_help(), (kind.name, metric)
+    assert KINDS.epochs(ArmConfig(epochs=3, search={"trials": 2, "space": {"lr": [0.1, 0.01, 0.001]}})) == 6
     assert ArmConfig(model="plain").describe().startswith("plain net 8x64")
+
+
+def test_a_new_kind_is_one_subclass_whose_settings_join_the_flat_arm():
+    class Settings(CoreSettings):
+        warmup: int = 0
+
+    class Warmup(Kind[Settings]):
+        name = "warmup"
+        settings = Settings
+        metrics: ClassVar[dict[str, str]] = {"warm": "a metric"}
+
+        def describe(self, cfg: Settings) -> list[str]:
+            return [f"warm-up {cfg.warmup}"] if cfg.warmup else []
+
+        def check(self, cfg: Settings, traits: Traits) -> str | None:
+            return "warmup needs a trained head" if cfg.warmup and not traits.trains else None
+
+    registry = Kinds((Warmup(),))
+    cfg = registry.arm_config.model_validate({"warmup": 2, "lr": 0.01})
+    assert isinstance(cfg, Settings) and cfg.describe() == "pretrained backbone, frozen, warm-up 2"
+    assert registry.metrics() == {"warm": "a metric"} and registry.epochs(cfg) == cfg.epochs
+    assert registry.traits(cfg) == Traits() and registry.callbacks(cfg) == [] and registry.trainer(cfg) is None
+    registry.check(cfg)  # no rule broken

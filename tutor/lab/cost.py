@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tutor.lab import kinds
+from tutor.lab.kinds import KINDS
 
 MAX_MEMORY_BYTES = 8 * 1024**3  # 8 GiB
 MAX_SECONDS = 4 * 3600  # 4 hours at MACS_PER_S
@@ -164,13 +164,13 @@ def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> t
     else:
         head_in = feat * (size // 32) ** 2 if cfg.pool == "flatten" else feat
         head = _head_weights([head_in, *cfg.hidden, classes])
-        trains_backbone = cfg.unfreeze != 0 or kinds.needs_images(cfg)
+        trains_backbone = cfg.unfreeze != 0 or KINDS.needs_images(cfg)
         share = 1.0 if cfg.unfreeze in ("all", 0) else min(int(cfg.unfreeze) / STAGES, 1.0)
         per_image = head + (bb_macs * share if trains_backbone else 0)
         weights = head + (bb_weights if trains_backbone else 0)
         acts = (bb_macs / 300 if trains_backbone else 0) + head_in + sum(cfg.hidden)
         held = size * size if trains_backbone else head_in
-    epochs = kinds.epochs(cfg)  # every trial of a search counted
+    epochs = KINDS.epochs(cfg)  # every trial of a search counted
     evals = min(train, pool or train) * EVALS_PER_EPOCH
     return epochs * (3 * train + evals) * per_image, 4 * train * held + 16 * weights + 8 * acts * cfg.batch_size
 
@@ -224,14 +224,14 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     feat, bb_macs, _ = BACKBONES.get(backbone, BACKBONES["resnet18"])
     stages = [share * bb_macs * (spec.size / 64) ** 2 for share in STAGE_SHARES.get(backbone, STAGE_SHARES["resnet18"])]
     n = len(stages)
-    whole = kinds.needs_images(cfg) or cfg.unfreeze == "all" or (cfg.unfreeze != 0 and int(cfg.unfreeze) >= n)
+    whole = KINDS.needs_images(cfg) or cfg.unfreeze == "all" or (cfg.unfreeze != 0 and int(cfg.unfreeze) >= n)
     # a random backbone's frozen features (or lower-stage activations) are the seed's own: built for each seed
     tables = images * sum(stages[:n - (0 if cfg.unfreeze in (0, "all") else int(cfg.unfreeze))]) \
         if cfg.backbone == "random" and not whole and getattr(cfg, "model", "backbone") != "plain" else 0.0
     if getattr(cfg, "method", "train") == "prototype":
         return {"fit": 1.0, "episode_class": float(cfg.episodes * classes), "extract": tables}
     train = cfg.per_class * classes if cfg.per_class is not None else cfg.train_size if cfg.train_size is not None else pool
-    runs = max(1, kinds.epochs(cfg) // max(1, cfg.epochs))  # a search's trials
+    runs = max(1, KINDS.epochs(cfg) // max(1, cfg.epochs))  # a search's trials
     epochs = cfg.epochs
     steps = epochs * math.ceil(train / max(1, cfg.batch_size))
     scored = epochs * (min(train, CURVE_IMAGES) + val) + train + val + test  # every epoch's scores and the final ones

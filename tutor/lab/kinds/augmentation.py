@@ -11,10 +11,9 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.kinds.base import Kind, Traits
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
-
-ORDER = 50
 
 # Augmentations a lab may ask for: name -> (what the value means, its type). Built from
 # torchvision.transforms.v2 below; nothing else can be named.
@@ -87,37 +86,41 @@ def _augment(value: Any) -> Any:
     return out
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     augment: Annotated[list[tuple[str, float]], BeforeValidator(_augment)] = Field(default_factory=list)
 
 
-def describe(cfg: Any) -> list[str]:
-    return ["augment " + "+".join(n for n, _ in cfg.augment)] if cfg.augment else []
+class AugmentationKind(Kind[Settings]):
+    name = "augmentation"
+    settings = Settings
 
+    def describe(self, cfg: Settings) -> list[str]:
+        return ["augment " + "+".join(n for n, _ in cfg.augment)] if cfg.augment else []
 
-def check_data(cfg: Any, size: int) -> str | None:
-    """A shift pads by its value with reflection, which needs fewer pixels of padding than the image has."""
-    for name, value in cfg.augment:
-        if name == "shift" and int(value) >= size:
-            return f"augmentation 'shift' of {int(value)} pixels needs images larger than that (these are {size} px)"
-    return None
+    def check_data(self, cfg: Settings, size: int) -> str | None:
+        """A shift pads by its value with reflection, which needs fewer pixels of padding than the image has."""
+        for name, value in cfg.augment:
+            if name == "shift" and int(value) >= size:
+                return f"augmentation 'shift' of {int(value)} pixels needs images larger than that (these are {size} px)"
+        return None
 
+    def needs_images(self, cfg: Settings) -> bool:
+        return bool(cfg.augment)
 
-def needs_images(cfg: Any) -> bool:
-    return bool(cfg.augment)
-
-
-def callbacks(cfg: Any) -> list[Callback]:
-    return [Augment()] if cfg.augment else []
+    def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
+        return [Augment(cfg)] if cfg.augment else []
 
 
 class Augment(Callback):
     """Augments each training batch (arms that train on images; cached features are never augmented)."""
 
+    def __init__(self, cfg: Settings):
+        self.cfg = cfg
+
     def before_fit(self, learn: Any) -> None:
         full = learn.data.mode == "full"
-        self.augment = make_augment(learn.cfg, learn.parts.image_size) if full else None
-        self.mix = make_batch_mix(learn.cfg, learn.data.num_classes) if full else None  # soft targets
+        self.augment = make_augment(self.cfg, learn.parts.image_size) if full else None
+        self.mix = make_batch_mix(self.cfg, learn.data.num_classes) if full else None  # soft targets
 
     def before_batch(self, learn: Any) -> None:
         if self.augment is not None:
@@ -126,7 +129,7 @@ class Augment(Callback):
             learn.xb, learn.target = self.mix(learn.xb, learn.yb)
 
 
-def make_augment(cfg: Any, size: int) -> Callable[[Any], Any] | None:
+def make_augment(cfg: Settings, size: int) -> Callable[[Any], Any] | None:
     """Per-image random augmentation built from torchvision.transforms.v2 (whitelisted names only)."""
     if not cfg.augment:
         return None
@@ -191,7 +194,7 @@ def cutout(img: Any, frac: float) -> Any:
     return out
 
 
-def make_batch_mix(cfg: Any, num_classes: int) -> Callable[[Any, Any], tuple[Any, Any]] | None:
+def make_batch_mix(cfg: Settings, num_classes: int) -> Callable[[Any, Any], tuple[Any, Any]] | None:
     """Mixup / CutMix (torchvision.transforms.v2) on a whole batch: (images, int labels) -> (mixed images, soft
     labels of shape (N, classes) whose rows sum to 1). With both named, each batch uses one of them at random."""
     names = {name: value for name, value in cfg.augment if name in BATCH_AUGMENTATIONS}

@@ -13,15 +13,17 @@ only a better fit of the training images (the heads lab: GAP vs flatten, small v
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
+from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.report.plots import save_figure
 from tutor.lab.result import LabResult
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
 
-ORDER = 30
 SERVE_BATCH = 2  # images per request when a head is served in training mode (batch norm needs two)
 
 METRICS = {
@@ -36,16 +38,27 @@ METRICS = {
 UNITS = {"params": "count", "train_mode_val_acc": "%", "train_mode_flips": "%"}
 
 
-def check(cfg: Any) -> str | None:
-    if cfg.pool == "flatten" and (cfg.unfreeze != 0 or cfg.augment or cfg.model != "backbone" or cfg.method != "train"):
-        return ("pool: flatten trains a head on cached frozen feature maps: a frozen backbone "
-                "(unfreeze: 0), no augment, model: backbone, method: train")
-    return None
+class HeadsKind(Kind[CoreSettings]):
+    """The head's settings are core settings: this kind counts the trained weights, serves heads in training mode
+    and draws params.png."""
 
+    name = "heads"
+    metrics = METRICS
+    units = UNITS
 
-def callbacks(cfg: Any) -> list[Callback]:
-    serving = [ServedInTrainingMode()] if cfg.dropout > 0 or cfg.head_norm else []
-    return [CountParams(), *serving]
+    def check(self, cfg: CoreSettings, traits: Traits) -> str | None:
+        cached = cfg.unfreeze == 0 and not traits.needs_images and traits.uses_backbone and traits.trains
+        if cfg.pool == "flatten" and not cached:
+            return ("pool: flatten trains a head on cached frozen feature maps: a frozen backbone "
+                    "(unfreeze: 0), no augment, model: backbone, method: train")
+        return None
+
+    def callbacks(self, cfg: CoreSettings, traits: Traits) -> list[Callback]:
+        serving = [ServedInTrainingMode()] if cfg.dropout > 0 or cfg.head_norm else []
+        return [CountParams(), *serving]
+
+    def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
+        return plot(result, out_dir, plt)
 
 
 class CountParams(Callback):
@@ -81,7 +94,7 @@ class ServedInTrainingMode(Callback):
         learn.metrics["train_mode_flips"] = float((first != second).float().mean())
 
 
-def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     """`params.png` (labs that `show: [params]`): accuracy against the number of trainable parameters."""
     arms = {a: {k: s.model_dump() for k, s in m.items()} for a, m in result.arms.items() if "params" in m}
     if "params" not in result.show or not arms:

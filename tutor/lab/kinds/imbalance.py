@@ -12,16 +12,16 @@ in the arm's training labels) and the confusion matrix judge them; accuracy alon
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
 
+from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.report.plots import save_figure
 from tutor.lab.result import LabResult
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
-
-ORDER = 40
 
 METRICS = {
     "balanced_acc": "balanced accuracy on the validation split: recall averaged over the classes "
@@ -37,33 +37,44 @@ COLUMNS = {"balanced_acc": "bal. %", "minority_recall": "min. recall %", "test_b
            "test_minority_recall": "test min. recall %", "majority_acc": "majority %"}
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     class_weight: Literal["none", "balanced"] = "none"
     sampler: Literal["shuffle", "balanced"] = "shuffle"
 
 
-def describe(cfg: Any) -> list[str]:
-    parts = []
-    if cfg.class_weight == "balanced":
-        parts.append("class-weighted loss")
-    if cfg.sampler == "balanced":
-        parts.append("class-balanced sampling")
-    return parts
+class ImbalanceKind(Kind[Settings]):
+    name = "imbalance"
+    settings = Settings
+    metrics = METRICS
+    columns = COLUMNS
 
+    def describe(self, cfg: Settings) -> list[str]:
+        parts = []
+        if cfg.class_weight == "balanced":
+            parts.append("class-weighted loss")
+        if cfg.sampler == "balanced":
+            parts.append("class-balanced sampling")
+        return parts
 
-def callbacks(cfg: Any) -> list[Callback]:
-    return [Imbalance()]  # the metrics are reported for every trained arm
+    def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
+        return [Imbalance(cfg)]  # the metrics are reported for every trained arm
+
+    def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
+        return plot(result, out_dir, plt)
 
 
 class Imbalance(Callback):
     """The class-weighted loss, the class-balanced sample order, and the metrics that see the rare class."""
 
+    def __init__(self, cfg: Settings):
+        self.cfg = cfg
+
     def before_fit(self, learn: Any) -> None:
-        if learn.cfg.class_weight == "balanced":
+        if self.cfg.class_weight == "balanced":
             learn.loss_weight = class_weights(learn.data.train.y, learn.data.num_classes)
 
     def before_epoch(self, learn: Any) -> None:
-        if learn.cfg.sampler == "balanced":  # WeightedRandomSampler: every class equally likely per draw
+        if self.cfg.sampler == "balanced":  # WeightedRandomSampler: every class equally likely per draw
             learn.order = balanced_order(learn.data.train.y, learn.generator).to(learn.data.train.y.device)
 
     def after_metrics(self, learn: Any) -> None:
@@ -147,7 +158,7 @@ def summed_confusion(history: dict[str, dict[str, Any]]) -> np.ndarray | None:
     return np.sum(mats, axis=0) if mats else None
 
 
-def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     """`confusion.png` (every arm side by side) and `confusion-ARM.png` (each alone, larger): labs that show
     balanced_acc or minority_recall. Each panel sums the validation confusion matrices of the arm's seeds and
     writes every cell's count and its share of the row (on the diagonal: that class's recall)."""

@@ -13,13 +13,15 @@ backbone differently normalised inputs to measure what a mismatch costs:
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.kinds.base import Kind
+from tutor.lab.spec.settings import ArmSettings, CoreSettings
 
-ORDER = 96
+if TYPE_CHECKING:
+    from torch import nn
 
 
 class NormStats(ArmSettings):
@@ -29,21 +31,24 @@ class NormStats(ArmSettings):
     std: Annotated[list[Annotated[float, Field(gt=0.0)]], Field(min_length=1, max_length=3)]
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     # input normalisation fed to the backbone
     # (a mapping is statistics, anything else a name: one error at its line, never one per alternative)
     normalize: Annotated[Annotated[Literal["pretrained", "none", "imagenet"], Tag("name")] | Annotated[NormStats, Tag("stats")],
                          Discriminator(lambda v: "stats" if isinstance(v, (dict, NormStats)) else "name")] = "pretrained"
 
 
-def feature_key(cfg: Any) -> dict[str, Any]:
-    """Frozen features are cached per normalisation (nothing added for the default: existing keys unchanged)."""
-    norm_tag = tag(cfg.normalize)
-    return {} if norm_tag is None else {"normalize": norm_tag}
+class InputNormKind(Kind[Settings]):
+    name = "input_norm"
+    settings = Settings
 
+    def feature_key(self, cfg: Settings) -> dict[str, object]:
+        """Frozen features are cached per normalisation (nothing added for the default: existing keys unchanged)."""
+        norm_tag = tag(cfg.normalize)
+        return {} if norm_tag is None else {"normalize": norm_tag}
 
-def adapt_backbone(cfg: Any, net: Any) -> Any:
-    return apply(net, cfg.normalize)
+    def adapt_backbone(self, cfg: Settings, net: nn.Module) -> nn.Module:
+        return apply(net, cfg.normalize)
 
 
 PRESETS = ("pretrained", "none", "imagenet")

@@ -9,23 +9,31 @@ early and stay low (bias).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from types import ModuleType
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field
 
+from tutor.lab.kinds.base import Kind
 from tutor.lab.report.plots import save_figure
 from tutor.lab.result import LabResult
-from tutor.lab.spec.settings import ArmSettings
-
-ORDER = 95
+from tutor.lab.spec.settings import CoreSettings
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     curve: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # a line in learning_curve.png
 
 
-def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+class LearningCurveKind(Kind[Settings]):
+    name = "learning_curve"
+    settings = Settings
+
+    def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
+        return plot(result, out_dir, plt)
+
+
+def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     details = result.arm_details
     arms = {a: {k: s.model_dump() for k, s in m.items()} for a, m in result.arms.items()}
     curves: dict[str, list[str]] = {}

@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.kinds.base import Kind, Traits
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
 
-ORDER = 70
+if TYPE_CHECKING:
+    from torch import nn
 
 METRICS = {
     "sparsity": "fraction of the trained weights (conv kernels and linear weights, not biases or norm parameters) "
@@ -46,52 +48,59 @@ METRICS = {
 UNITS = {"stopped_epoch": "count", "stop_regret_acc": "%"}
 
 
-class Settings(ArmSettings):
-    l1: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0  # + l1 * sum|w| over conv/linear weights
-    l2: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0  # + l2 * sum w^2 (in the loss: Adam rescales it)
+class Settings(CoreSettings):
+    # (`l1` and `l2`, the penalties in the loss, are core settings: a search may try them)
     early_stopping: Annotated[int, Field(ge=1, le=1000)] | None = None  # patience (epochs) on validation loss
     early_stopping_val: Annotated[int, Field(ge=2)] | None = None  # watch only this many validation images
     batch_norm: bool = True  # false: the backbone's batch norm replaced by identities (networks trained from scratch)
     decay: Literal["all", "weights"] = "all"  # what weight_decay acts on: every parameter, or only conv/linear weights
 
 
-def check(cfg: Any) -> str | None:
-    if cfg.early_stopping is not None and (cfg.select != "last" or cfg.search is not None or cfg.method != "train"):
-        return ("early_stopping restores the best epoch on validation loss itself: no select: best_val, "
-                "search or method: prototype with it")
-    if cfg.early_stopping_val is not None and cfg.early_stopping is None:
-        return "early_stopping_val sets how many validation images early stopping watches: it needs early_stopping"
-    if not cfg.batch_norm and (cfg.backbone != "random" or cfg.unfreeze != "all"):
-        return ("batch_norm: false removes the backbone's batch norm: only for a network trained from scratch "
-                "(backbone: random, unfreeze: all), whose weights never relied on it")
-    return None
+class PenaltiesKind(Kind[Settings]):
+    name = "penalties"
+    settings = Settings
+    metrics = METRICS
+    units = UNITS
+
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        if cfg.early_stopping is not None and (cfg.select != "last" or traits.trainers):  # a search, prototypes
+            return ("early_stopping restores the best epoch on validation loss itself: no select: best_val, "
+                    "search or method: prototype with it")
+        if cfg.early_stopping_val is not None and cfg.early_stopping is None:
+            return "early_stopping_val sets how many validation images early stopping watches: it needs early_stopping"
+        if not cfg.batch_norm and (cfg.backbone != "random" or cfg.unfreeze != "all"):
+            return ("batch_norm: false removes the backbone's batch norm: only for a network trained from scratch "
+                    "(backbone: random, unfreeze: all), whose weights never relied on it")
+        return None
+
+    def describe(self, cfg: Settings) -> list[str]:
+        parts = []
+        if cfg.l1 or cfg.l2:
+            parts.append(" + ".join(f"{k} {v:g}" for k, v in (("L1", cfg.l1), ("L2", cfg.l2)) if v) + " penalty")
+        if cfg.early_stopping is not None:
+            watch = f", watching {cfg.early_stopping_val} validation images" if cfg.early_stopping_val else ""
+            parts.append(f"early stopping (patience {cfg.early_stopping}{watch})")
+        if not cfg.batch_norm:
+            parts.append("no batch norm")
+        if cfg.decay == "weights" and cfg.weight_decay:
+            parts.append("decay on weights only")
+        return parts
+
+    def feature_key(self, cfg: Settings) -> dict[str, object]:
+        return {} if cfg.batch_norm else {"batch_norm": False}
+
+    def adapt_backbone(self, cfg: Settings, net: nn.Module) -> nn.Module:
+        return without_batch_norm(net) if not cfg.batch_norm else net
+
+    def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
+        return [Penalties(cfg)]  # sparsity is reported for every trained arm
 
 
-def describe(cfg: Any) -> list[str]:
-    parts = []
-    if cfg.l1 or cfg.l2:
-        parts.append(" + ".join(f"{k} {v:g}" for k, v in (("L1", cfg.l1), ("L2", cfg.l2)) if v) + " penalty")
-    if cfg.early_stopping is not None:
-        watch = f", watching {cfg.early_stopping_val} validation images" if cfg.early_stopping_val else ""
-        parts.append(f"early stopping (patience {cfg.early_stopping}{watch})")
-    if not cfg.batch_norm:
-        parts.append("no batch norm")
-    if cfg.decay == "weights" and cfg.weight_decay:
-        parts.append("decay on weights only")
-    return parts
-
-
-def feature_key(cfg: Any) -> dict[str, Any]:
-    return {} if cfg.batch_norm else {"batch_norm": False}
-
-
-def adapt_backbone(cfg: Any, net: Any) -> Any:
-    """Without batch norm: a copy of the backbone whose BatchNorm2d layers are identities, re-initialised so
-    that it still trains (Fixup-style: He initialisation, and the last convolution of every residual branch
-    at zero, so that each block starts as its shortcut; PyTorch's default initialisation without batch norm
-    shrinks the signal about 2.5-fold a convolution, and the network stays at the majority class)."""
-    if cfg.batch_norm:
-        return net
+def without_batch_norm(net: nn.Module) -> nn.Module:
+    """A copy of the backbone whose BatchNorm2d layers are identities, re-initialised so that it still trains
+    (Fixup-style: He initialisation, and the last convolution of every residual branch at zero, so that each
+    block starts as its shortcut; PyTorch's default initialisation without batch norm shrinks the signal about
+    2.5-fold a convolution, and the network stays at the majority class)."""
     import copy as copy_
 
     from torch import nn
@@ -111,15 +120,14 @@ def adapt_backbone(cfg: Any, net: Any) -> Any:
     return net
 
 
-def callbacks(cfg: Any) -> list[Callback]:
-    return [Penalties()]  # sparsity is reported for every trained arm
-
-
 class Penalties(Callback):
     """The penalty in the loss, early stopping on validation loss, and the sparsity of the trained weights."""
 
+    def __init__(self, cfg: Settings):
+        self.cfg = cfg
+
     def before_fit(self, learn: Any) -> None:
-        cfg = learn.cfg
+        cfg = self.cfg
         if cfg.decay == "weights" and cfg.weight_decay:
             learn.opt = weights_only_decay(learn.opt)
         self.params = penalised(learn.head_params + learn.bb_params) if (cfg.l1 or cfg.l2) else []
@@ -129,7 +137,7 @@ class Penalties(Callback):
 
     def after_loss(self, learn: Any) -> None:
         if self.params:  # explicit L1 / L2 / elastic-net penalty: part of the loss the optimiser sees
-            learn.loss = learn.loss + weight_penalty(self.params, learn.cfg.l1, learn.cfg.l2)
+            learn.loss = learn.loss + weight_penalty(self.params, self.cfg.l1, self.cfg.l2)
 
     def after_epoch(self, learn: Any) -> None:
         if self.stopper is None:

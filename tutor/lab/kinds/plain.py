@@ -20,17 +20,23 @@ from __future__ import annotations
 import copy
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field
 
+from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.report.plots import geomean, save_figure, seed_runs
 from tutor.lab.result import LabResult
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
 
-ORDER = 10
+if TYPE_CHECKING:
+    import torch
+
+    from tutor.lab.kinds.base import Built
+    from tutor.lab.training.arm import ArmData, ModelParts
 
 METRICS = {
     "distinct_units": "plain nets: distinct units per hidden layer after training, averaged over the layers "
@@ -43,7 +49,7 @@ METRICS = {
 PROBE_IMAGES = 256  # training images the probes run on
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     # a deep plain network trained from scratch instead of the backbone (tutor/lab/models/plainnet.py)
     model: Literal["backbone", "plain"] = "backbone"
     depth: Annotated[int, Field(ge=1, le=64)] = 8
@@ -53,32 +59,36 @@ class Settings(ArmSettings):
     norm: Literal["none", "batch", "layer", "group"] = "none"
 
 
-def describe_arm(cfg: Any) -> str | None:
-    if cfg.model != "plain":
-        return None
-    return f"plain net {cfg.depth}x{cfg.width} {cfg.activation}, init {cfg.init}, norm {cfg.norm}"
+class PlainKind(Kind[Settings]):
+    name = "plain"
+    settings = Settings
+    metrics = METRICS
 
+    def describe_arm(self, cfg: Settings) -> str | None:
+        if cfg.model != "plain":
+            return None
+        return f"plain net {cfg.depth}x{cfg.width} {cfg.activation}, init {cfg.init}, norm {cfg.norm}"
 
-def needs_images(cfg: Any) -> bool:
-    return cfg.model == "plain"  # a plain net sees the images; no backbone stage is involved
+    def needs_images(self, cfg: Settings) -> bool:
+        return cfg.model == "plain"  # a plain net sees the images; no backbone stage is involved
 
+    def uses_backbone(self, cfg: Settings) -> bool:
+        return cfg.model != "plain"
 
-def uses_backbone(cfg: Any) -> bool:
-    return cfg.model != "plain"
+    def build_model(self, cfg: Settings, data: ArmData, parts: ModelParts, device: torch.device) -> Built | None:
+        """The arm's plain network (the seed is set: it fixes the random initialisation); every weight trains."""
+        if cfg.model != "plain":
+            return None
+        from tutor.lab.models import plainnet
 
+        model = plainnet.build(cfg, data.train.x[0].numel(), data.num_classes).to(device)
+        return model, list(model.parameters()), []
 
-def build_model(cfg: Any, data: Any, parts: Any, device: Any) -> tuple[Any, list, list] | None:
-    """The arm's plain network (the seed is set: it fixes the random initialisation); every weight trains."""
-    if cfg.model != "plain":
-        return None
-    from tutor.lab.models import plainnet
+    def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
+        return [Probes()] if cfg.model == "plain" else []
 
-    model = plainnet.build(cfg, data.train.x[0].numel(), data.num_classes).to(device)
-    return model, list(model.parameters()), []
-
-
-def callbacks(cfg: Any) -> list[Callback]:
-    return [Probes()] if cfg.model == "plain" else []
+    def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
+        return plot(result, out_dir, plt)
 
 
 class Probes(Callback):
@@ -136,7 +146,7 @@ def log_ratio(values: list[float], floor: float = 1e-30) -> float:
     return math.log10(max(values[-1], floor) / max(values[0], floor))
 
 
-def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     """`layers.png`: per arm, the activation scale (std) and the weight-gradient scale (norm) of every hidden
     layer, at initialisation and after the first epoch, on a log scale (geometric mean over seeds)."""
     details = {a: d.history for a, d in result.arm_details.items()}  # arm -> its per-seed curves

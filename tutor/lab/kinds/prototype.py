@@ -10,16 +10,19 @@ test split). A seed fixes its episodes, so arms are compared on the same support
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field
 
 from tutor.lab.events import EpochEnd
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.kinds.base import Kind, Traits
+from tutor.lab.spec.settings import CoreSettings
 
-ORDER = 20
+if TYPE_CHECKING:
+    from tutor.lab.kinds.base import Fit, Trainer
+    from tutor.lab.training.arm import ArmData, ModelParts, SeedResult
 
 METRICS = {
     "episode_sd": "prototype arms: standard deviation of the validation accuracy across one seed's episodes, 0-1",
@@ -27,27 +30,35 @@ METRICS = {
 UNITS = {"episode_sd": "%"}
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     method: Literal["train", "prototype"] = "train"
     metric: Literal["cosine", "euclidean"] = "cosine"
     shots: Annotated[int, Field(ge=1, le=1000)] = 1
     episodes: Annotated[int, Field(ge=1, le=10000)] = 100
 
 
-def check(cfg: Any) -> str | None:
-    if cfg.method == "prototype" and (cfg.unfreeze != 0 or cfg.augment or cfg.search is not None):
-        return "method: prototype classifies frozen features: no unfreeze, augment or search"
-    return None
+class PrototypeKind(Kind[Settings]):
+    name = "prototype"
+    settings = Settings
+    metrics = METRICS
+    units = UNITS
 
-
-def describe_arm(cfg: Any) -> str | None:
-    if cfg.method != "prototype":
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        # frozen features: no unfreezing, nothing that needs the images every step (augment), no other trainer (search)
+        if cfg.method == "prototype" and (cfg.unfreeze != 0 or traits.needs_images or traits.trainers != (self.name,)):
+            return "method: prototype classifies frozen features: no unfreeze, augment or search"
         return None
-    return f"{cfg.backbone} backbone, nearest class prototype ({cfg.metric}), {cfg.shots}-shot"
 
+    def describe_arm(self, cfg: Settings) -> str | None:
+        if cfg.method != "prototype":
+            return None
+        return f"{cfg.backbone} backbone, nearest class prototype ({cfg.metric}), {cfg.shots}-shot"
 
-def trainer(cfg: Any):
-    return run if cfg.method == "prototype" else None
+    def trainer(self, cfg: Settings) -> Trainer | None:
+        return run if cfg.method == "prototype" else None
+
+    def trains(self, cfg: Settings) -> bool:
+        return cfg.method != "prototype"  # no gradient step: the class means of the support images
 
 
 def class_prototypes(features: Any, labels: Any, num_classes: int) -> Any:
@@ -100,7 +111,8 @@ def episodes(train_x: Any, train_y: Any, queries: dict[str, tuple[Any, Any]],
     return out
 
 
-def run(cfg: Any, data: Any, parts: Any, fit: Any, *, seed: int, arm: str) -> Iterator[EpochEnd]:
+def run(cfg: Settings, data: ArmData, parts: ModelParts, fit: Fit, *, seed: int, arm: str,
+        ) -> Generator[EpochEnd, None, SeedResult]:
     """A prototype arm for one seed (a generator like the training loop's; returns a SeedResult)."""
     from tutor.lab.training.arm import SeedResult
 

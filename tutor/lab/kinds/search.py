@@ -8,15 +8,20 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 
 from tutor.lab.events import EpochEnd
-from tutor.lab.spec.settings import ArmSettings, CoreSettings, kinds
+from tutor.lab.kinds.base import Kind, Traits
+from tutor.lab.spec.settings import ArmSettings, CoreSettings
 
-ORDER = 90
+if TYPE_CHECKING:
+    from tutor.lab.kinds.base import Fit, Trainer
+    from tutor.lab.training.arm import ArmData, ModelParts, SeedResult
+
+# what a search may try: core settings (the optimiser's, the head's, the penalties in the loss)
 SEARCHABLE = ("lr", "backbone_lr", "weight_decay", "dropout", "hidden", "batch_size", "optimizer", "l1", "l2")
 
 
@@ -36,36 +41,37 @@ class Search(ArmSettings):
                 raise ValueError(f"'{key}' needs a non-empty list of values")
             for option in options:  # each candidate must itself be a valid arm setting
                 try:
-                    _settings_with(key).model_validate({key: option})
+                    CoreSettings.model_validate({key: option})
                 except ValidationError as exc:
                     msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
                     raise ValueError(f"'{key}' candidate {option!r}: {msg}") from None
         return value
 
 
-def _settings_with(key: str) -> type:
-    """The settings class that has `key`: the core settings, or the kind's that defines it (l1, l2), found
-    through the registry (no kind imports another by name)."""
-    if key in CoreSettings.model_fields:
-        return CoreSettings
-    return next(c for c in kinds().settings_classes() if key in c.model_fields)
-
-
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     search: Search | None = None
 
 
-def check(cfg: Any) -> str | None:
-    if cfg.search is not None and not cfg.search.space:
-        return "search needs a space with at least one setting, e.g. {lr: [0.001, 0.01]}"
-    return None
+class SearchKind(Kind[Settings]):
+    name = "search"
+    settings = Settings
+
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        if cfg.search is not None and not cfg.search.space:
+            return "search needs a space with at least one setting, e.g. {lr: [0.001, 0.01]}"
+        return None
+
+    def describe(self, cfg: Settings) -> list[str]:
+        return [f"search {cfg.search.trials} trials"] if cfg.search else []
+
+    def epochs(self, cfg: Settings) -> int | None:
+        return epochs(cfg)
+
+    def trainer(self, cfg: Settings) -> Trainer | None:
+        return run if cfg.search is not None else None
 
 
-def describe(cfg: Any) -> list[str]:
-    return [f"search {cfg.search.trials} trials"] if cfg.search else []
-
-
-def epochs(cfg: Any) -> int | None:
+def epochs(cfg: Settings) -> int | None:
     """Epochs per seed, every trial counted (progress totals)."""
     if cfg.search is None:
         return None
@@ -73,11 +79,7 @@ def epochs(cfg: Any) -> int | None:
     return cfg.epochs * min(cfg.search.trials, grid)
 
 
-def trainer(cfg: Any):
-    return run if cfg.search is not None else None
-
-
-def search_trials(cfg: Any, seed: int) -> list[dict[str, Any]]:
+def search_trials(cfg: Settings, seed: int) -> list[dict[str, Any]]:
     """The settings a search tries for a seed: `trials` distinct points of the grid, drawn with the seed. The grid
     is never built: points are drawn by their index in `itertools.product` order (the same draws as sampling the
     built grid), so a space of many long lists (10^20 points) costs no more than a small one."""
@@ -97,7 +99,8 @@ def search_trials(cfg: Any, seed: int) -> list[dict[str, Any]]:
     return [point(i) for i in rng.sample(range(size), min(cfg.search.trials, size))]
 
 
-def run(cfg: Any, data: Any, parts: Any, fit: Any, *, seed: int, arm: str) -> Iterator[EpochEnd]:
+def run(cfg: Settings, data: ArmData, parts: ModelParts, fit: Fit, *, seed: int, arm: str,
+        ) -> Generator[EpochEnd, None, SeedResult]:
     """Every trial through the training loop; returns the best trial's SeedResult (on validation)."""
     from tutor.lab.training.arm import SeedResult
 

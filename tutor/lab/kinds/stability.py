@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any
 
 import numpy as np
 from pydantic import Field
 
+from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.report.plots import geomean, save_figure, seed_runs
 from tutor.lab.result import LabResult
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
-
-ORDER = 80
 
 METRICS = {
     "diverged": "plain nets and clip_grad arms: 1 when the training loss became NaN or infinite (training stopped), else 0; "
@@ -37,17 +37,29 @@ METRICS = {
 }
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     clip_grad: Annotated[float, Field(gt=0.0)] | None = None  # clip_grad_norm_ threshold (None: no clipping)
     target_acc: Annotated[float, Field(gt=0.0, le=1.0)] | None = None  # for the epochs_to_target metric
 
 
-def callbacks(cfg: Any) -> list[Callback]:
-    return [Stability()] if cfg.model == "plain" or cfg.clip_grad is not None else []
+class StabilityKind(Kind[Settings]):
+    name = "stability"
+    settings = Settings
+    metrics = METRICS
+
+    def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
+        # a network trained without a backbone (a plain net, from scratch) may blow up: always watched
+        return [Stability(cfg)] if not traits.uses_backbone or cfg.clip_grad is not None else []
+
+    def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
+        return plot(result, out_dir, plt)
 
 
 class Stability(Callback):
     """Records every step's loss, stops stepping at the first non-finite one, clips gradients, caps the losses."""
+
+    def __init__(self, cfg: Settings):
+        self.cfg = cfg
 
     def before_fit(self, learn: Any) -> None:
         self.step_losses: list[float] = []
@@ -68,7 +80,7 @@ class Stability(Callback):
             self.diverged = learn.halted = True
 
     def after_backward(self, learn: Any) -> None:
-        clip = learn.cfg.clip_grad
+        clip = self.cfg.clip_grad
         if clip is not None:
             import torch
 
@@ -92,7 +104,7 @@ class Stability(Callback):
 
     def after_metrics(self, learn: Any) -> None:
         """Divergence, spikes and speed."""
-        metrics, cfg = learn.metrics, learn.cfg
+        metrics, cfg = learn.metrics, self.cfg
         for k in ("train_loss", "val_loss", "test_loss"):
             metrics[k] = capped(metrics[k])
         metrics.update(diverged=float(self.diverged), clipped_frac=self.clipped / max(learn.step, 1),
@@ -140,7 +152,7 @@ def epochs_to_target(val_accs: list[float], target: float, epochs: int) -> float
     return float(epochs + 1)
 
 
-def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     """`loss.png`: per arm, the training loss per epoch (mean of the batch losses) on a log scale; a diverged
     seed is drawn at the recorded cap and counted in the legend."""
     details = {a: d.history for a, d in result.arm_details.items()}  # arm -> its per-seed curves

@@ -16,17 +16,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field
 
+from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.report.plots import save_figure
 from tutor.lab.result import LabResult
-from tutor.lab.spec.settings import ArmSettings
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
-
-ORDER = 60
 
 METRICS = {
     "unfreeze_drop": "arms with unfreeze_at: validation accuracy just before unfreezing minus the lowest one measured "
@@ -41,41 +41,50 @@ METRICS = {
 UNITS = {"unfreeze_drop": "%"}
 
 
-class Settings(ArmSettings):
+class Settings(CoreSettings):
     unfreeze_at: Annotated[int, Field(ge=1, le=1000)] | None = None  # head-only epochs before `unfreeze` applies
     bn_mode: Literal["train", "eval"] = "train"  # eval: batch-norm layers keep their running statistics
     lr_decay_per_stage: Annotated[float, Field(gt=0.0, le=1.0)] | None = None  # each lower stage: lr x this
 
 
-def check(cfg: Any) -> str | None:
-    if cfg.unfreeze_at is not None and (cfg.unfreeze == 0 or cfg.unfreeze_at >= cfg.epochs):
-        return "unfreeze_at needs unfreeze (N or all) and fewer head-only epochs than `epochs`"
-    return None
+class UnfreezingKind(Kind[Settings]):
+    name = "unfreezing"
+    settings = Settings
+    metrics = METRICS
+    units = UNITS
 
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        if cfg.unfreeze_at is not None and (cfg.unfreeze == 0 or cfg.unfreeze_at >= cfg.epochs):
+            return "unfreeze_at needs unfreeze (N or all) and fewer head-only epochs than `epochs`"
+        return None
 
-def describe(cfg: Any) -> list[str]:
-    parts = []
-    if cfg.unfreeze_at is not None:
-        parts.append(f"after {cfg.unfreeze_at} head-only epochs")
-    if cfg.bn_mode == "eval":
-        parts.append("batch norm in inference mode")
-    return parts
+    def describe(self, cfg: Settings) -> list[str]:
+        parts = []
+        if cfg.unfreeze_at is not None:
+            parts.append(f"after {cfg.unfreeze_at} head-only epochs")
+        if cfg.bn_mode == "eval":
+            parts.append("batch norm in inference mode")
+        return parts
 
+    def needs_images(self, cfg: Settings) -> bool:
+        return cfg.unfreeze_at is not None  # the whole net runs from the first epoch
 
-def needs_images(cfg: Any) -> bool:
-    return cfg.unfreeze_at is not None  # the whole net runs from the first epoch
+    def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
+        used = cfg.unfreeze_at is not None or cfg.lr_decay_per_stage is not None or cfg.bn_mode == "eval"
+        return [Unfreezing(cfg)] if used else []
 
-
-def callbacks(cfg: Any) -> list[Callback]:
-    used = cfg.unfreeze_at is not None or cfg.lr_decay_per_stage is not None or cfg.bn_mode == "eval"
-    return [Unfreezing()] if used else []
+    def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
+        return plot(result, out_dir, plt)
 
 
 class Unfreezing(Callback):
     """Per-stage learning rates, the freeze-then-unfreeze switch (and what it does), batch norm kept in eval mode."""
 
+    def __init__(self, cfg: Settings):
+        self.cfg = cfg
+
     def before_fit(self, learn: Any) -> None:
-        cfg = learn.cfg
+        cfg = self.cfg
         self.unfreezer = None
         if (cfg.unfreeze_at is not None or cfg.lr_decay_per_stage is not None) and learn.bb_params:
             learn.opt, self.unfreezer = setup(cfg, learn.model, learn.opt, learn.head_params, learn.evaluate_val)
@@ -83,7 +92,7 @@ class Unfreezing(Callback):
     def before_epoch(self, learn: Any) -> None:
         if self.unfreezer is not None:
             self.unfreezer.start_epoch(learn.epoch)
-        if learn.cfg.bn_mode == "eval":
+        if self.cfg.bn_mode == "eval":
             bn_eval(learn.model)
 
     def after_step(self, learn: Any) -> None:
@@ -138,7 +147,7 @@ def set_top_trainable(model: Any, stages: list[Any], top: int | str) -> None:
 class Unfreezer:
     """Runs the freeze-then-unfreeze switch of one arm and records what happens at the switch."""
 
-    def __init__(self, cfg, model: Any, stages: list[Any], probe: Callable[[], float]):
+    def __init__(self, cfg: Settings, model: Any, stages: list[Any], probe: Callable[[], float]):
         self.cfg, self.model, self.stages, self.probe = cfg, model, stages, probe
         self.epoch = 0
         self.step_losses: list[float] = []
@@ -200,7 +209,8 @@ def log_ratio(after: float, before: float, floor: float = 1e-6) -> float:
     return math.log10(max(after, floor) / max(before, floor))
 
 
-def setup(cfg, model: Any, opt, head_params: list[Any], probe: Callable[[], float]):
+def setup(cfg: Settings, model: Any, opt: Any, head_params: list[Any], probe: Callable[[], float],
+          ) -> tuple[Any, Unfreezer | None]:
     """(optimizer, Unfreezer or None) for an arm with `lr_decay_per_stage` and/or `unfreeze_at`."""
     stages = list(model.backbone.stages) if hasattr(model, "backbone") else list(getattr(model, "stages", []))
     if cfg.lr_decay_per_stage is not None:
@@ -223,7 +233,7 @@ def _mean(runs: list[list[float]]) -> np.ndarray | None:
     return np.array([r[:n] for r in runs], dtype=float).mean(0)
 
 
-def plot(result: LabResult, out_dir: Path, plt) -> list[Path]:
+def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     """`unfreezing.png` (arms with `unfreeze_at`): validation accuracy per epoch (a dotted line marks the
     unfreezing), validation accuracy after each of the first steps after unfreezing (step 0 = just before),
     and the training loss per step."""

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from tutor.lab.models.heads import Net, TopNet, make_head
+from tutor.lab.spec.settings import CoreSettings
 
 EVAL_BATCH = 512
 
@@ -28,7 +29,7 @@ def trainable_backbone_params(backbone: nn.Module, unfreeze: int | str) -> list[
     return [p for p in backbone.parameters() if p.requires_grad]
 
 
-def build_arm_model(cfg: Any, data: Any, parts: Any, seed: int,
+def build_arm_model(cfg: CoreSettings, data: Any, parts: Any, seed: int,
                     device: torch.device) -> tuple[nn.Module, list[nn.Parameter], list[nn.Parameter]]:
     """(model, head parameters, trainable backbone parameters); the seed fixes the head's initialisation."""
     standardize = cfg.standardize if cfg.standardize is not None else (cfg.frozen and cfg.output_layer == "fresh")

@@ -3,12 +3,11 @@ backbone with its head, and the trainable top of a backbone (on cached lower-sta
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 from torch import nn
 
 from tutor.lab.errors import LabError
+from tutor.lab.spec.settings import CoreSettings
 
 
 # ---------------------------------------------------------------- heads
@@ -85,7 +84,7 @@ class TopNet(nn.Module):
         return self.head(x)
 
 
-def make_head(cfg: Any, in_dim: int, num_classes: int, source_head: nn.Linear | None,
+def make_head(cfg: CoreSettings, in_dim: int, num_classes: int, source_head: nn.Linear | None,
               standardize_from: torch.Tensor | None) -> Head:
     mean = std = None
     if standardize_from is not None:

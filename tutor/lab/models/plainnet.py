@@ -19,6 +19,8 @@ Initialisation schemes (torch.nn.init; biases start at 0 for every scheme except
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import torch
 from torch import nn
 
@@ -96,7 +98,22 @@ def initialise(net: PlainNet, scheme: str) -> PlainNet:
     return net
 
 
-def build(cfg, in_dim: int, num_classes: int) -> PlainNet:
+class PlainShape(Protocol):
+    """What a plain net is built from (a plain-net arm's settings: tutor/lab/kinds/plain.py)."""
+
+    @property
+    def depth(self) -> int: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def activation(self) -> str: ...
+    @property
+    def norm(self) -> str: ...
+    @property
+    def init(self) -> str: ...
+
+
+def build(cfg: PlainShape, in_dim: int, num_classes: int) -> PlainNet:
     """The arm's plain network (call torch.manual_seed first: the seed fixes the random initialisation)."""
     net = PlainNet(in_dim, num_classes, depth=cfg.depth, width=cfg.width, activation=cfg.activation, norm=cfg.norm)
     return initialise(net, cfg.init)

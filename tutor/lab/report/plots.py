@@ -5,7 +5,7 @@
 - `accuracy.png`: per arm, final training vs validation accuracy side by side, the gap written above;
 - `claims.png`: the verdict's picture, each claim's margin against the effect it had to beat (`forest.py`);
 
-and whatever figures the kinds of experiment add (`more`, from the runner: tutor.lab.kinds.plots).
+and whatever figures the kinds of experiment add (`more`, from the runner: tutor.lab.kinds.KINDS.plots).
 `save_figure` and the helpers below serve those too.
 """
 

@@ -15,7 +15,7 @@ from typing import Any
 from tutor.i18n import N_, gettext
 from tutor.lab.result import ClaimOutcome, Numbers
 from tutor.lab.spec.claims import Claim, ClaimSyntaxError, parse_claim, split_constant
-from tutor.lab.spec.settings import kinds
+from tutor.lab.spec.registry import kinds
 
 # metrics that are fractions of images (or differences and spreads of accuracies): read as percentages
 _FRACTION_SUFFIXES = ("_acc", "_recall")

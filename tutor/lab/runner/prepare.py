@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from tutor.lab import kinds
+from tutor.lab.kinds import KINDS
 from tutor.lab.data import datasets
 from tutor.lab.data.features import cached_features, state_hash
 from tutor.i18n import N_
 from tutor.lab.events import Event, Stage
 from tutor.lab.models import backbones
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.arm import CURVE_TRAIN_IMAGES, ArmData, ModelParts, subset
 
 FIXED_SUBSAMPLE_SEED = 0  # validation/test caps take the same images on every run
@@ -44,9 +45,9 @@ class LoadedData:
                 "test": int(len(self.test_idx)), "license": self.ds.license}
 
 
-def arm_mode(cfg: Any, n_stages: int) -> str:
+def arm_mode(cfg: CoreSettings, n_stages: int) -> str:
     """How an arm trains: "head" (cached frozen features), "top" (cached lower-stage activations), "full"."""
-    if kinds.needs_images(cfg):  # augmentation, gradual unfreezing, a plain net: images every step
+    if KINDS.needs_images(cfg):  # augmentation, gradual unfreezing, a plain net: images every step
         return "full"
     if cfg.unfreeze == 0:
         return "head"
@@ -87,7 +88,7 @@ class Workbench:
 
     def load_backbone(self, configs: dict[str, Any]) -> Iterator[Event]:
         t = time.perf_counter()
-        needs_pretrained = any(kinds.uses_backbone(c) and (c.backbone == "pretrained" or c.output_layer == "pretrained")
+        needs_pretrained = any(KINDS.uses_backbone(c) and (c.backbone == "pretrained" or c.output_layer == "pretrained")
                                for c in configs.values())
         self.source_head, self.pre_hash = None, None
         if needs_pretrained:
@@ -120,25 +121,25 @@ class Workbench:
     def backbone_of(self, kind: str, seed: int) -> torch.nn.Module:
         return self.pre if kind == "pretrained" else random_backbone(self.bb_name, seed).to(self.dev)
 
-    def maker(self, cfg: Any, seed: int):
+    def maker(self, cfg: CoreSettings, seed: int):
         """A function giving a fresh backbone for this arm and seed (as the arm feeds it)."""
         if cfg.backbone == "pretrained":
             make = lambda: copy.deepcopy(self.pre)  # noqa: E731
         else:
             make = lambda s=seed: random_backbone(self.bb_name, s)  # noqa: E731
-        return lambda m=make: kinds.adapt_backbone(cfg, m())
+        return lambda m=make: KINDS.adapt_backbone(cfg, m())
 
-    def table_for(self, d: LoadedData, cfg: Any, seed: int, mode: str, frozen: int, pool: str = "avg") -> Iterator[Event]:
+    def table_for(self, d: LoadedData, cfg: CoreSettings, seed: int, mode: str, frozen: int, pool: str = "avg") -> Iterator[Event]:
         """Builds (or finds) the table of frozen features ("head") or lower-stage activations; returns its key."""
         kind = cfg.backbone
         memo = (d.key, kind, seed if kind == "random" else None, mode, frozen)
         if pool != "avg":  # flattened feature maps (cached under their own key)
             memo += (pool,)
-        extra = kinds.feature_key(cfg)  # e.g. another input normalisation: features of their own
+        extra = KINDS.feature_key(cfg)  # e.g. another input normalisation: features of their own
         memo += tuple(repr(v) for v in extra.values())
         if memo in self.tables:
             return memo
-        net = kinds.adapt_backbone(cfg, self.backbone_of(kind, seed))
+        net = KINDS.adapt_backbone(cfg, self.backbone_of(kind, seed))
         t0 = time.perf_counter()
         if mode == "head":
             message = (N_("frozen features: pretrained backbone over {n} {name} images") if kind == "pretrained"
@@ -157,7 +158,7 @@ class Workbench:
         self.state.timings["features_s"] += time.perf_counter() - t0
         return memo
 
-    def arm_inputs(self, cfg: Any, d: LoadedData, seed: int) -> Iterator[Event]:
+    def arm_inputs(self, cfg: CoreSettings, d: LoadedData, seed: int) -> Iterator[Event]:
         """(ArmData, ModelParts) of one arm and seed; yields Stage events while tables are built."""
         n_stages, dev = self.n_stages, self.dev
         mode = arm_mode(cfg, n_stages)
@@ -175,7 +176,7 @@ class Workbench:
         data = ArmData(subset(x, d.y, idx, dev), subset(x, d.y, d.val_idx, dev), subset(x, d.y, d.test_idx, dev),
                        len(d.ds.classes), mode=mode, train_eval=subset(x, d.y, curve_idx, dev) if curve else None)
         # augmented arms with frozen lower stages evaluate their top on cached activations
-        if mode == "full" and cfg.unfreeze != "all" and int(cfg.unfreeze) < n_stages and kinds.uses_backbone(cfg):
+        if mode == "full" and cfg.unfreeze != "all" and int(cfg.unfreeze) < n_stages and KINDS.uses_backbone(cfg):
             eval_frozen = n_stages - int(cfg.unfreeze)
             emode = "head" if eval_frozen == n_stages else "top"
             ex = self.tables[(yield from self.table_for(d, cfg, seed, emode, 0 if emode == "head" else eval_frozen))]

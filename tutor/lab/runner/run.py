@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from tutor.i18n import N_
-from tutor.lab import kinds
+from tutor.lab.kinds import KINDS
 from tutor.lab.errors import LabError
 from tutor.lab.report import outdir
 from tutor.lab.events import ArmFinished, ArmStarted, Cancelled, ClaimResult, Event, LabFinished, LabStarted, SeedFinished, Stage
@@ -27,8 +27,8 @@ from tutor.lab.runner.parallel import SeedDone, train_seeds
 from tutor.lab.runner.prepare import Workbench
 from tutor.lab.result import LabResult
 from tutor.lab.runner.state import RunState
-from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab, find_lab
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.device import pick_device
 from tutor.lab.threads import pick_threads
 from tutor.lab.verdict.judged import judge_lab
@@ -115,12 +115,12 @@ def _write(out_dir: Path, result: LabResult, *, plots: bool) -> list[str]:
     if plots:
         from tutor.lab.report.plots import write_plots
 
-        draw = lambda r, folder: write_plots(r, folder, more=kinds.plots)  # noqa: E731
+        draw = lambda r, folder: write_plots(r, folder, more=KINDS.plots)  # noqa: E731
     write = outdir.staged(result, draw)
     return [str(p) for p in outdir.publish(out_dir, write, cancelled=not result.finished)]
 
 
-def _run(lab: Lab, state: RunState, configs: dict[str, ArmConfig], data_specs: dict, bb_name: str, bb_weights: str | None,
+def _run(lab: Lab, state: RunState, configs: dict[str, CoreSettings], data_specs: dict, bb_name: str, bb_weights: str | None,
          dev: torch.device) -> Iterator[Event]:
     bench = Workbench(data_specs, bb_name, bb_weights, dev, state)
     yield from bench.load_backbone(configs)
@@ -129,7 +129,7 @@ def _run(lab: Lab, state: RunState, configs: dict[str, ArmConfig], data_specs: d
     yield from _judge(lab, state, configs)
 
 
-def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: ArmConfig, dev: torch.device) -> Iterator[Event]:
+def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: CoreSettings, dev: torch.device) -> Iterator[Event]:
     t_arm = time.perf_counter()
     yield ArmStarted(arm=name, description=cfg.describe(), seeds=state.seeds, epochs=total_epochs(cfg))
     key = lab.dataset_key(cfg)
@@ -157,7 +157,7 @@ def _run_arm(lab: Lab, state: RunState, bench: Workbench, name: str, cfg: ArmCon
     yield ArmFinished(arm=name, metrics=state.summary(name), seconds=secs)
 
 
-def _judge(lab: Lab, state: RunState, configs: dict[str, ArmConfig]) -> Iterator[Event]:
+def _judge(lab: Lab, state: RunState, configs: dict[str, CoreSettings]) -> Iterator[Event]:
     """The claims and checks judged, and the verdict decided with them (tutor.lab.verdict.judged)."""
     values = [{(arm, m): v for arm in configs for m, v in state.per_seed[arm].get(seed, {}).items()} for seed in state.seeds]
     state.judged = judge_lab(lab.claims, lab.checks, values, configs)

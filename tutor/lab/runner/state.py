@@ -11,9 +11,9 @@ import torch
 
 import tutor
 from tutor.lab.result import ArmDetails, LabResult, Stats
-from tutor.lab.spec.arm import ArmConfig
 from tutor.lab.spec.lab import Lab
-from tutor.lab.spec.metrics import METRICS
+from tutor.lab.spec.metrics import metric_help
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.threads import load_average
 from tutor.lab.verdict.judged import Judged
 from tutor.lab.verdict.rule import RULE_TEXT, mean_sd
@@ -22,7 +22,7 @@ from tutor.lab.verdict.rule import RULE_TEXT, mean_sd
 class RunState:
     """Everything gathered so far: enough to write a (partial) result at any moment."""
 
-    def __init__(self, lab: Lab, profile: str, seeds: list[int], configs: dict[str, ArmConfig]):
+    def __init__(self, lab: Lab, profile: str, seeds: list[int], configs: dict[str, CoreSettings]):
         self.lab, self.profile, self.seeds, self.configs = lab, profile, seeds, configs
         self.t0 = time.perf_counter()
         self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -54,7 +54,7 @@ class RunState:
             out[metric] = Stats(mean=mean, sd=sd, per_seed=values)
         return out
 
-    def details(self, name: str, cfg: ArmConfig) -> ArmDetails:
+    def details(self, name: str, cfg: CoreSettings) -> ArmDetails:
         return ArmDetails(description=cfg.describe(), config=cfg.model_dump(mode="json"),
                           seeds_done=[s for s in self.seeds if s in self.per_seed[name]],
                           history={str(s): h for s, h in self.history[name].items()},
@@ -78,7 +78,7 @@ class RunState:
             questions=list(self.lab.file.questions),
             claims=judged.claims, claims_not_run=judged.claims_not_run, checks=judged.checks,
             verdict=judged.verdict if status == "finished" else "cancelled",
-            verdict_rule=RULE_TEXT, metrics_help=METRICS,
+            verdict_rule=RULE_TEXT, metrics_help=metric_help(),
             timings={**self.timings, "load": {**self.timings["load"], "end": load_average()},
                      "total_s": time.perf_counter() - self.t0},
             started_at=self.started_at, finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

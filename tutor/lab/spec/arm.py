@@ -1,33 +1,26 @@
-"""`ArmConfig`: one arm's full configuration, the core settings plus every kind's. Torch-free.
+"""An arm's merged configuration. Torch-free.
 
-Built once, when the spec is first imported, from `CoreSettings` and the `Settings` of each kind module
-in tutor/lab/kinds/, so a new kind adds its settings to the lab format without an edit here. The lab
-file still sees one flat mapping; `merged_arm` adds the rules that only make sense once the layers
-(lab defaults, profile defaults, the arm, the profile's arm) are merged.
+Its model, `ArmConfig`, is the core settings plus every kind's (composed in tutor/lab/kinds/, handed to the
+spec through `registry.kinds()`), so a new kind adds its settings to the lab format without an edit here. The
+lab file still sees one flat mapping; `merged_arm` adds the rules that only make sense once the layers (lab
+defaults, profile defaults, the arm, the profile's arm) are merged.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import create_model
-
-from tutor.lab.spec.settings import CoreSettings, kinds
-
-
-def _build() -> type[CoreSettings]:
-    # Bases in reverse so that pydantic lists the core fields first, then each kind's in the registry's order.
-    bases = (*reversed(kinds().settings_classes()), CoreSettings)
-    model = create_model("ArmConfig", __base__=bases, __module__=__name__)
-    model.__doc__ = "One arm's training configuration: CoreSettings plus each kind's Settings (tutor/lab/kinds/)."
-    return model
+from tutor.lab.spec.registry import kinds
+from tutor.lab.spec.settings import CoreSettings
 
 
-ArmConfig = _build()
+def validate_settings(value: dict[str, Any]) -> CoreSettings:
+    """Validate a mapping of arm settings (a fragment or a merged arm) against the core and every kind's."""
+    return kinds().arm_config.model_validate(value)
 
 
 def merged_arm(merged: dict[str, Any]) -> CoreSettings:
     """Validate an arm's merged settings, plus each kind's rules that only make sense once layers are merged."""
-    cfg = ArmConfig.model_validate(merged)
+    cfg = validate_settings(merged)
     kinds().check(cfg)  # ValueError with the first rule broken
     return cfg

@@ -5,7 +5,7 @@ small arithmetic expression over numbers and ``arm.metric`` references (``+ - * 
 minus). The grammar is parsed here by hand into a tiny tree; nothing in a lab file is ever evaluated as
 Python.
 
-The metrics a claim may name are `tutor.lab.spec.metrics.METRICS` (the standard ones and those of each kind).
+The metrics a claim may name are `tutor.lab.spec.metrics.metric_help()` (the standard ones and those of each kind).
 
 Limits (labs/README.md): a claim is at most MAX_CHARS characters and MAX_TOKENS tokens, and nests at most
 MAX_DEPTH parentheses or unary minuses; beyond them it is one ClaimSyntaxError, never a RecursionError
@@ -277,9 +277,9 @@ def parse_claim(text: str) -> Claim:
 def check_refs(claim: Claim, arms: Sequence[str], metrics: Sequence[str] | None = None) -> list[str]:
     """Problems with the arm names and metrics a claim mentions (empty when all are known)."""
     if metrics is None:
-        from tutor.lab.spec.metrics import METRICS
+        from tutor.lab.spec.metrics import metric_help
 
-        metrics = list(METRICS)
+        metrics = list(metric_help())
     else:
         metrics = list(metrics)
     problems = []

@@ -26,10 +26,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from tutor import paths, yamlsrc
 from tutor.bank.schema import LocalText, text
 from tutor.lab.errors import LabError
-from tutor.lab.spec.arm import ArmConfig, merged_arm
+from tutor.lab.spec.arm import merged_arm, validate_settings
 from tutor.lab.spec.claims import Claim, ClaimSyntaxError, check_refs, parse_claim
-from tutor.lab.spec.metrics import METRICS
-from tutor.lab.spec.settings import kinds
+from tutor.lab.spec.metrics import metric_help
+from tutor.lab.spec.registry import kinds
+from tutor.lab.spec.settings import CoreSettings
 from tutor.safetext import quote
 from tutor.yamlsrc import Problem
 
@@ -148,9 +149,10 @@ class LabFile(_Strict):
     @field_validator("show")
     @classmethod
     def _show(cls, value: list[str]) -> list[str]:
+        known = metric_help()
         for metric in value:
-            if metric not in METRICS:
-                raise ValueError(f"unknown metric '{metric}' (metrics: {', '.join(METRICS)})")
+            if metric not in known:
+                raise ValueError(f"unknown metric '{metric}' (metrics: {', '.join(known)})")
         return value
 
     @model_validator(mode="after")
@@ -228,12 +230,12 @@ class Lab:
         return {k: DatasetSpec.model_validate(_merge(self.raw["datasets"][k], prof.datasets.get(k, {})))
                 for k in self.raw["datasets"]}
 
-    def dataset_key(self, cfg: ArmConfig) -> str:
+    def dataset_key(self, cfg: CoreSettings) -> str:
         if self.file.dataset is not None:
             return DEFAULT_DATASET
         return cfg.dataset or next(iter(self.raw["datasets"]))
 
-    def arm_configs(self, profile: str = "quick", arms: list[str] | None = None) -> dict[str, ArmConfig]:
+    def arm_configs(self, profile: str = "quick", arms: list[str] | None = None) -> dict[str, CoreSettings]:
         prof = self.profile(profile)
         names = self.arm_names if arms is None else arms
         if not names:
@@ -314,7 +316,7 @@ class _Checker:
             self.add(loc, f"{what} must be a mapping of settings")
             return
         try:
-            ArmConfig.model_validate(value)
+            validate_settings(value)
         except ValidationError as exc:
             self.problems.extend(_problems(self.doc, exc, base=loc))
 
@@ -374,7 +376,7 @@ class _Checker:
             except ClaimSyntaxError as exc:
                 self.add(loc, f"claim {quote(spec.claim, 160)}: {exc}")
                 continue
-            for msg in check_refs(claim, list(self.labfile.arms), list(METRICS)):
+            for msg in check_refs(claim, list(self.labfile.arms), list(metric_help())):
                 self.add(loc, msg)
             if not claim.refs():
                 self.add(loc, f"claim {quote(spec.claim, 160)} compares no arm metric")

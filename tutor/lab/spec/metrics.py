@@ -1,11 +1,11 @@
 """The metrics a claim or a `show:` list may name: the standard ones every trained arm reports, and those
-each kind of experiment adds (its `METRICS`, tutor/lab/kinds/). Torch-free; written into result.json as
-`metrics_help`.
+each kind of experiment adds (its `metrics`, tutor/lab/kinds/, handed in through `registry.kinds()`).
+Torch-free; written into result.json as `metrics_help`.
 """
 
 from __future__ import annotations
 
-from tutor.lab.spec.settings import kinds
+from tutor.lab.spec.registry import kinds
 
 STANDARD: dict[str, str] = {
     "train_acc": "accuracy on the arm's own training images (evaluation mode, no augmentation), 0-1",
@@ -24,4 +24,6 @@ STANDARD: dict[str, str] = {
 }
 
 
-METRICS: dict[str, str] = {**STANDARD, **kinds().metrics()}
+def metric_help() -> dict[str, str]:
+    """Every metric a claim may name -> what it measures: the standard ones, then each kind's in order."""
+    return {**STANDARD, **kinds().metrics()}

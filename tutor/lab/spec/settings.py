@@ -1,13 +1,12 @@
 """Arm settings: the base every kind's `Settings` extends, and the core settings every arm has. Torch-free.
 
-An arm's full configuration (`tutor.lab.spec.arm.ArmConfig`) is `CoreSettings` plus the `Settings` of every
-kind of experiment (tutor/lab/kinds/); the lab file sees one flat mapping of settings, as before.
+An arm's full configuration (`tutor.lab.kinds.ArmConfig`) is `CoreSettings` plus the `Settings` of every kind
+of experiment (tutor/lab/kinds/), each of which extends `CoreSettings` with its own fields; the lab file sees
+one flat mapping of settings, as before. This module never imports the kinds: they build on it.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -20,11 +19,6 @@ class ArmSettings(BaseModel):
     Every number is finite (`.nan` and `.inf` are errors at their line): no rule below has to say so again."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-def kinds() -> ModuleType:
-    """The kinds registry, imported at run time: kind modules import this module, so a static import would circle."""
-    return importlib.import_module("tutor.lab.kinds")
 
 
 def _hidden(value: Any) -> Any:
@@ -47,6 +41,9 @@ class CoreSettings(ArmSettings):
     head_norm: bool = False  # BatchNorm1d in the head: before each hidden activation (no hidden: on the features)
     pool: Literal["avg", "flatten"] = "avg"  # head input: global average pool, or the last feature map flattened
     weight_decay: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    # explicit penalties in the loss (tutor/lab/kinds/penalties.py); core because a search may try them too
+    l1: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0  # + l1 * sum|w| over conv/linear weights
+    l2: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0  # + l2 * sum w^2 (in the loss: Adam rescales it)
     optimizer: Literal["adam", "adamw", "sgd"] = "adam"
     lr: Annotated[float, Field(gt=0.0, le=10.0)] = 1e-3
     backbone_lr: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
@@ -80,10 +77,14 @@ class CoreSettings(ArmSettings):
 
         if self.label:
             return clean(text(self.label, lang))
-        registry = kinds()
-        whole = registry.describe_arm(self)
-        if whole is not None:
-            return whole
+        return self.described()
+
+    def described(self) -> str:
+        """The arm in words from its settings: the core's parts here; the composed ArmConfig (tutor/lab/kinds/)
+        adds each kind's."""
+        return ", ".join(self.core_parts())
+
+    def core_parts(self) -> list[str]:
         parts = [f"{self.backbone} backbone"]
         parts.append("frozen" if self.frozen else ("fine-tune all" if self.unfreeze == "all" else f"unfreeze top {self.unfreeze}"))
         if self.hidden:
@@ -94,4 +95,4 @@ class CoreSettings(ArmSettings):
             parts.append("batch norm in the head")
         if self.pool == "flatten":
             parts.append("flattened feature map")
-        return ", ".join(parts + registry.describe(self))
+        return parts

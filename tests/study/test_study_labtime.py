@@ -175,3 +175,36 @@ def test_the_fixed_cost_the_start_did_not_use_is_kept_for_the_end(tmp_path):
     clock.epoch_done("a", 5.0)
     clock.arm_done("a", 5.0)
     assert clock.left(5.0) == 7.0
+
+
+def test_bursts_of_two_workers_and_a_busier_machine_are_followed():
+    """A replayed first run as the page gets it: two workers' epochs arrive in pairs (a child's when the
+    parent yields), the arms' costs are priced right relative to each other but on another scale, and the
+    machine turns 1.6 times slower halfway (another process starts). The first number waits for a second of
+    training, the shown value never stands still while an arm trains, and once the pace has caught up with
+    the slower machine it is within 30 % of the truth again."""
+    arms = {"head": (40, 0.02), "fine": (10, 0.5), "top": (20, 0.15), "plain": (30, 0.1)}  # epochs, seconds an epoch
+    clock = labtime.RunClock(now=0.0)
+    clock.start({a: n for a, (n, _) in arms.items()}, 4, {a: 9.0 * n * s for a, (n, s) in arms.items()}, 0.0)
+    events, t, slow_from = [], 2.0, 14.0
+    for arm, (n, per_epoch) in arms.items():
+        events.append((t, "arm_started", arm))
+        t += 0.3  # its data and tables
+        for _ in range(n * 2):  # 4 seeds on 2 workers: pairs of epochs
+            t += per_epoch * (1.6 if t > slow_from else 1.0)
+            events += [(t, "epoch_done", arm), (t, "epoch_done", arm)]
+        events.append((t, "arm_done", arm))
+    end = t + labtime.FIRST_RUN_TAIL_S
+    readings, now, i = [], 0.0, 0
+    while now < t:
+        while i < len(events) and events[i][0] <= now:
+            when, what, arm = events[i]
+            getattr(clock, what)(arm, when)
+            i += 1
+        readings.append((now, clock.left(now), end - now, clock.training))
+        now += 0.25
+    first = next(now for now, shown, _, _ in readings if shown is not None)
+    assert 2.3 + 1.0 <= first < 6.0  # a second of training, then a number
+    late = [(now, shown, left) for now, shown, left, _ in readings if now > slow_from + 8 and left > 3]
+    assert late and all(abs(shown - left) <= 0.3 * left for _, shown, left in late), late
+    assert longest_still(readings) < 3.0

@@ -289,7 +289,9 @@ class RunClock:
             priced = None if k is None else max(0.0, k * (a.basis or 0.0) * (1 - a.fraction) - (now - a.last_epoch))
             if own is None and priced is None:
                 return None
-            weight = 1.0 if priced is None else (0.0 if own is None else min(1.0, a.fraction / OWN_PACE_FROM))
+            # its own pace, once it rests on a second of training (two workers' first epochs come in pairs)
+            trusted = own is not None and a.own_s >= PACE_FROM_S
+            weight = 1.0 if priced is None else (min(1.0, a.fraction / OWN_PACE_FROM) if trusted else 0.0)
             left += weight * (own or 0.0) + (1 - weight) * (priced or 0.0)
         return left + self._fixed_left(now)
 

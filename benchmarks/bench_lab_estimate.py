@@ -82,7 +82,7 @@ def replay(trace: dict) -> tuple[list[float | None], float]:
         while i < len(events) and events[i][0] <= t:
             event = events[i][1]
             if event.kind == "lab_started":
-                event.costs = event.costs or costs
+                event.costs = costs  # the cost model as it is now, not as it was when the trace was recorded
             clock.feed(event, events[i][0])
             training = clock.training
             i += 1

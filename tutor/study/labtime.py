@@ -281,8 +281,11 @@ class RunClock:
             if a.started is None or a.done == 0:  # an arm to come, or one still preparing
                 if k is None:
                     return None
-                waited = 0.0 if a.started is None else now - a.started
-                left += max(0.0, k * (a.basis or 0.0) + self._prep() - waited)
+                waited, expected = (0.0 if a.started is None else now - a.started), self._prep()
+                # a preparation longer than the others' (a new dataset loaded, its features extracted) still
+                # leaves the arm's training to come: past the expected, the clock runs on at half speed
+                late = max(0.0, waited - expected)
+                left += max(0.5 * k * (a.basis or 0.0), k * (a.basis or 0.0) + max(0.0, expected - waited) - late / 2)
                 continue
             pace = a.pace()
             own = None if pace is None else max(0.0, pace * (a.total - a.done) - (now - a.last_epoch))

@@ -7,6 +7,7 @@ record to `HomeOutlook.show`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from rich.console import Group
@@ -63,8 +64,6 @@ def plan_lines(data: OutlookData, lang: str) -> list[Text]:
     settings, plan, ready = data.settings, data.plan, data.readiness
     if settings.exam_date is None:
         return [Text(t(lang, "home.no_exam"), style="dim")]
-    from datetime import date
-
     days = (settings.exam_date - date.today()).days
     line = Text(t(lang, "plan.exam", date=settings.exam_date.isoformat(), days=days), style="bold")
     if plan is not None:

@@ -1,7 +1,8 @@
 """Layout snapshots (pytest-textual-snapshot): the feedback, exam report and review screens at 80x24 and
-100x30, English and Korean. Deterministic: a seeded rng, a fixed bank, an exam with fixed start and finish
-times, cards answered at fixed past dates. The SVGs live in tests/app/__snapshots__/; after a deliberate
-layout change, look at the report pytest writes and run `pytest tests/app/test_app_snapshots.py
+100x30, English and Korean (every other screen: test_app_snapshots_screens.py). Deterministic: a seeded rng,
+a fixed bank, an exam with fixed start and finish times, cards answered at fixed past dates, the study
+layer's clock stopped (fixture `frozen_clock`). The SVGs live in tests/app/__snapshots__/; after a
+deliberate layout change, look at the report pytest writes and run `pytest tests/app/test_app_snapshots.py
 --snapshot-update`."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from support.app import LABS, build, keys_for, write_bank
 from tutor.bank import load_bank
 
 SIZES = [(80, 24), (100, 30)]
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # nothing on screen moves with the day the tests run (tests/app/conftest.py)
 LANGS = ["en", "ko"]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -33,6 +33,13 @@ from support.labfeed import (
 )
 from support.tutoring import key_of
 
+from tutor.app.screens.help_screen import HelpScreen
+from tutor.app.screens.labs_screen import LabsScreen
+from tutor.app.screens.misconception_modal import MisconceptionModal
+from tutor.app.screens.misconception_screen import MisconceptionPracticeScreen
+from tutor.app.screens.practice_screen import PracticeScreen
+from tutor.app.screens.review_screen import ReviewScreen
+
 LANGS = ["en", "ko"]
 SIZE = (80, 24)
 LAB_SIZES = [(80, 24), (100, 30)]
@@ -47,6 +54,18 @@ async def settled(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def pressed(*keys: str, shows: type | None = None):
+    """A `run_before`: the first screen settled, then `keys` pressed; the screen is then a `shows`."""
+
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        await pilot.press(*keys)
+        await settled(pilot)
+        assert shows is None or isinstance(pilot.app.screen, shows), pilot.app.screen
+
+    return run_before
 
 
 async def until(pilot, condition, timeout: float = 30.0) -> None:
@@ -85,34 +104,16 @@ def test_home_with_outlook(snap_compare, misconception_bank, store, snap_labs, l
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_misconception_modal(snap_compare, misconception_bank, store, snap_labs, lang):
-    from tutor.app.screens.misconception_modal import MisconceptionModal
-
     holding(misconception_bank, store)
     app = build(misconception_bank, store, lang=lang, labs=snap_labs)
-
-    async def open_it(pilot):
-        await settled(pilot)
-        await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, MisconceptionModal)
-
-    assert snap_compare(app, run_before=open_it, terminal_size=SIZE)
+    assert snap_compare(app, run_before=pressed("1", shows=MisconceptionModal), terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_misconception_practice(snap_compare, misconception_bank, store, snap_labs, lang):
-    from tutor.app.screens.misconception_screen import MisconceptionPracticeScreen
-
     holding(misconception_bank, store)
     app = build(misconception_bank, store, lang=lang, labs=snap_labs)
-
-    async def practise(pilot):
-        await settled(pilot)
-        await pilot.press("1", "p")
-        await settled(pilot)
-        assert isinstance(app.screen, MisconceptionPracticeScreen)
-
-    assert snap_compare(app, run_before=practise, terminal_size=SIZE)
+    assert snap_compare(app, run_before=pressed("1", "p", shows=MisconceptionPracticeScreen), terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -137,17 +138,8 @@ def test_exam_date_modal(snap_compare, misconception_bank, store, snap_labs, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_help_over_home(snap_compare, tiny_bank, store, lang):
-    from tutor.app.screens.help_screen import HelpScreen
-
     app = build(tiny_bank, store, lang=lang)
-
-    async def help_(pilot):
-        await settled(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-
-    assert snap_compare(app, run_before=help_, terminal_size=SIZE)
+    assert snap_compare(app, run_before=pressed("f1", shows=HelpScreen), terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -175,17 +167,14 @@ def test_command_palette(snap_compare, misconception_bank, store, snap_labs, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_practice_question(snap_compare, tiny_bank, store, lang):
-    from tutor.app.screens.practice_screen import PracticeScreen
-
     app = build(tiny_bank, store, lang=lang)
+    practise = pressed("down", "p", shows=PracticeScreen)  # the alpha topic: its first question is in both languages
 
-    async def practise(pilot):
-        await settled(pilot)
-        await pilot.press("down", "p")  # the alpha topic: its first question is in both languages
-        await pilot.pause()
-        assert isinstance(app.screen, PracticeScreen) and app.screen.session.current.id == "alpha-single"
+    async def first_question(pilot):
+        await practise(pilot)
+        assert app.screen.session.current.id == "alpha-single"
 
-    assert snap_compare(app, run_before=practise, terminal_size=SIZE)
+    assert snap_compare(app, run_before=first_question, terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -212,19 +201,10 @@ def test_practice_stopped_early(snap_compare, tiny_bank, store, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_review_question(snap_compare, tiny_bank, store, lang):
-    from tutor.app.screens.review_screen import ReviewScreen
-
     store.record_answer("alpha-single", {"A"}, False, mode="practice", now=days_before(3))
     store.record_answer("beta-tf", {"F"}, False, mode="practice", now=days_before(2))
     app = build(tiny_bank, store, lang=lang)
-
-    async def review(pilot):
-        await settled(pilot)
-        await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen) and app.screen.session.current is not None
-
-    assert snap_compare(app, run_before=review, terminal_size=SIZE)
+    assert snap_compare(app, run_before=pressed("r", shows=ReviewScreen), terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -232,14 +212,13 @@ def test_review_nothing_due(snap_compare, tiny_bank, store, lang):
     """Missed two minutes ago: due again in 8 minutes, said with the (UTC) local time it falls due."""
     store.record_answer("alpha-single", {"A"}, False, mode="practice", now=NOW - timedelta(minutes=2))
     app = build(tiny_bank, store, lang=lang)
+    review = pressed("r", shows=ReviewScreen)
 
-    async def review(pilot):
-        await settled(pilot)
-        await pilot.press("r")
-        await pilot.pause()
+    async def nothing_due(pilot):
+        await review(pilot)
         assert app.screen.state == "done"
 
-    assert snap_compare(app, run_before=review, terminal_size=SIZE)
+    assert snap_compare(app, run_before=nothing_due, terminal_size=SIZE)
 
 
 async def exam_under_way(pilot) -> None:
@@ -292,7 +271,6 @@ def stored_run(store, snap_labs) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_labs_list(snap_compare, tiny_bank, store, snap_labs, tmp_path, lang):
-    from tutor.app.screens.labs_screen import LabsScreen
     from tutor.bank.labrefs import LabRef
 
     stored_run(store, snap_labs)
@@ -300,14 +278,7 @@ def test_labs_list(snap_compare, tiny_bank, store, snap_labs, tmp_path, lang):
                                                    "enough to be cut at eighty columns", "ko": "여기서 한 번도 돌리지 않은 실습, 80칸에서 "
                                                    "잘릴 만큼 긴 제목"}, summary={}, path=tmp_path / "none.yaml")}
     app = build(tiny_bank, store, lang=lang, labs=labs)
-
-    async def labs_list(pilot):
-        await settled(pilot)
-        await pilot.press("l")
-        await pilot.pause()
-        assert isinstance(app.screen, LabsScreen)
-
-    assert snap_compare(app, run_before=labs_list, terminal_size=SIZE)
+    assert snap_compare(app, run_before=pressed("l", shows=LabsScreen), terminal_size=SIZE)
 
 
 async def open_demo_lab(pilot) -> None:

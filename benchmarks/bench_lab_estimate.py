@@ -118,9 +118,9 @@ def synth(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     lab, profile, seeds = find_lab(data["lab"]), data["profile"], data["seeds"]
     configs = lab.arm_configs(profile, list(data["arms"]))
-    from tutor.lab import kinds
+    from tutor.lab.kinds import KINDS
 
-    epochs = {a: kinds.epochs(c) for a, c in configs.items()}
+    epochs = {a: KINDS.epochs(c) for a, c in configs.items()}
     workers = max(1, int(data.get("workers") or 1))
     events = [(SYNTH_START_S, {"event": "lab_started", "lab": data["lab"], "title": "", "profile": profile, "device": "cpu",
                                "seeds": seeds, "arms": {a: "" for a in configs}, "epochs": epochs})]

@@ -44,7 +44,10 @@ FROZEN_S = 10.0  # a shown time left that does not move for this long while epoc
 
 def record(lab: str, profile: str, folder: Path) -> Path:
     """One first run of `lab`, every event line with its arrival time (seconds since the start)."""
+    from tutor.lab.spec import find_lab
+
     lines: list[dict] = []
+    lab_file = Path(find_lab(lab).path).read_text(encoding="utf-8")  # the lab as it ran: replays price these arms
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, TUTOR_HOME=home, PYTHONPATH=str(ROOT))
         t0 = time.perf_counter()
@@ -57,7 +60,8 @@ def record(lab: str, profile: str, folder: Path) -> Path:
         proc.wait()
         total = time.perf_counter() - t0
     path = folder / f"{lab}-{profile}.json"
-    path.write_text(json.dumps({"lab": lab, "profile": profile, "total_s": total, "events": lines}), encoding="utf-8")
+    path.write_text(json.dumps({"lab": lab, "profile": profile, "total_s": total, "lab_file": lab_file, "events": lines}),
+                    encoding="utf-8")
     return path
 
 
@@ -70,7 +74,7 @@ def replay(trace: dict) -> tuple[list[float | None], float]:
     events = [(e["t"], from_dict(dict(e["event"]))) for e in trace["events"]]
     if not events or events[-1][1].kind != "lab_finished":
         return [], 0.0  # the run failed or was cut short: nothing to compare
-    costs = _costs(trace["lab"], trace["profile"])
+    costs = _costs(trace["lab"], trace["profile"], trace.get("lab_file"))
     clock = RunClock(now=0.0)
     ratios: list[float | None] = []
     marks = iter(TENTHS)
@@ -101,22 +105,26 @@ def replay(trace: dict) -> tuple[list[float | None], float]:
     return ratios, frozen
 
 
-def _costs(lab_name: str, profile: str) -> dict[str, float]:
+def _costs(lab_name: str, profile: str, lab_file: str | None = None) -> dict[str, float]:
+    """The cost model's arms as it prices them now, of the lab file the trace ran (the shipped one when the
+    trace did not keep it): a lab edited since would price other arms than the trace has."""
     from tutor.lab import cost
     from tutor.lab.spec import find_lab
+    from tutor.lab.spec.lab import loads_lab
 
-    return cost.arm_seconds(find_lab(lab_name), profile)
+    return cost.arm_seconds(loads_lab(lab_file, f"{lab_name}.yaml") if lab_file else find_lab(lab_name), profile)
 
 
 SYNTH_START_S, SYNTH_TAIL_S = 2.0, 2.0  # before the first event, after the last arm: 1.7-2.5 and 1-4 s in the traces
 
 
-def synth(path: Path) -> dict:
-    """A trace from one finished run's result.json (see the module docstring)."""
+def synth(path: Path, lab_dir: Path | None = None) -> dict:
+    """A trace from one finished run's result.json (see the module docstring); its lab file from `lab_dir`
+    (the shipped labs by default: give the folder of the labs as they ran when they have changed since)."""
     from tutor.lab.spec import find_lab
 
     data = json.loads(path.read_text(encoding="utf-8"))
-    lab, profile, seeds = find_lab(data["lab"]), data["profile"], data["seeds"]
+    lab, profile, seeds = find_lab(data["lab"], [lab_dir] if lab_dir else None), data["profile"], data["seeds"]
     configs = lab.arm_configs(profile, list(data["arms"]))
     from tutor.lab.kinds import KINDS
 
@@ -147,6 +155,7 @@ def synth(path: Path) -> dict:
     events.append((t + SYNTH_TAIL_S, {"event": "lab_finished", "result": data, "out": None, "files": []}))
     events.sort(key=lambda e: e[0])
     return {"lab": data["lab"], "profile": profile, "total_s": t + SYNTH_TAIL_S + 0.1,
+            "lab_file": Path(lab.path).read_text(encoding="utf-8"),
             "events": [{"t": when, "event": event} for when, event in events]}
 
 
@@ -192,13 +201,14 @@ def main() -> int:
     ap.add_argument("--replay", action="store_true", help="replay the kept traces instead of running the labs")
     ap.add_argument("--fit", nargs="+", type=Path, metavar="RUNS", help="refit cost.WORK_S to the result.json files under RUNS")
     ap.add_argument("--synth", nargs="+", type=Path, metavar="RUNS", help="make traces from the result.json files under RUNS, then replay them")
+    ap.add_argument("--lab-dir", type=Path, help="--synth: the lab files as the runs had them (default: the shipped labs)")
     args = ap.parse_args()
     args.traces.mkdir(parents=True, exist_ok=True)
     if args.fit:
         return fit(args.fit)
     if args.synth:
         for path in sorted(p for folder in args.synth for p in folder.rglob("result.json")):
-            trace = synth(path)
+            trace = synth(path, args.lab_dir)
             (args.traces / f"{trace['lab']}-{trace['profile']}.json").write_text(json.dumps(trace), encoding="utf-8")
         args.replay = True
     if args.replay:

@@ -172,9 +172,11 @@ class RunClock:
 
     Each arm's expected cost comes from this machine's last finished run of the lab (`prior`, seconds) or,
     on a first run, from the engine's cost model (`LabStarted.costs`, model seconds per seed): either way a
-    basis whose scale is calibrated by the run itself, from the arms that finished and the epochs of the
-    arm in progress. The arm in progress is priced by its own pace once a quarter of it has run (blended
-    with the calibrated basis before that), the arms to come by the calibrated basis. So the first run's
+    basis whose scale (the pace, `_Pace`) is calibrated by the run itself from every epoch that ended, recent
+    ones counting most (a shared machine's load drifts), once a second of training is behind it. The arm in
+    progress is priced by its own pace once a tenth of it and a second of training have run (blended with
+    the calibrated basis before that), the arms to come by the calibrated basis plus the preparation the
+    arms before them took (past that, counting on at half speed). So the first run's
     estimate follows the run instead of freezing on an early guess: the shown value falls with the clock
     between epochs, falls at once when the run goes faster, rises smoothly (never in one jump) when an arm
     turns out clearly slower than priced, and counts on at half speed when it is only a little slower,

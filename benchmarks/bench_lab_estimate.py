@@ -159,7 +159,7 @@ def synth(path: Path, lab_dir: Path | None = None) -> dict:
             "events": [{"t": when, "event": event} for when, event in events]}
 
 
-def fit(folders: list[Path]) -> int:
+def fit(folders: list[Path], lab_dir: Path | None = None) -> int:
     """Fit `cost.WORK_S` to the per-seed seconds of the arms of the runs under `folders` (see the docstring)."""
     import numpy as np
     from scipy.optimize import nnls
@@ -170,7 +170,7 @@ def fit(folders: list[Path]) -> int:
     rows = []
     for path in sorted(p for folder in folders for p in folder.rglob("result.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        lab = find_lab(data["lab"])
+        lab = find_lab(data["lab"], [lab_dir] if lab_dir else None)
         specs, kinds = lab.datasets(data["profile"]), (data.get("timings") or {}).get("kinds", {})
         for arm, cfg in lab.arm_configs(data["profile"], list(data["arms"])).items():
             seconds = [s for s in data["arms"][arm].get("seconds", {}).get("per_seed", []) if s]
@@ -201,11 +201,11 @@ def main() -> int:
     ap.add_argument("--replay", action="store_true", help="replay the kept traces instead of running the labs")
     ap.add_argument("--fit", nargs="+", type=Path, metavar="RUNS", help="refit cost.WORK_S to the result.json files under RUNS")
     ap.add_argument("--synth", nargs="+", type=Path, metavar="RUNS", help="make traces from the result.json files under RUNS, then replay them")
-    ap.add_argument("--lab-dir", type=Path, help="--synth: the lab files as the runs had them (default: the shipped labs)")
+    ap.add_argument("--lab-dir", type=Path, help="--synth, --fit: the lab files as the runs had them (default: the shipped labs)")
     args = ap.parse_args()
     args.traces.mkdir(parents=True, exist_ok=True)
     if args.fit:
-        return fit(args.fit)
+        return fit(args.fit, args.lab_dir)
     if args.synth:
         for path in sorted(p for folder in args.synth for p in folder.rglob("result.json")):
             trace = synth(path, args.lab_dir)

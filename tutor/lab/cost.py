@@ -181,20 +181,25 @@ def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> t
 # epoch scores up to 200 training and all validation images, more than it trains on). So an arm's work is
 # counted in kinds of work (`arm_work`), each priced in seconds of one core (`WORK_S`). The prices were fitted
 # once (non-negative least squares on relative error: `benchmarks/bench_lab_estimate.py --fit`) to the
-# per-seed seconds of all 137 arms of the 15 shipped labs, idle, base 0, and checked on base 9241; a running
-# lab rescales them to its own pace, so only their ratios matter.
+# per-seed seconds of 124 arms of the 15 shipped labs (idle, base 0; base 9241 gives the same), those that do
+# not stop early by design; a running lab rescales them to its own pace, so only their ratios matter.
 WORK_S = {
-    "fit": 7.0e-3,  # one training run: building the model and its optimiser, the final scores
-    "step": 1.3e-4,  # an optimiser step, whatever the model (Python, autograd, the batch)
-    "module_step": 5.4e-5,  # a backbone stage's or head's module in one step (forward, backward, update)
-    "plain_module_step": 2.5e-5,  # a plain net's module in one step
-    "conv_train": 8.0e-12,  # a backbone multiply-add of a training image (trained stages counted 3x)
-    "conv_eval": 2.2e-11,  # a backbone multiply-add of an evaluated image (batches of EVAL_BATCH)
+    "fit": 4.8e-4,  # one training run: building the model and its optimiser
+    "epoch": 3.5e-4,  # an epoch's own overhead (its event made and sent up from a worker included)
+    "step": 1.2e-4,  # an optimiser step, whatever the model (Python, autograd, the batch)
+    "module_step": 5.6e-5,  # a backbone stage's or head's module in one step (forward, backward, update)
+    "plain_module_step": 2.9e-5,  # a plain net's module in one step
+    "conv_train": 7.8e-12,  # a backbone multiply-add of a training image (trained stages counted 3x)
+    "conv_eval": 2.3e-11,  # a backbone multiply-add of a scored image (batches of EVAL_BATCH)
     "dense": 2.5e-11,  # a fully connected multiply-add (trained ones counted 3x)
-    "eval_module": 1.9e-5,  # a module in one evaluation batch
-    "episode_class": 1.7e-5,  # a prototype episode, per class (support drawn, prototypes, two query sets)
-    "extract": 2.2e-11,  # a backbone multiply-add of a seed's own frozen features (not fitted: priced as conv_eval)
+    "eval_module": 2.6e-6,  # a module in one evaluation batch
+    "episode_class": 2.1e-5,  # a prototype episode, per class (support drawn, prototypes, two query sets)
+    "extract": 2.3e-11,  # a backbone multiply-add of a seed's own frozen features (not fitted: priced as conv_eval)
 }
+# An epoch's JSON line to the lab page (`tutor lab --json`, what a first run in the app prints), beyond "epoch"
+# (fitted on runs that drew progress bars instead): tiny head arms of 420 epochs are mostly this. Set by
+# replaying recorded first runs (0, 0.6, 1.2, 2 ms tried: 0.6 best on heads without moving the others).
+EVENT_S = 6e-4
 EVAL_BATCH = 512  # tutor.lab.models.build.EVAL_BATCH
 CURVE_IMAGES = 200  # training images scored every epoch (tutor.lab.training.arm.CURVE_TRAIN_IMAGES)
 STAGE_MODULES = 7  # modules of a backbone stage (two convolutions, two batch norms, activations, shortcut)
@@ -229,7 +234,7 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     tables = images * sum(stages[:n - (0 if cfg.unfreeze in (0, "all") else int(cfg.unfreeze))]) \
         if cfg.backbone == "random" and not whole and getattr(cfg, "model", "backbone") != "plain" else 0.0
     if getattr(cfg, "method", "train") == "prototype":
-        return {"fit": 1.0, "episode_class": float(cfg.episodes * classes), "extract": tables}
+        return {"fit": 1.0, "epoch": 1.0, "episode_class": float(cfg.episodes * classes), "extract": tables}
     train = cfg.per_class * classes if cfg.per_class is not None else cfg.train_size if cfg.train_size is not None else pool
     runs = max(1, KINDS.epochs(cfg) // max(1, cfg.epochs))  # a search's trials
     epochs = cfg.epochs
@@ -259,7 +264,8 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
         modules = head_modules + bb_modules
         work = {"module_step": steps * modules, "eval_module": batches * modules}
     dense = sum(a * b for a, b in itertools.pairwise(dims))
-    work.update({"fit": 1.0, "step": float(steps), "conv_train": epochs * train * conv_train, "conv_eval": scored * conv_eval,
+    work.update({"fit": 1.0, "epoch": float(epochs), "step": float(steps), "conv_train": epochs * train * conv_train,
+                 "conv_eval": scored * conv_eval,
                  "dense": 3 * steps * cfg.batch_size * dense + scored * dense})
     return {**{k: runs * v for k, v in work.items()}, "extract": tables}
 
@@ -273,7 +279,7 @@ def arm_seconds(lab: Any, profile: str, arms: list[str] | None = None) -> dict[s
     out = {}
     for name, cfg in lab.arm_configs(profile, arms).items():
         work = arm_work(cfg, specs[lab.dataset_key(cfg)], backbone)
-        out[name] = sum(WORK_S[k] * v for k, v in work.items())
+        out[name] = sum(WORK_S[k] * v for k, v in work.items()) + EVENT_S * work["epoch"]
     return out
 
 

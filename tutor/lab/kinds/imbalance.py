@@ -6,7 +6,10 @@ n_samples / (n_classes x count), from the arm's own training labels) and `sample
 (torch.utils.data.WeightedRandomSampler: each epoch draws as many images as the training set has, with
 replacement, every class equally likely) are the two usual remedies. `balanced_acc` (mean recall over
 classes, sklearn.metrics.balanced_accuracy_score), `minority_recall` (recall of the class that is rarest
-in the arm's training labels) and the confusion matrix judge them; accuracy alone cannot.
+in the arm's training labels) and the confusion matrix judge them; accuracy alone cannot. Both read the
+predicted classes, so both move with the decision threshold; `minority_auc` (the minority class's ROC AUC
+from the predicted probabilities, sklearn.metrics.roc_auc_score) reads none, so it tells whether a remedy made
+the classes easier to tell apart or only moved the threshold along the same trade-off.
 """
 
 from __future__ import annotations
@@ -32,9 +35,16 @@ METRICS = {
     "test_minority_recall": "recall of the minority class on the test split (reported only), 0-1",
     "majority_acc": "validation accuracy of always answering the majority class (the commonest in the arm's training "
                     "labels): the trivial baseline plain accuracy must be read against, 0-1",
+    "minority_auc": "ROC AUC of the minority class on the validation split: the chance that one of its images gets a "
+                    "higher predicted probability of that class than an image of another class (sklearn "
+                    "roc_auc_score, one class against the rest). It reads no decision threshold, so it measures how "
+                    "well the classes are told apart, not where the threshold sits: 0.5 = chance, 1 = perfect, 0-1",
+    "test_minority_auc": "ROC AUC of the minority class on the test split (reported only), 0-1",
 }
 COLUMNS = {"balanced_acc": "bal. %", "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
-           "test_minority_recall": "test min. recall %", "majority_acc": "majority %"}
+           "test_minority_recall": "test min. recall %", "majority_acc": "majority %", "minority_auc": "min. AUC %",
+           "test_minority_auc": "test min. AUC %"}
+UNITS = {"minority_auc": "%", "test_minority_auc": "%"}  # the other fractions are read as % by their names
 
 
 class Settings(CoreSettings):
@@ -46,6 +56,7 @@ class ImbalanceKind(Kind[Settings]):
     name = "imbalance"
     settings = Settings
     metrics = METRICS
+    units = UNITS
     columns = COLUMNS
 
     def describe(self, cfg: Settings) -> list[str]:
@@ -78,15 +89,19 @@ class Imbalance(Callback):
             learn.order = balanced_order(learn.data.train.y, learn.generator).to(learn.data.train.y.device)
 
     def after_metrics(self, learn: Any) -> None:
-        """balanced_acc / minority_recall on validation and test, and the validation confusion matrix, from the
-        predictions of the final evaluation."""
+        """balanced_acc / minority_recall / minority_auc on validation and test, and the validation confusion
+        matrix, from the predictions and probabilities of the final evaluation."""
         data = learn.data
         minority = minority_class(data.train.y, data.num_classes)
         majority = int(np.bincount(data.train.y.cpu().numpy(), minlength=data.num_classes).argmax())
         learn.metrics["majority_acc"] = float((learn.e_val.y.cpu().numpy() == majority).mean())
-        for prefix, (split, y_pred) in (("", (learn.e_val, learn.val_pred)), ("test_", (learn.e_test, learn.test_pred))):
+        splits = (("", learn.e_val, learn.val_pred, learn.val_scores),
+                  ("test_", learn.e_test, learn.test_pred, learn.test_scores))
+        for prefix, split, y_pred, scores in splits:
             y_true = split.y.cpu().numpy()
             learn.metrics.update(split_metrics(y_true, y_pred, minority, prefix))
+            if len(y_true):
+                learn.metrics[f"{prefix}minority_auc"] = minority_auc(y_true, scores, minority)
             if not prefix:
                 learn.hist["val_confusion"] = confusion(y_true, y_pred, data.num_classes)
 
@@ -140,6 +155,17 @@ def split_metrics(y_true: np.ndarray, y_pred: np.ndarray, minority: int, prefix:
     return {f"{prefix}balanced_acc": float(bal), f"{prefix}minority_recall": float(rec)}
 
 
+def minority_auc(y_true: np.ndarray, scores: np.ndarray, minority: int) -> float:
+    """ROC AUC of the minority class against the rest, from each image's predicted probability of that class
+    (sklearn roc_auc_score; NaN when the split holds only one side, where it is undefined)."""
+    from sklearn.metrics import roc_auc_score
+
+    positive = np.asarray(y_true) == minority
+    if positive.all() or not positive.any():
+        return float("nan")
+    return float(roc_auc_score(positive, np.asarray(scores)[:, minority]))
+
+
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> list[list[int]]:
     """Confusion matrix as nested lists (rows: true class, columns: predicted class)."""
     from sklearn.metrics import confusion_matrix
@@ -149,7 +175,8 @@ def confusion(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> list[
 
 # ---------------------------------------------------------------- plot
 
-TRIGGERS = ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall")
+TRIGGERS = ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall", "minority_auc",
+            "test_minority_auc")
 
 
 def summed_confusion(history: dict[str, dict[str, Any]]) -> np.ndarray | None:

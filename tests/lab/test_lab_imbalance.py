@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from tutor.lab.kinds import ArmConfig, imbalance  # noqa: E402
+from tutor.lab.kinds import ArmConfig, imbalance
 
 
 def test_class_weights_are_sklearns_balanced_weights():
@@ -76,9 +76,13 @@ def test_weighting_or_resampling_raises_minority_recall(setting):
                                 device=torch.device("cpu"), arm="a"))
 
     plain, fixed = run(), run(**setting)
-    for key in ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall"):
+    for key in ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall", "minority_auc",
+                "test_minority_auc"):
         assert key in plain.metrics
     assert fixed.metrics["minority_recall"] > plain.metrics["minority_recall"] + 0.2
+    # the remedy moves the threshold a long way; the ranking of the images (the threshold-free AUC) much less
+    assert 0.7 < plain.metrics["minority_auc"] <= 1.0 and 0.7 < plain.metrics["test_minority_auc"] <= 1.0
+    assert abs(fixed.metrics["minority_auc"] - plain.metrics["minority_auc"]) < 0.05
     assert np.asarray(plain.history["val_confusion"]).sum() == 200
 
 

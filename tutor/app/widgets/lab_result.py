@@ -25,7 +25,7 @@ from tutor.lab.report.units import column_name, fmt_metric, margin_text, why_not
 from tutor.safetext import clean, one_line
 
 COLUMNS = ("train_acc", "val_acc", "gap", "test_acc", "seconds")
-NEVER_METRICS = {"epochs_to_target"}  # the engine writes the epoch limit + 1 for a seed that never got there
+NEVER_METRICS = {"epochs_to_target", "epochs_to_train_target"}  # the engine writes the epoch limit + 1 for a seed that never got there
 MARKS = {"shown": ("✓", "green", "lab.holds"), "opposite": ("✗", "red", "lab.opposite"),
          "not shown": ("~", "yellow", "lab.unclear")}
 

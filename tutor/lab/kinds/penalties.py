@@ -9,12 +9,17 @@ sparsity measured against L2's.
   (convolution kernels and linear weights). Biases and batch-norm scales/shifts are left alone, as usual.
 - `weight_penalty(params, l1, l2)` = l1 * sum|w| + l2 * sum w^2, summed over every penalised weight
   (not averaged: lambda is per weight, as in lasso/ridge). Its gradient is l1 * sign(w) + 2 * l2 * w.
-- `sparsity(params)`: fraction of penalised weights with |w| < SPARSE_THRESHOLD (1e-3, absolute).
+- `sparsity(params)`: fraction of penalised weights with |w| < SPARSE_THRESHOLD (1e-3, absolute);
+  `rel_sparsity(params)`: the same below REL_SPARSE_THRESHOLD (1e-3) x the largest |w| of each weight's own
+  tensor, so that weights which are all uniformly small (L2) do not count as zeros, only those far below
+  their tensor's scale (L1's exact zeros).
 - `EarlyStopping`: stop when the validation loss has not improved for `patience` epochs; keep a copy of
   the best epoch's weights so that the caller can restore them. `early_stopping_val: N` watches only N
   validation images (a subsample drawn by the seed), the small validation split of the
   early-stopping question; `stop_regret_acc` measures, on the test split (reported, never used to choose),
-  how much the chosen epoch missed the best one by.
+  how much the chosen epoch missed the best one by. `early_stopping_full: true` trains every epoch past the
+  stop (choosing as if it had stopped, restoring that epoch), so `stop_regret_full` can measure the choice
+  against the best test epoch of the whole trajectory: an arm that stops earlier has as much to regret.
 - `batch_norm: false`: the backbone's batch-norm layers replaced by identities, for a network trained from
   scratch (the regularisation lab's batch norm x weight decay 2 x 2); `conv_norm` and `weight_norm` report
   the size of the trained weights, which is what weight decay acts on. `decay: weights` keeps
@@ -39,19 +44,25 @@ if TYPE_CHECKING:
 METRICS = {
     "sparsity": "fraction of the trained weights (conv kernels and linear weights, not biases or norm parameters) "
                 "whose magnitude is below 0.001 at the end, 0-1",
+    "rel_sparsity": "fraction of the trained weights (conv kernels and linear weights) whose magnitude is below 0.001 "
+                    "x the largest magnitude in their own tensor at the end, 0-1 (scale-free: uniformly small weights "
+                    "are not zeros)",
     "stopped_epoch": "arms with early_stopping: the epoch training stopped at (= epochs when the patience never ran out)",
     "stop_regret_acc": "arms with early_stopping: test accuracy of the best epoch it ran minus that of the epoch it restored, "
                        "0-1 (how far validation's choice missed; test only measures it, never chooses)",
+    "stop_regret_full": "arms with early_stopping_full: test accuracy of the best epoch of the whole trajectory (every "
+                        "epoch trained) minus that of the epoch early stopping restored, 0-1",
     "weight_norm": "L2 norm of the trained weights (conv kernels and linear weights, not biases or norm parameters) at the end",
     "conv_norm": "L2 norm of the trained convolution kernels at the end (arms that train backbone stages)",
 }
-UNITS = {"stopped_epoch": "count", "stop_regret_acc": "%"}
+UNITS = {"stopped_epoch": "count", "stop_regret_acc": "%", "rel_sparsity": "%", "stop_regret_full": "%"}
 
 
 class Settings(CoreSettings):
     # (`l1` and `l2`, the penalties in the loss, are core settings: a search may try them)
     early_stopping: Annotated[int, Field(ge=1, le=1000)] | None = None  # patience (epochs) on validation loss
     early_stopping_val: Annotated[int, Field(ge=2)] | None = None  # watch only this many validation images
+    early_stopping_full: bool = False  # train every epoch past the stop (the choice as if stopped): stop_regret_full
     batch_norm: bool = True  # false: the backbone's batch norm replaced by identities (networks trained from scratch)
     decay: Literal["all", "weights"] = "all"  # what weight_decay acts on: every parameter, or only conv/linear weights
 
@@ -68,6 +79,8 @@ class PenaltiesKind(Kind[Settings]):
                     "search or method: prototype with it")
         if cfg.early_stopping_val is not None and cfg.early_stopping is None:
             return "early_stopping_val sets how many validation images early stopping watches: it needs early_stopping"
+        if cfg.early_stopping_full and cfg.early_stopping is None:
+            return "early_stopping_full trains past early stopping's choice: it needs early_stopping"
         if not cfg.batch_norm and (cfg.backbone != "random" or cfg.unfreeze != "all"):
             return ("batch_norm: false removes the backbone's batch norm: only for a network trained from scratch "
                     "(backbone: random, unfreeze: all), whose weights never relied on it")
@@ -79,7 +92,8 @@ class PenaltiesKind(Kind[Settings]):
             parts.append(" + ".join(f"{k} {v:g}" for k, v in (("L1", cfg.l1), ("L2", cfg.l2)) if v) + " penalty")
         if cfg.early_stopping is not None:
             watch = f", watching {cfg.early_stopping_val} validation images" if cfg.early_stopping_val else ""
-            parts.append(f"early stopping (patience {cfg.early_stopping}{watch})")
+            full = ", every epoch trained" if cfg.early_stopping_full else ""
+            parts.append(f"early stopping (patience {cfg.early_stopping}{watch}{full})")
         if not cfg.batch_norm:
             parts.append("no batch norm")
         if cfg.decay == "weights" and cfg.weight_decay:
@@ -146,8 +160,10 @@ class Penalties(Callback):
 
         watched = learn.epoch_result["val_loss"] if self.watch is None else evaluate(learn.eval_model, self.watch)[1]
         self.test_accs.append(evaluate(learn.eval_model, learn.e_test)[0])  # measured only: never chooses
-        if self.stopper.update(learn.epoch, watched, learn.model):
-            learn.stop = True  # validation loss has not improved for `early_stopping` epochs
+        if self.stopper.stopped_epoch is None and self.stopper.update(learn.epoch, watched, learn.model):
+            # validation loss has not improved for `early_stopping` epochs: stop, or (early_stopping_full)
+            # train on with the choice frozen, to know the rest of the test trajectory
+            learn.stop = not self.cfg.early_stopping_full
 
     def after_fit(self, learn: Any) -> None:
         if self.stopper is not None and self.stopper.best_state is not None:  # the lowest-validation-loss epoch
@@ -157,14 +173,19 @@ class Penalties(Callback):
     def after_metrics(self, learn: Any) -> None:
         trained = penalised(learn.head_params + learn.bb_params)
         learn.metrics["sparsity"] = sparsity(trained)
+        learn.metrics["rel_sparsity"] = rel_sparsity(trained)
         learn.metrics["weight_norm"] = l2_norm(trained)
         convs = [p for p in penalised(learn.bb_params) if p.dim() == 4]
         if convs:
             learn.metrics["conv_norm"] = l2_norm(convs)
         if self.stopper is not None:
-            learn.metrics["stopped_epoch"] = float(len(learn.hist["val_acc"]))
+            ran = self.stopper.stopped_epoch or len(learn.hist["val_acc"])  # the epochs it would have run
+            learn.metrics["stopped_epoch"] = float(ran)
             if self.test_accs and self.stopper.best_epoch:
-                learn.metrics["stop_regret_acc"] = max(self.test_accs) - self.test_accs[self.stopper.best_epoch - 1]
+                chosen = self.test_accs[self.stopper.best_epoch - 1]
+                learn.metrics["stop_regret_acc"] = max(self.test_accs[:ran]) - chosen
+                if self.cfg.early_stopping_full:
+                    learn.metrics["stop_regret_full"] = max(self.test_accs) - chosen
 
 
 def weights_only_decay(opt: Any) -> Any:
@@ -204,6 +225,7 @@ def l2_norm(params: list[Any]) -> float:
 
 
 SPARSE_THRESHOLD = 1e-3  # |w| below this counts as zero for `sparsity`
+REL_SPARSE_THRESHOLD = 1e-3  # |w| below this x its tensor's largest |w| counts as zero for `rel_sparsity`
 
 
 def penalised(params: Iterable[Any]) -> list[Any]:
@@ -237,6 +259,23 @@ def sparsity(params: list[Any], threshold: float = SPARSE_THRESHOLD) -> float:
         return 0.0
     with torch.no_grad():
         small = sum(int((p.detach().abs() < threshold).sum()) for p in params)
+    return small / total
+
+
+def rel_sparsity(params: list[Any], ratio: float = REL_SPARSE_THRESHOLD) -> float:
+    """Fraction of the weights in `params` whose magnitude is below `ratio` x the largest magnitude in their own
+    tensor (0-1): scale-free, so a tensor whose weights all shrank alike has none (an all-zero tensor: all)."""
+    import torch
+
+    total = sum(p.numel() for p in params)
+    if total == 0:
+        return 0.0
+    with torch.no_grad():
+        small = 0
+        for p in params:
+            w = p.detach().abs()
+            top = float(w.max()) if w.numel() else 0.0
+            small += int((w < ratio * top).sum()) if top > 0 else w.numel()
     return small / total
 
 

@@ -29,6 +29,8 @@ METRICS = {
                       "so far (a diverged run counts as 100)",
     "epochs_to_target": "plain nets with `target_acc`: first epoch whose validation accuracy reaches the target "
                         "(epochs + 1 when it never does)",
+    "epochs_to_train_target": "arms with `train_target_acc`: first epoch whose training accuracy (evaluation mode, "
+                              "at most 200 training images) reaches the target (epochs + 1 when it never does)",
     "clipped_frac": "plain nets and clip_grad arms: fraction of steps where gradient clipping shortened the gradient (0 without clip_grad)",
     "mean_step": "plain nets and clip_grad arms: length of one update (L2 norm of the change of every trained weight "
                  "in one optimiser step), averaged over the steps (a diverged run: over the steps before it)",
@@ -36,20 +38,25 @@ METRICS = {
                         "the gradient has changed least",
 }
 
+UNITS = {"epochs_to_train_target": "count"}
+
 
 class Settings(CoreSettings):
     clip_grad: Annotated[float, Field(gt=0.0)] | None = None  # clip_grad_norm_ threshold (None: no clipping)
     target_acc: Annotated[float, Field(gt=0.0, le=1.0)] | None = None  # for the epochs_to_target metric
+    train_target_acc: Annotated[float, Field(gt=0.0, le=1.0)] | None = None  # for epochs_to_train_target (any arm)
 
 
 class StabilityKind(Kind[Settings]):
     name = "stability"
     settings = Settings
     metrics = METRICS
+    units = UNITS
 
     def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
         # a network trained without a backbone (a plain net, from scratch) may blow up: always watched
-        return [Stability(cfg)] if not traits.uses_backbone or cfg.clip_grad is not None else []
+        watched = [Stability(cfg)] if not traits.uses_backbone or cfg.clip_grad is not None else []
+        return watched + ([TrainTarget(cfg.train_target_acc, cfg.epochs)] if cfg.train_target_acc is not None else [])
 
     def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
         return plot(result, out_dir, plt)
@@ -117,6 +124,16 @@ class Stability(Callback):
         learn.hist["batch_loss"] = self.epoch_losses
 
 
+class TrainTarget(Callback):
+    """How fast an arm fits its training images: the first epoch whose training accuracy reaches a target."""
+
+    def __init__(self, target: float, epochs: int):
+        self.target, self.epochs = target, epochs
+
+    def after_metrics(self, learn: Any) -> None:
+        learn.metrics["epochs_to_train_target"] = epochs_to_target(learn.hist["train_acc"], self.target, self.epochs)
+
+
 LOSS_CAP = 100.0  # the loss recorded for a diverged run (and the cap on any recorded loss)
 SPIKE_WINDOW = 10  # steps averaged before looking for spikes (single batches are noisy)
 
@@ -145,7 +162,8 @@ def max_rise(step_losses: list[float], window: int = SPIKE_WINDOW) -> float:
 
 
 def epochs_to_target(val_accs: list[float], target: float, epochs: int) -> float:
-    """The first epoch (1-based) whose validation accuracy reaches `target`; epochs + 1 when none does."""
+    """The first epoch (1-based) whose accuracy (validation, or training for epochs_to_train_target) reaches
+    `target`; epochs + 1 when none does."""
     for i, acc in enumerate(val_accs, start=1):
         if acc >= target:
             return float(i)

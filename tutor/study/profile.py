@@ -148,7 +148,9 @@ def build(bank: Bank, attempts: Iterable[Attempt], now: datetime | None = None) 
         w = weight(a.answered_at, now, getattr(a, "confidence", None))
         for mid, keys in offered(question).items():
             counts.setdefault(mid, _Counts()).add(a, bool(keys & a.chosen), w)
-    catalogue = bank.misconceptions.entries
+    # Only a learner with answers to profile needs the catalogue: a cached bank loads it whole (pydantic, YAML),
+    # which a first home screen must not wait for.
+    catalogue = bank.misconceptions.entries if counts else {}
     entries = []
     for mid, c in counts.items():
         alpha, beta = PRIOR_A + c.a, PRIOR_B + c.b

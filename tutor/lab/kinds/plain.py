@@ -1,7 +1,11 @@
-"""Deep plain networks trained from scratch (`model: plain`; the initialisation and normalisation labs).
+"""Networks trained from scratch instead of the backbone: deep plain nets (`model: plain`; the initialisation
+and normalisation labs) and a small CNN whose downsampling sits early or late (`model: cnn`; the heads lab).
 
-`model: plain` arms use a PlainNet (tutor/lab/models/plainnet.py) instead of the lab's backbone and head.
-This module holds their settings, the per-layer probes and the metrics they give, and `layers.png`.
+`model: plain` arms use a PlainNet (tutor/lab/models/plainnet.py) instead of the lab's backbone and head;
+`model: cnn` arms a SmallCNN (tutor/lab/models/smallcnn.py): `channels` 3 x 3 convolutions and `max_pools` 2 x 2
+max pools right after the first convolution (`downsample: early`) or after the last (`late`), the same weights
+either way. This module holds their settings, the plain nets' per-layer probes and the metrics they give,
+and `layers.png`.
 
 Per-layer statistics (`layer_stats`, at initialisation and after the first epoch): how large the signal
 is going forward and the gradient going back. `layer_stats(net, x, y)` runs one forward and backward pass
@@ -49,14 +53,29 @@ METRICS = {
 PROBE_IMAGES = 256  # training images the probes run on
 
 
+PLAIN_ONLY = ("depth", "width", "init")  # plain nets' settings (a CNN has neither hidden layers nor their init)
+CNN_ONLY = ("channels", "downsample", "max_pools")
+BACKBONE_ONLY = ("backbone", "backbone_lr", "unfreeze", "output_layer", "pool", "hidden", "dropout", "head_norm")
+CNN_NORMS = ("none", "batch")
+
+
 class Settings(CoreSettings):
-    # a deep plain network trained from scratch instead of the backbone (tutor/lab/models/plainnet.py)
-    model: Literal["backbone", "plain"] = "backbone"
+    # a network trained from scratch instead of the backbone: a deep plain net (tutor/lab/models/plainnet.py) or
+    # a small CNN (tutor/lab/models/smallcnn.py)
+    model: Literal["backbone", "plain", "cnn"] = "backbone"
     depth: Annotated[int, Field(ge=1, le=64)] = 8
     width: Annotated[int, Field(ge=1, le=4096)] = 64
     activation: Literal["relu", "tanh"] = "relu"
     init: Literal["default", "constant", "normal_tiny", "xavier", "kaiming", "orthogonal"] = "default"
     norm: Literal["none", "batch", "layer", "group"] = "none"
+    channels: Annotated[list[Annotated[int, Field(ge=1, le=512)]], Field(min_length=2, max_length=8)] = \
+        Field(default_factory=lambda: [16, 32, 32])  # CNN: the convolutions' widths, in order
+    downsample: Literal["early", "late"] = "late"  # CNN: the max pools right after the first convolution or the last
+    max_pools: Annotated[int, Field(ge=0, le=8)] = 4  # CNN: 2 x 2 max pools (stride 2): 4 = 16-fold in each direction
+
+
+def _own(cfg: Settings) -> bool:
+    return cfg.model in ("plain", "cnn")
 
 
 class PlainKind(Kind[Settings]):
@@ -64,19 +83,50 @@ class PlainKind(Kind[Settings]):
     settings = Settings
     metrics = METRICS
 
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        given = cfg.model_fields_set
+        if cfg.model != "cnn" and given & set(CNN_ONLY):
+            return f"{', '.join(sorted(given & set(CNN_ONLY)))}: settings of a small CNN (model: cnn)"
+        if cfg.model == "cnn" and given & set(PLAIN_ONLY):
+            return (f"{', '.join(sorted(given & set(PLAIN_ONLY)))}: settings of a plain net (model: plain); "
+                    "a CNN's are channels, downsample and max_pools")
+        if cfg.model == "cnn" and given & set(BACKBONE_ONLY):
+            return (f"{', '.join(sorted(given & set(BACKBONE_ONLY)))}: settings of the backbone and its head; "
+                    "a CNN (model: cnn) is trained whole from scratch and ends in global average pooling and a linear layer")
+        if cfg.model == "cnn" and cfg.norm not in CNN_NORMS:
+            return f"norm: {cfg.norm} is for plain nets; a CNN takes norm: none or batch (BatchNorm2d after each convolution)"
+        return None
+
+    def check_data(self, cfg: Settings, size: int) -> str | None:
+        if cfg.model == "cnn" and size >> cfg.max_pools < 1:
+            return (f"max_pools: {cfg.max_pools} halves a {size} px image {cfg.max_pools} times, to nothing: at most "
+                    f"{size.bit_length() - 1} at this size")
+        return None
+
     def describe_arm(self, cfg: Settings) -> str | None:
+        if cfg.model == "cnn":
+            where = "right after the first convolution" if cfg.downsample == "early" else "after the last convolution"
+            norm = ", batch norm" if cfg.norm == "batch" else ""
+            return (f"small CNN from scratch: {len(cfg.channels)} 3x3 convolutions "
+                    f"({'-'.join(map(str, cfg.channels))} channels, {cfg.activation}{norm}), "
+                    f"{cfg.max_pools} 2x2 max pools ({2 ** cfg.max_pools}-fold) {where}, global average pooling, linear output")
         if cfg.model != "plain":
             return None
         return f"plain net {cfg.depth}x{cfg.width} {cfg.activation}, init {cfg.init}, norm {cfg.norm}"
 
     def needs_images(self, cfg: Settings) -> bool:
-        return cfg.model == "plain"  # a plain net sees the images; no backbone stage is involved
+        return _own(cfg)  # a network from scratch sees the images; no backbone stage is involved
 
     def uses_backbone(self, cfg: Settings) -> bool:
-        return cfg.model != "plain"
+        return not _own(cfg)
 
     def build_model(self, cfg: Settings, data: ArmData, parts: ModelParts, device: torch.device) -> Built | None:
-        """The arm's plain network (the seed is set: it fixes the random initialisation); every weight trains."""
+        """The arm's own network (the seed is set: it fixes the random initialisation); every weight trains."""
+        if cfg.model == "cnn":
+            from tutor.lab.models import smallcnn
+
+            model = smallcnn.build(cfg, data.num_classes, in_channels=data.train.x.shape[1]).to(device)
+            return model, list(model.parameters()), []
         if cfg.model != "plain":
             return None
         from tutor.lab.models import plainnet

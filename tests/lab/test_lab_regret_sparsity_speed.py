@@ -88,3 +88,32 @@ def test_epochs_to_train_target_on_any_arm():
     assert "epochs_to_train_target" not in plain.metrics
     assert stability.epochs_to_target([0.2, 0.95, 0.99], 0.98, 3) == 3.0
     assert stability.StabilityKind.units["epochs_to_train_target"] == "count"
+
+
+def test_replayed_stops_on_bootstrap_draws():
+    """Early stopping replayed on draws of the validation images over one trajectory: a loss curve every image
+    agrees on gives one choice (no spread); images that disagree give a spread that a smaller draw widens."""
+    import numpy as np
+
+    test_accs = [0.70, 0.80, 0.75, 0.74, 0.73, 0.72]
+    agreed = [np.full(50, v) for v in (1.0, 0.5, 0.7, 0.8, 0.9, 1.0)]  # every image: lowest at epoch 2
+    cfg = _merged_arm({"early_stopping": 2, "early_stopping_full": True, "early_stopping_draws": 20})
+    m = penalties.replayed_stops(agreed, test_accs, cfg, seed=0)
+    assert m["stop_gain_sd"] == pytest.approx(0.0, abs=1e-12) and m["stop_regret_draws"] == pytest.approx(0.0, abs=1e-12)
+    rng = np.random.default_rng(1)
+    noisy = [np.full(300, v) + rng.normal(0, 1.0, 300) for v in (1.0, 0.9, 0.85, 0.9, 1.0, 1.1)]
+    wide = penalties.replayed_stops(noisy, test_accs, cfg.model_copy(update={"early_stopping_draws": 300}), seed=0)
+    small = cfg.model_copy(update={"early_stopping_draws": 300, "early_stopping_val": 10})
+    narrow = penalties.replayed_stops(noisy, test_accs, small, seed=0)
+    assert narrow["stop_gain_sd"] > wide["stop_gain_sd"] and narrow["stop_regret_draws"] > wide["stop_regret_draws"]
+    with pytest.raises(ValueError, match="early_stopping_draws"):
+        _merged_arm({"early_stopping": 2, "early_stopping_draws": 20})
+
+
+def test_trained_arm_reports_the_replayed_spread():
+    data, parts = _head_data(noisy_val=True)
+    cfg = ArmConfig.model_validate({"epochs": 8, "lr": 0.05, "early_stopping": 2, "early_stopping_full": True,
+                                    "early_stopping_draws": 30, "early_stopping_val": 10})
+    m = _run(cfg, data, parts)[0].metrics
+    assert 0.0 <= m["stop_gain_sd"] <= 1.0 and 0.0 <= m["stop_regret_draws"] <= 1.0
+    assert _metric_effect("stop_gain_sd") == 0.01 and _metric_effect("stop_regret_draws") == 0.01

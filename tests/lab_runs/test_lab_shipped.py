@@ -142,6 +142,7 @@ EXPECTED = {
         "head_sgd_l1_search.rel_sparsity > head_sgd_none.rel_sparsity + 0.03": "not shown",
         "head_early_stop.train_acc - head_early_stop.test_acc < head_none.train_acc - head_none.test_acc": "holds",
         "head_early_stop_100.stop_regret_full > head_early_stop.stop_regret_full": "not shown",
+        "head_early_stop_100.stop_gain_sd > head_early_stop.stop_gain_sd": "not shown",
     }),
     "underfitting": ("inconclusive", {
         "more_data.val_acc > dropout.val_acc": "holds",

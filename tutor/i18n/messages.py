@@ -283,6 +283,8 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.col.stop_regret_acc", "stop regret acc"),
     M("lab.col.rel_sparsity", "rel sparsity"),
     M("lab.col.stop_regret_full", "stop regret full"),
+    M("lab.col.stop_gain_sd", "stop gain sd"),
+    M("lab.col.stop_regret_draws", "stop regret draws"),
     M("lab.col.weight_norm", "weight norm"),
     M("lab.col.conv_norm", "conv norm"),
     M("lab.col.diverged", "diverged"),

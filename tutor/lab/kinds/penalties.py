@@ -20,6 +20,11 @@ sparsity measured against L2's.
   how much the chosen epoch missed the best one by. `early_stopping_full: true` trains every epoch past the
   stop (choosing as if it had stopped, restoring that epoch), so `stop_regret_full` can measure the choice
   against the best test epoch of the whole trajectory: an arm that stops earlier has as much to regret.
+  `early_stopping_draws: R` (with `early_stopping_full`) replays early stopping on R bootstrap draws of the
+  validation split (as many images as it watches, drawn with replacement from the whole split) over the
+  same trained trajectory: `stop_gain_sd` is how much the restored epoch's test accuracy varies with the
+  validation images drawn (the run-to-run spread a small split brings, with the training itself held fixed),
+  `stop_regret_draws` the mean regret over those draws.
 - `batch_norm: false`: the backbone's batch-norm layers replaced by identities, for a network trained from
   scratch (the regularisation lab's batch norm x weight decay 2 x 2); `conv_norm` and `weight_norm` report
   the size of the trained weights, which is what weight decay acts on. `decay: weights` keeps
@@ -52,10 +57,15 @@ METRICS = {
                        "0-1 (how far validation's choice missed; test only measures it, never chooses)",
     "stop_regret_full": "arms with early_stopping_full: test accuracy of the best epoch of the whole trajectory (every "
                         "epoch trained) minus that of the epoch early stopping restored, 0-1",
+    "stop_gain_sd": "arms with early_stopping_draws: standard deviation, over bootstrap draws of the watched validation "
+                   "images, of the test accuracy of the epoch early stopping would restore on the same trajectory, 0-1",
+    "stop_regret_draws": "arms with early_stopping_draws: the mean, over those draws, of the whole trajectory's best test "
+                         "accuracy minus that of the epoch restored, 0-1",
     "weight_norm": "L2 norm of the trained weights (conv kernels and linear weights, not biases or norm parameters) at the end",
     "conv_norm": "L2 norm of the trained convolution kernels at the end (arms that train backbone stages)",
 }
-UNITS = {"stopped_epoch": "count", "stop_regret_acc": "%", "rel_sparsity": "%", "stop_regret_full": "%"}
+UNITS = {"stopped_epoch": "count", "stop_regret_acc": "%", "rel_sparsity": "%", "stop_regret_full": "%",
+         "stop_gain_sd": "%", "stop_regret_draws": "%"}
 
 
 class Settings(CoreSettings):
@@ -63,6 +73,7 @@ class Settings(CoreSettings):
     early_stopping: Annotated[int, Field(ge=1, le=1000)] | None = None  # patience (epochs) on validation loss
     early_stopping_val: Annotated[int, Field(ge=2)] | None = None  # watch only this many validation images
     early_stopping_full: bool = False  # train every epoch past the stop (the choice as if stopped): stop_regret_full
+    early_stopping_draws: Annotated[int, Field(ge=2, le=1000)] | None = None  # bootstrap replays: stop_gain_sd
     batch_norm: bool = True  # false: the backbone's batch norm replaced by identities (networks trained from scratch)
     decay: Literal["all", "weights"] = "all"  # what weight_decay acts on: every parameter, or only conv/linear weights
 
@@ -81,6 +92,9 @@ class PenaltiesKind(Kind[Settings]):
             return "early_stopping_val sets how many validation images early stopping watches: it needs early_stopping"
         if cfg.early_stopping_full and cfg.early_stopping is None:
             return "early_stopping_full trains past early stopping's choice: it needs early_stopping"
+        if cfg.early_stopping_draws is not None and not cfg.early_stopping_full:
+            return ("early_stopping_draws replays early stopping over the whole trained trajectory: it needs "
+                    "early_stopping_full")
         if not cfg.batch_norm and (cfg.backbone != "random" or cfg.unfreeze != "all"):
             return ("batch_norm: false removes the backbone's batch norm: only for a network trained from scratch "
                     "(backbone: random, unfreeze: all), whose weights never relied on it")
@@ -148,6 +162,7 @@ class Penalties(Callback):
         self.stopper = EarlyStopping(cfg.early_stopping) if cfg.early_stopping is not None else None
         self.watch = watched_split(learn.e_val, cfg.early_stopping_val, learn.seed) if self.stopper else None
         self.test_accs: list[float] = []
+        self.val_losses: list[Any] = []  # per epoch, every validation image's loss (for early_stopping_draws)
 
     def after_loss(self, learn: Any) -> None:
         if self.params:  # explicit L1 / L2 / elastic-net penalty: part of the loss the optimiser sees
@@ -160,6 +175,8 @@ class Penalties(Callback):
 
         watched = learn.epoch_result["val_loss"] if self.watch is None else evaluate(learn.eval_model, self.watch)[1]
         self.test_accs.append(evaluate(learn.eval_model, learn.e_test)[0])  # measured only: never chooses
+        if self.cfg.early_stopping_draws:
+            self.val_losses.append(image_losses(learn.eval_model, learn.e_val))
         if self.stopper.stopped_epoch is None and self.stopper.update(learn.epoch, watched, learn.model):
             # validation loss has not improved for `early_stopping` epochs: stop, or (early_stopping_full)
             # train on with the choice frozen, to know the rest of the test trajectory
@@ -186,6 +203,8 @@ class Penalties(Callback):
                 learn.metrics["stop_regret_acc"] = max(self.test_accs[:ran]) - chosen
                 if self.cfg.early_stopping_full:
                     learn.metrics["stop_regret_full"] = max(self.test_accs) - chosen
+            if self.val_losses:
+                learn.metrics.update(replayed_stops(self.val_losses, self.test_accs, self.cfg, learn.seed))
 
 
 def weights_only_decay(opt: Any) -> Any:
@@ -213,6 +232,42 @@ def watched_split(val: Any, n: int | None, seed: int) -> Any:
 
     idx = torch.randperm(len(val.y), generator=torch.Generator().manual_seed(seed))[:n].to(val.y.device)
     return Split(val.x[idx], val.y[idx])
+
+
+def image_losses(model: Any, split: Any) -> Any:
+    """Every image's cross-entropy in `split` (a float64 numpy array), the model in eval mode."""
+    import torch
+    from torch.nn import functional as F
+
+    from tutor.lab.models.build import EVAL_BATCH, to_cl
+
+    was_training = model.training
+    model.eval()
+    with torch.inference_mode():
+        out = [F.cross_entropy(model(to_cl(split.x[i:i + EVAL_BATCH])).float(), split.y[i:i + EVAL_BATCH],
+                               reduction="none").cpu() for i in range(0, len(split.y), EVAL_BATCH)]
+    model.train(was_training)
+    return torch.cat(out).double().numpy()
+
+
+def replayed_stops(val_losses: list[Any], test_accs: list[float], cfg: Settings, seed: int) -> dict[str, float]:
+    """Early stopping replayed on `cfg.early_stopping_draws` bootstrap draws of the validation images (as many as
+    it watches, with replacement) over one trained trajectory: the spread of the restored epoch's test accuracy
+    (`stop_gain_sd`, ddof 1) and its mean regret against the trajectory's best test epoch (`stop_regret_draws`)."""
+    import numpy as np
+
+    losses = np.stack(val_losses)  # epochs x validation images
+    n = cfg.early_stopping_val or losses.shape[1]
+    rng = np.random.default_rng(seed)
+    gains = []
+    for _ in range(cfg.early_stopping_draws or 0):
+        curve = losses[:, rng.integers(0, losses.shape[1], size=n)].mean(axis=1)
+        stopper = EarlyStopping(cfg.early_stopping or 1)
+        for epoch, loss in enumerate(curve, start=1):
+            if stopper.update(epoch, float(loss)):
+                break
+        gains.append(test_accs[max(stopper.best_epoch, 1) - 1])  # no finite loss at all: the first epoch
+    return {"stop_gain_sd": float(np.std(gains, ddof=1)), "stop_regret_draws": max(test_accs) - float(np.mean(gains))}
 
 
 def l2_norm(params: list[Any]) -> float:

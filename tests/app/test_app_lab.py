@@ -16,6 +16,7 @@ import pytest
 from support.app import SIZE, content_text, keys_for, screen_text
 
 from tutor.app import make_app
+from tutor.app.screens.help_screen import key_rows
 from tutor.app.screens.lab_screen import LabScreen
 from tutor.app.screens.labs_screen import LabsScreen
 from tutor.app.widgets.lab_monitor import LabMonitor
@@ -221,8 +222,8 @@ async def test_real_tiny_lab_runs_to_its_verdict_then_cancel(tiny_bank, store, d
         await pilot.press("r")
         await wait_for(pilot, lambda: lab.state == "done", timeout=240)
         assert lab.outcome == "finished", content_text(lab.query_one("#lab-verdict"))
-        claims = content_text(lab.query_one("#lab-claims"))
-        assert "result.json" in claims and "curves.png" in claims
+        after = content_text(lab.query_one("#lab-after"))  # where the files went, after the picture
+        assert "result.json" in after and "curves.png" in after
         [run] = labruns.runs(store)
         assert run.status == "finished" and run.verdict == lab.result.verdict and run.seeds == [0, 1]
         assert run.versions["torch"] and Path(run.out_dir, "result.json").is_file()
@@ -416,7 +417,7 @@ async def test_the_main_picture_and_the_folder_key(tiny_bank, store, tmp_path, m
         await pilot.pause()
         app.open_lab("demo-lab")  # before a run, o opens the last stored run's folder
         await pilot.pause()
-        assert "o Open folder" in screen_text(app).splitlines()[-1]
+        assert ("o", "Open folder") in key_rows(app.screen, "en")  # F1 lists it (the footer leaves it out: full)
         await pilot.press("o")
         await pilot.pause()
         assert any(str(out) in str(n.message) for n in app._notifications)
@@ -471,7 +472,7 @@ async def test_the_page_asks_for_a_prediction_before_it_shows_any_finding(tiny_b
         claims = content_text(lab.query_one("#lab-claims-ahead"))
         assert "the second arm sees more images" in claims and "many.train_images" not in claims  # plain words, no code
         lab = await run_to_the_end(app, pilot)
-        shown = content_text(lab.query_one("#lab-claims"))
+        shown = content_text(lab.query_one("#lab-claims")) + content_text(lab.query_one("#lab-after"))
         assert "What this lab shows" in shown and "Two linear heads" in shown and "Compare the validation accuracy" in shown
         assert "the second arm sees more images" in shown and "many.train_images" not in shown
 
@@ -562,3 +563,124 @@ def test_every_metric_a_kind_declares_has_a_korean_table_heading():
 
     untranslated = [m for m in metric_help() if t("ko", f"lab.col.{m}") in (f"lab.col.{m}", t("en", f"lab.col.{m}"))]
     assert not untranslated
+
+
+# -- the labs list and the finished page at 80x24 (the layout snapshots' reading) ----------------------
+
+
+LONG_TITLE = {"en": "A lab with a title far too long to fit the title column of the labs list at eighty columns",
+              "ko": "80칸의 실습 목록 제목 칸에는 다 들어가지 않을 만큼 아주 긴 제목을 가진 실습"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_labs_list_fills_the_width_and_shows_the_highlighted_title_whole(tiny_bank, store, demo_labs, lang):
+    from rich.cells import cell_len
+
+    labs = {**demo_labs, "a-long-one": LabRef(id="a-long-one", title=LONG_TITLE, summary={"en": "SUMMARY-EN", "ko": "요약-KO"},
+                                              path=demo_labs["demo-lab"].path)}
+    app = build(tiny_bank, store, labs, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#labs-table")
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert widths == table.size.width == SIZE[0]  # no empty columns kept for a scrollbar that is not there
+        detail = screen.query_one("#labs-detail")
+        assert " ".join(LONG_TITLE[lang].split()) in " ".join(content_text(detail).split())  # the whole title, wrapped
+        assert ("요약-KO" if lang == "ko" else "SUMMARY-EN") in content_text(detail)
+        assert "…" in screen_text(app).splitlines()[2]  # while the table's cell is cut
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Demo lab title" in content_text(detail)  # the detail follows the cursor
+        row = screen_text(app).splitlines()[2]
+        await pilot.click("#labs-table", offset=(4, 1))  # the mouse: the first lab's row (under the header)
+        await pilot.pause()
+        assert cell_len(row) <= SIZE[0] and LONG_TITLE[lang][:8] in content_text(detail)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LabScreen) and app.screen.lab_id == "demo-lab"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_finished_run_shows_the_claims_first_and_lands_on_the_result(tiny_bank, store, tmp_path, lang):
+    """The verdict, then the claims of the question the lab came from, within 80x24 without scrolling; the
+    table and the picture after them; the page at the result's top even when it was scrolled during the run."""
+    labs = lab_file(tmp_path, questions="[alpha-single]")
+    app = build(tiny_bank, store, labs, lang=lang)
+    with_files(app, tmp_path / "run", delay=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab", question_id="alpha-single")  # as the question's feedback opens it
+        await pilot.pause()
+        lab = app.screen
+        await pilot.press("r")
+        await wait_for(pilot, lambda: epochs_done(lab) >= 1)
+        body = lab.query_one("#lab-body")
+        body.scroll_end(animate=False)  # the learner scrolled down to the chart during the run
+        await wait_for(pilot, lambda: lab.state == "done")
+        await pilot.pause()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert body.scroll_y == 0
+        assert ("판정: 재현됨" if lang == "ko" else "Verdict: reproduced") in shown
+        assert ("성립" if lang == "ko" else "holds") in shown  # a claim's outcome, without PageDown
+        order = [lab.query_one(selector).region.y for selector in ("#lab-verdict", "#lab-claims", "#lab-table", "#lab-picture")]
+        assert order == sorted(order) and lab.query_one("#lab-picture").display
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_finished_pages_footer_leaves_room(tiny_bank, store, demo_labs, tmp_path, lang):
+    """The footer of a finished run with more seeds to offer stays well within 80 columns; the folder
+    key, left out of it, still works and F1 lists it."""
+    from rich.cells import cell_len
+
+    from tutor.i18n import t
+
+    app = build(tiny_bank, store, demo_labs, lang=lang)
+    with_files(app, tmp_path / "run")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = await run_to_the_end(app, pilot)
+        lab.more = 9  # as after a claim its seeds left unshown: the footer offers m
+        lab.refresh_bindings()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1].rstrip()
+        assert t(lang, "key.more_seeds") in footer and t(lang, "key.open_folder") not in footer
+        assert cell_len(footer) <= SIZE[0] - 12, footer  # room for one more key
+        assert ("o", t(lang, "key.open_folder")) in key_rows(lab, lang)
+
+
+async def test_a_broken_lab_file_says_what_is_wrong_in_korean(tiny_bank, store, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: bad\ntitle: Bad\nsummary: s\ndataset: {name: digits}\narms:\n  a: {per_class: many}\n"
+                    "claims: [a.val_acc > b.val_acc]\n")
+    labs = {"bad": LabRef(id="bad", title={"en": "Bad"}, summary={}, path=path)}
+    app = build(tiny_bank, store, labs, lang="ko")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("bad")
+        await pilot.pause()
+        intro = content_text(app.screen.query_one("#lab-intro"))
+        assert "6행: arms.a.per_class 값은 정수여야 합니다" in intro, intro
+        assert "7행: 주장이 실습에 없는 방법을 가리킵니다: b" in intro, intro
+        assert "bad.yaml:6" in intro  # the detail stays, for whoever fixes the file
+        lines = intro.splitlines()
+        assert lines.index(next(x for x in lines if "6행" in x)) < lines.index(next(x for x in lines if "bad.yaml:6" in x))
+
+
+def test_every_kind_of_lab_problem_reads_in_words():
+    from tutor.app.widgets.lab_problems import summary
+    from tutor.i18n import t
+
+    def ko(key, **values):
+        return t("ko", key, **values)
+
+    cases = {"YAML syntax error: mapping values are not allowed here": "YAML 문법",
+             "missing required field 'dataset'": "필수 항목이 없습니다: dataset",
+             "unknown field 'armz'": "없는 항목입니다: armz",
+             "unknown metric 'val_ac' in claim (metrics: val_acc)": "지표를 씁니다: val_ac",
+             "defaults.lr: Input should be a valid number, unable to parse string as a number": "defaults.lr 값은 숫자여야",
+             "profiles.quick.seeds: 'x' is not one of ('a',)": "허용된 값",
+             "something new the validator says": "이 줄에 문제가 있습니다"}
+    for message, words in cases.items():
+        assert words in summary(message, ko), (message, summary(message, ko))

@@ -51,7 +51,7 @@ class LabScreen(TutorScreen):
         Binding("m", "more_seeds", "key.more_seeds"),
         Binding("escape", "cancel_run", "key.cancel_run"),
         Binding("escape", "back", "key.back_question"),
-        Binding("o", "open_folder", "key.open_folder"),
+        Binding("o", "open_folder", "key.open_folder", show=False),  # the page names it; F1 lists it (a full footer)
         Binding("left", "scroll_table(-1)", show=False),
         Binding("right", "scroll_table(1)", show=False),
     ]
@@ -216,8 +216,9 @@ class LabScreen(TutorScreen):
             actions[event.button.id]()
 
 
-def _session(store: Any, lab_path: Path, question_id: str | None) -> tuple[Any, list[str]]:
-    """The lab session, or None and the lab file's problems (one line each)."""
+def _session(store: Any, lab_path: Path, question_id: str | None) -> tuple[Any, list[Any]]:
+    """The lab session, or None and the lab file's problems (`tutor.problems.Problem`s; a one-line string
+    for an error that names no line)."""
     from tutor.lab.errors import LabError
     from tutor.lab.spec.lab import SpecError, load_lab
     from tutor.study.labsession import LabSession
@@ -225,7 +226,7 @@ def _session(store: Any, lab_path: Path, question_id: str | None) -> tuple[Any, 
     try:
         return LabSession(store, load_lab(lab_path), lab_path, question_id=question_id), []
     except SpecError as exc:
-        return None, [str(p) for p in exc.problems]
+        return None, list(exc.problems)
     except (LabError, OSError) as exc:
         return None, [one_line(exc)]
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tutor.app.strings import shown, t
+from tutor.app.widgets.lab_problems import problem_lines
 from tutor.app.widgets.lab_text import VERDICT_STYLE, arm_text, glued, indented
 from tutor.lab.report.units import fmt_metric
 
@@ -22,7 +23,7 @@ LAST_CLAIMS = 4  # the last result names at most this many claims it did not sho
 
 
 class LabIntro(Static):
-    def __init__(self, session: Any, *, problems: list[str] | None = None, questions: dict[str, Any] | None = None,
+    def __init__(self, session: Any, *, problems: list[Any] | None = None, questions: dict[str, Any] | None = None,
                  question_id: str | None = None, lang: str = "en", **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self.session = session  # tutor.study.labsession.LabSession (None: the lab file has problems)
@@ -43,7 +44,7 @@ class LabIntro(Static):
 
     def text(self) -> Group:
         if self.session is None:
-            return Group(Text(self.t("lab.bad"), style="bold red"), *[indented(Text("  " + p)) for p in self.problems])
+            return Group(Text(self.t("lab.bad"), style="bold red"), *problem_lines(self.problems, self.t))
         lab = self.session.lab
         try:
             configs = lab.arm_configs("quick")

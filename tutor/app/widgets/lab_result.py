@@ -1,7 +1,8 @@
-"""A finished (or cancelled, or failed) lab run on its page: the verdict, the per-arm table, the main
-picture, the claims grouped by the question they back (in plain words, with their numbers and why one
-was not shown), the learner's guesses against the outcome, and only now what the lab shows and what to
-look at; then where the files went and the keys that go on (more seeds, run again, the folder).
+"""A finished (or cancelled, or failed) lab run on its page: the verdict, then the claims of the question
+the lab was opened from (in plain words, with their numbers and why one was not shown) and the learner's
+guesses against the outcome, all within the first screen at 80x24; then the per-arm table, the main
+picture, the other questions' claims, and only now what the lab shows and what to look at; then where
+the files went and the keys that go on (more seeds, run again, the folder).
 
 Built on the run's tutor.lab.result.LabResult; what to say comes from the lab session (tutor.study).
 """
@@ -42,9 +43,10 @@ class LabResultView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="lab-verdict")
+        yield Static("", id="lab-claims")
         yield DataTable(id="lab-table", show_cursor=False, zebra_stripes=True)
         yield LabPicture(id="lab-picture")
-        yield Static("", id="lab-claims")
+        yield Static("", id="lab-after")
 
     def on_mount(self) -> None:
         self.query_one("#lab-table").can_focus = False  # keys scroll the page (← → the table), not the table
@@ -57,7 +59,8 @@ class LabResultView(Vertical):
         self.query_one("#lab-verdict", Static).update(Group(*lines))
         self.query_one("#lab-table").display = False
         self.query_one("#lab-picture", LabPicture).show(None, "")
-        self.query_one("#lab-claims", Static).update(Text(self.t("lab.keys_after"), style="dim"))
+        self.query_one("#lab-claims", Static).update("")
+        self.query_one("#lab-after", Static).update(Text(self.t("lab.keys_after"), style="dim"))
 
     def show_result(self, result: Any, final: Any, *, finished: bool, stored: int | None, more_seeds: int | None) -> None:
         verdict = result.verdict if result is not None else "?"
@@ -72,8 +75,11 @@ class LabResultView(Vertical):
         look_at = text(self.session.lab.file.look_at, "en") if self.session.lab.file.look_at else ""
         path = main_picture(list(getattr(final, "files", None) or []), look_at)
         self.query_one("#lab-picture", LabPicture).show(path, self.t("lab.picture", name=path.name) if path else "")
-        parts = self.claim_lines(result) + self.after_lines(result, final, finished, stored, more_seeds)
-        self.query_one("#lab-claims", Static).update(Group(*[indented(p) for p in parts]))
+        first, rest = self.claim_split(result)
+        first += self.guess_lines(result) if finished else []
+        self.query_one("#lab-claims", Static).update(Group(*[indented(p) for p in first]))
+        parts = rest + self.after_lines(result, final, finished, stored, more_seeds)
+        self.query_one("#lab-after", Static).update(Group(*[indented(p) for p in parts]))
 
     # -- the table ------------------------------------------------------------------------------
 
@@ -112,21 +118,34 @@ class LabResultView(Vertical):
     # -- the claims -----------------------------------------------------------------------------
 
     def claim_lines(self, result: Any) -> list[Any]:
+        return [line for group in self.claim_groups(result) for line in group]
+
+    def claim_split(self, result: Any) -> tuple[list[Any], list[Any]]:
+        """(the lines that lead the page, those after the picture): the claims of the question the lab was
+        opened from lead; opened from the labs list, every question's do."""
+        groups = self.claim_groups(result)
+        if self.session.question_id is None or not groups:
+            return [line for group in groups for line in group], []
+        return groups[0], [line for group in groups[1:] for line in group]
+
+    def claim_groups(self, result: Any) -> list[list[Any]]:
+        """Each question's lines (the question the lab was opened from first), a claim under its first question."""
         if result is None:
             return []
-        parts: list[Any] = []
+        out: list[list[Any]] = []
         seen: set[int] = set()
         for group in result.by_question(self.session.question_id):
             claims = [c for c in group.claims if id(c) not in seen]
             if not claims and not group.not_run:
                 continue
-            parts += [Text(""), self.question_heading(group)]
+            parts: list[Any] = [Text(""), self.question_heading(group)]
             for claim in claims:
                 seen.add(id(claim))
                 parts += self.claim(claim)
             for spec in group.not_run:
                 parts.append(Text(f"  - {self.says(spec)}  {self.t('lab.not_run')}", style="dim"))
-        return parts
+            out.append(parts)
+        return out
 
     def question_heading(self, group: Any) -> Text:
         status = {"shown": "lab.q.shown", "opposite": "lab.q.opposite", "not run": "lab.q.not_run"}.get(group.status, "lab.q.not_shown")
@@ -156,9 +175,10 @@ class LabResultView(Vertical):
 
     # -- after the claims -----------------------------------------------------------------------
 
-    def after_lines(self, result: Any, final: Any, finished: bool, stored: int | None, more_seeds: int | None) -> list[Any]:
+    def guess_lines(self, result: Any) -> list[Any]:
+        """The learner's guesses (best arm, verdict) against the finished run."""
         parts: list[Any] = []
-        if finished and result is not None:
+        if result is not None:
             for what, guess, ok, actual in self.session.guesses(result):
                 outcome = self.t("lab.right" if ok else "lab.wrong")
                 if what == "arm":
@@ -167,8 +187,11 @@ class LabResultView(Vertical):
                     line = self.t("lab.guess_verdict", guess=self.t(f"lab.verdict.{guess}"), outcome=outcome,
                                   verdict=self.t(f"lab.verdict.{actual}"))
                 parts.append(Text(line, style="bold green" if ok else "bold red"))
+        return [Text(""), *parts] if parts else []
+
+    def after_lines(self, result: Any, final: Any, finished: bool, stored: int | None, more_seeds: int | None) -> list[Any]:
         lab = self.session.lab
-        parts += [Text(""), Text(self.t("lab.shows"), style="bold"), Text("  " + glued(clean(lab.summary(self.lang))))]
+        parts: list[Any] = [Text(""), Text(self.t("lab.shows"), style="bold"), Text("  " + glued(clean(lab.summary(self.lang))))]
         if lab.file.look_at:
             parts += [Text(self.t("lab.look_at"), style="bold"), Text("  " + glued(shown(lab.file.look_at, self.lang).strip()))]
         out = getattr(final, "out", None)

@@ -32,6 +32,9 @@ def test_minority_auc_is_the_rank_statistic_of_the_minority_column():
     # undefined (NaN) when the split holds only one side
     assert math.isnan(imbalance.minority_auc(np.ones(5, dtype=int), np.full((5, 2), 0.5), minority=1))
     assert math.isnan(imbalance.minority_auc(np.zeros(5, dtype=int), np.full((5, 2), 0.5), minority=1))
+    # and when the run diverged: its scores are NaN (the optimisation lab's learning rate 0.5), never an error
+    diverged = np.full((4, 2), np.nan)
+    assert math.isnan(imbalance.minority_auc(np.array([0, 1, 0, 1]), diverged, minority=1))
 
 
 def test_moving_the_threshold_moves_recall_but_not_the_auc():

@@ -157,13 +157,15 @@ def split_metrics(y_true: np.ndarray, y_pred: np.ndarray, minority: int, prefix:
 
 def minority_auc(y_true: np.ndarray, scores: np.ndarray, minority: int) -> float:
     """ROC AUC of the minority class against the rest, from each image's predicted probability of that class
-    (sklearn roc_auc_score; NaN when the split holds only one side, where it is undefined)."""
+    (sklearn roc_auc_score; NaN where it is undefined: the split holds only one side, or the run diverged and its
+    scores are not finite)."""
     from sklearn.metrics import roc_auc_score
 
     positive = np.asarray(y_true) == minority
-    if positive.all() or not positive.any():
+    column = np.asarray(scores)[:, minority]
+    if positive.all() or not positive.any() or not np.isfinite(column).all():
         return float("nan")
-    return float(roc_auc_score(positive, np.asarray(scores)[:, minority]))
+    return float(roc_auc_score(positive, column))
 
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> list[list[int]]:

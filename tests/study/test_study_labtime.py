@@ -141,6 +141,7 @@ def test_without_costs_an_epoch_is_an_epoch():
 
 def test_an_arm_that_stops_early_gives_its_epochs_back(monkeypatch):
     monkeypatch.setattr(labtime, "FIRST_RUN_TAIL_S", 0.0)
+    monkeypatch.setattr(labtime, "FIRST_RUN_TAIL_PER_ARM", 0.0)
     monkeypatch.setattr(labtime, "FIRST_RUN_TAIL_SHARE", 0.0)
     clock = labtime.RunClock(now=0.0)
     clock.start({"a": 10, "b": 10}, 1, {}, 0.0)

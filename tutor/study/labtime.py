@@ -105,7 +105,9 @@ def estimate(measured: Measured | None, seeds: int, epochs_now: dict[str, int], 
 
 
 OWN_PACE_FROM = 0.1  # share of an arm's epochs after which its own pace alone prices the rest of it (blended before)
-FIRST_RUN_TAIL_S, FIRST_RUN_TAIL_SHARE = 2.5, 0.0  # judging, plots, exit after the last arm: 1.2-4.5 s in 15 first runs
+# judging, plots, exit after the last arm: a first run's tail grows with its arms (idle first runs of the 15 labs:
+# 1.3 s for 3 arms to 2.8 s for 13, fitted 1.6 + 0.05 s an arm; 1.2-4.5 s under load)
+FIRST_RUN_TAIL_S, FIRST_RUN_TAIL_PER_ARM, FIRST_RUN_TAIL_SHARE = 1.6, 0.05, 0.0
 PACE_MEMORY_S = 30.0  # the pace counts each epoch's seconds with weight exp(-age / this): a busy machine's pace drifts
 PACE_FROM_S = 1.0  # seconds of training the pace needs before it prices anything (two workers' epochs come in bursts)
 
@@ -306,7 +308,8 @@ class RunClock:
         if self.prior is None or not self.unit_is_seconds:  # a first run: the end's usual share of a run
             k = self.scale()
             work = 0.0 if k is None else k * sum(a.basis or 0.0 for a in self.arms.values())
-            return 0.0 if self.finishing else FIRST_RUN_TAIL_S + FIRST_RUN_TAIL_SHARE * work
+            tail = FIRST_RUN_TAIL_S + FIRST_RUN_TAIL_PER_ARM * len(self.arms)
+            return 0.0 if self.finishing else tail + FIRST_RUN_TAIL_SHARE * work
         starts = [a.started for a in self.arms.values() if a.started is not None]
         if not starts:
             return max(0.0, self.prior.overhead_s - (now - self.t0))

@@ -8,6 +8,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from tutor.lab.kinds import ArmConfig, imbalance
+from support.drain import drain
 
 
 def test_class_weights_are_sklearns_balanced_weights():
@@ -43,14 +44,6 @@ def test_metrics_see_the_minority_class():
     assert imbalance.confusion(y_true, always_majority, 2) == [[6, 0], [2, 0]]
 
 
-def _drain(gen):
-    try:
-        while True:
-            next(gen)
-    except StopIteration as stop:
-        return stop.value
-
-
 def _imbalanced_data():
     from tutor.lab.training.arm import ArmData, Split
 
@@ -72,8 +65,8 @@ def test_weighting_or_resampling_raises_minority_recall(setting):
     parts = ModelParts(make_backbone=None, feature_dim=8, source_head=None)
 
     def run(**cfg):
-        return _drain(train_arm(ArmConfig(epochs=20, lr=0.01, batch_size=32, **cfg), data, parts, seed=0,
-                                device=torch.device("cpu"), arm="a"))
+        return drain(train_arm(ArmConfig(epochs=20, lr=0.01, batch_size=32, **cfg), data, parts, seed=0,
+                               device=torch.device("cpu"), arm="a"))[0]
 
     plain, fixed = run(), run(**setting)
     for key in ("balanced_acc", "minority_recall", "test_balanced_acc", "test_minority_recall", "minority_auc",

@@ -9,6 +9,7 @@ from torch import nn  # noqa: E402
 
 from tutor.lab.kinds import ArmConfig, penalties  # noqa: E402
 from tutor.lab.spec.arm import merged_arm as _merged_arm  # noqa: E402
+from support.drain import drain  # noqa: E402
 
 
 def _net() -> nn.Module:
@@ -124,14 +125,8 @@ def test_fit_with_penalty_and_early_stopping_reports_metrics():
                          mode="head")
     parts = train.ModelParts(make_backbone=None, feature_dim=8, source_head=None)
     cfg = ArmConfig.model_validate({"epochs": 40, "lr": 0.05, "early_stopping": 2, "l1": 0.01})
-    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
-    epochs = 0
-    try:
-        while True:
-            next(gen)
-            epochs += 1
-    except StopIteration as stop:
-        result = stop.value
+    result, events = drain(train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a"))
+    epochs = len(events)
     m = result.metrics
     assert m["stopped_epoch"] == epochs < 40  # random validation labels: its loss soon stops improving
     assert m["chosen_epoch"] <= m["stopped_epoch"] - 2
@@ -173,12 +168,7 @@ def test_early_stopping_on_a_few_validation_images_reports_its_regret():
     parts = train.ModelParts(make_backbone=None, feature_dim=8, source_head=None)
     cfg = ArmConfig.model_validate({"epochs": 15, "lr": 0.05, "early_stopping": 2, "early_stopping_val": 10})
     assert "watching 10 validation images" in cfg.describe()
-    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
-    try:
-        while True:
-            next(gen)
-    except StopIteration as stop:
-        m = stop.value.metrics
+    m = drain(train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a"))[0].metrics
     assert 0.0 <= m["stop_regret_acc"] <= 1.0 and m["weight_norm"] > 0
     assert penalties.watched_split(data.val, 10, seed=1).y.shape == (10,)
     assert penalties.watched_split(data.val, None, seed=1) is None

@@ -14,6 +14,7 @@ from tutor.lab.kinds import stability
 from tutor.lab.models import plainnet  # noqa: E402
 from tutor.lab.runner.arm import train_arm  # noqa: E402
 from tutor.lab.training import arm as train  # noqa: E402
+from support.drain import drain  # noqa: E402
 
 
 def _net(init: str, activation: str = "relu", depth: int = 8, width: int = 128, norm: str = "none", seed: int = 0):
@@ -113,13 +114,7 @@ def _run(poison: bool = False, **settings):
     cfg = ArmConfig.model_validate({"model": "plain", "depth": 4, "width": 16, "init": "kaiming", "optimizer": "sgd",
                                     "batch_size": 16, "epochs": 3, **settings})
     parts = train.ModelParts(make_backbone=None, feature_dim=0, source_head=None, image_size=8)
-    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
-    epochs = []
-    while True:
-        try:
-            epochs.append(next(gen))
-        except StopIteration as stop:
-            return stop.value, epochs
+    return drain(train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a"))
 
 
 def test_plain_arm_reports_probe_and_stability_metrics():

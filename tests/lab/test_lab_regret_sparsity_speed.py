@@ -12,19 +12,14 @@ from torch import nn
 from tutor.lab.kinds import ArmConfig, penalties, stability
 from tutor.lab.spec.arm import merged_arm as _merged_arm
 from tutor.lab.verdict.rule import _metric_effect
+from support.drain import drain
 
 
 def _run(cfg: ArmConfig, data, parts):
     from tutor.lab.runner.arm import train_arm
 
-    gen = train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a")
-    epochs = 0
-    try:
-        while True:
-            next(gen)
-            epochs += 1
-    except StopIteration as stop:
-        return stop.value, epochs
+    result, events = drain(train_arm(cfg, data, parts, seed=0, device=torch.device("cpu"), arm="a"))
+    return result, len(events)
 
 
 def _head_data(noisy_val: bool):

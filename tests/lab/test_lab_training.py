@@ -16,6 +16,7 @@ from tutor.lab.spec.settings import CoreSettings  # noqa: E402
 from tutor.lab.training.arm import ArmData, ModelParts, Split  # noqa: E402
 from tutor.lab.training.callback import EVENTS, Callback  # noqa: E402
 from tutor.lab.training.learner import Learner  # noqa: E402
+from support.drain import drain  # noqa: E402
 
 
 def _features(n: int = 48, dim: int = 8, classes: int = 3) -> ArmData:
@@ -28,11 +29,7 @@ def _features(n: int = 48, dim: int = 8, classes: int = 3) -> ArmData:
 
 
 def _run(gen):
-    try:
-        while True:
-            next(gen)
-    except StopIteration as stop:
-        return stop.value
+    return drain(gen)[0]
 
 
 class Recorder(Callback):

@@ -32,7 +32,7 @@ MEASURED = {
     "heads": {"gap_linear": 0.03, "flatten_linear": 0.084, "gap_small": 0.04, "gap_large": 0.767,
         "flatten_large": 1.249, "digits_gap_linear": 0.022, "digits_flatten_linear": 0.045, "digits_gap_large": 0.55,
         "digits_gap_large_dropout": 0.592, "digits_gap_large_bn": 0.567, "cells_linear": 0.285,
-        "cells_hidden": 0.721},
+        "cells_hidden": 0.721, "early_pool": 0.353, "late_pool": 0.799},  # the CNNs: idle first run, 2026-12-07
     "imbalance": {"plain": 0.104, "weighted": 0.105, "resampled": 0.108, "plain_ft": 0.796, "weighted_ft": 0.791,
         "resampled_ft": 0.795},
     "initialisation": {"constant": 0.334, "normal_tiny": 0.332, "kaiming_relu": 0.333, "constant_tanh": 0.304,
@@ -87,6 +87,7 @@ def test_every_arm_is_priced_near_what_it_measured_next_to_the_others():
     ("learning-curves", "small_500", "large_500", 15),  # a head vs a whole backbone fine-tuned
     ("normalisation", "batch_norm", "batch_norm_b2", 2),  # 13 steps an epoch vs 200 of a batch of 2
     ("initialisation", "kaiming_relu", "kaiming_relu_40", 2.5),  # 10 layers vs 40
+    ("heads", "early_pool", "late_pool", 2),  # same CNN weights, convolutions at 16 px instead of 1 px (2.3x measured)
 ])
 def test_what_costs_more_is_priced_higher(lab_id, cheap, dear, at_least):
     priced = cost.arm_seconds(find_lab(lab_id), "quick", [cheap, dear])
@@ -98,3 +99,32 @@ def test_a_random_backbones_features_are_priced_for_each_seed():
     0.3 s each, four times an episode loop's cost), the pretrained one's once for all."""
     priced = cost.arm_seconds(find_lab("few-shot"), "quick", ["cosine_1shot", "random_1shot"])
     assert priced["random_1shot"] > 3 * priced["cosine_1shot"]
+
+
+@pytest.mark.parametrize("downsample", ["early", "late"])
+@pytest.mark.parametrize("channels, max_pools, size", [([8, 16, 16], 4, 16), ([16, 32, 32], 2, 28), ([4, 8], 3, 9)])
+def test_a_small_cnn_is_counted_from_its_own_layers(downsample, channels, max_pools, size):
+    """`cost.cnn_layers` counts what tutor/lab/models/smallcnn.py builds: each convolution's multiply-adds per
+    image and the elements its max pools take in, read here off the real network with forward hooks."""
+    import torch
+    from torch import nn
+
+    from tutor.lab.models.smallcnn import SmallCNN
+
+    net = SmallCNN(10, tuple(channels), downsample, max_pools, norm="batch")
+    macs: list[float] = []
+    pooled: list[float] = []
+
+    def seen(module, inputs, output):
+        if isinstance(module, nn.Conv2d):
+            macs.append(output[0].numel() * module.in_channels * module.kernel_size[0] * module.kernel_size[1])
+        elif isinstance(module, nn.MaxPool2d):
+            pooled.append(inputs[0][0].numel())
+
+    for m in net.modules():
+        m.register_forward_hook(seen)
+    net.eval()
+    with torch.no_grad():
+        net(torch.zeros(1, 1, size, size))
+    cfg = type("Cfg", (), {"channels": channels, "downsample": downsample, "max_pools": max_pools})()
+    assert cost.cnn_layers(cfg, size) == (macs, sum(pooled))

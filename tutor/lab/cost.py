@@ -142,7 +142,7 @@ def _int(value: Any, default: int) -> int:
 
 
 def _head_weights(dims: list[int]) -> int:
-    return sum(a * b + b for a, b in zip(dims, dims[1:]))
+    return sum(a * b + b for a, b in itertools.pairwise(dims))
 
 
 def _train_images(cfg: Any, images: int, classes: int) -> float:
@@ -161,6 +161,10 @@ def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> t
     if getattr(cfg, "model", "backbone") == "plain":
         weights = _head_weights([size * size, *[cfg.width] * cfg.depth, classes])
         per_image, acts, held = weights, cfg.width * cfg.depth, size * size
+    elif getattr(cfg, "model", "backbone") == "cnn":  # its own convolutions, not the backbone's
+        macs, pooled = cnn_layers(cfg, size)
+        weights = sum(9 * a * b + b for a, b in itertools.pairwise([1, *cfg.channels])) + (cfg.channels[-1] + 1) * classes
+        per_image, acts, held = sum(macs), 3 * pooled, size * size
     else:
         head_in = feat * (size // 32) ** 2 if cfg.pool == "flatten" else feat
         head = _head_weights([head_in, *cfg.hidden, classes])
@@ -183,6 +187,13 @@ def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> t
 # once (non-negative least squares on relative error: `benchmarks/bench_lab_estimate.py --fit`) to the
 # per-seed seconds of 124 arms of the 15 shipped labs (idle, base 0; base 9241 gives the same), those that do
 # not stop early by design; a running lab rescales them to its own pace, so only their ratios matter.
+# A small CNN (`model: cnn`) is priced by its own layers (`cnn_layers`), not the backbone's: its multiply-adds
+# at the backbone's prices, its modules at `module_step`, and its max pools by the elements they take in
+# (`pool`): PyTorch's CPU max pooling costs ~3 ns an element, over 100 times a multiply-add, and is about half
+# of a 16 px CNN's seconds. `pool` was fitted to the two such arms of heads' idle first run (early 0.353 s,
+# late 0.799 s a seed; priced 0.348 and 0.813: in-sample, one price for two arms; refitting every price to
+# all 134 arms of the 15 idle first runs gives the same 3.3e-9; the other prices are kept as fitted before);
+# timing the pool alone (batch 32, 8 x 16 x 16, channels last, one thread, a busy machine) gave 2.6-2.9e-9.
 WORK_S = {
     "fit": 4.8e-4,  # one training run: building the model and its optimiser
     "epoch": 3.5e-4,  # an epoch's own overhead (its event made and sent up from a worker included)
@@ -193,6 +204,7 @@ WORK_S = {
     "conv_eval": 2.3e-11,  # a backbone multiply-add of a scored image (batches of EVAL_BATCH)
     "dense": 2.5e-11,  # a fully connected multiply-add (trained ones counted 3x)
     "eval_module": 2.6e-6,  # a module in one evaluation batch
+    "pool": 3.3e-9,  # an element a small CNN's max pool takes in (trained images counted 3x): see above
     "episode_class": 2.1e-5,  # a prototype episode, per class (support drawn, prototypes, two query sets)
     "extract": 2.3e-11,  # a backbone multiply-add of a seed's own frozen features (not fitted: priced as conv_eval)
 }
@@ -222,6 +234,33 @@ def splits(spec: Any) -> tuple[int, int, int]:
     return pool, min(val, spec.val or val), min(test, spec.test or test)
 
 
+def cnn_layers(cfg: Any, size: int) -> tuple[list[float], float]:
+    """A small CNN's (`model: cnn`, tutor/lab/models/smallcnn.py) multiply-adds per image of each convolution, and
+    the elements per image its max pools take in. The pools sit right after the first convolution (`early`: the
+    later ones run on the pooled map) or after the last (`late`: every convolution at full size, each pool
+    taking in the whole map): the same weights, and for heads' 8-16-16 channels at 16 px 41 times the
+    multiply-adds and twice the pooling."""
+    widths = [1, *cfg.channels]  # every dataset is grayscale: one input channel
+    at = 1 if cfg.downsample == "early" else len(cfg.channels)  # the pools come after this many convolutions
+    side, macs, pooled = size, [], 0.0
+    for i, (c_in, c_out) in enumerate(itertools.pairwise(widths)):
+        if i == at:
+            side, pooled = _pools(side, c_in, cfg.max_pools)
+        macs.append(float(side * side * 9 * c_in * c_out))
+    if at == len(cfg.channels):
+        side, pooled = _pools(side, widths[-1], cfg.max_pools)
+    return macs, pooled
+
+
+def _pools(side: int, channels: int, pools: int) -> tuple[int, float]:
+    """The map's side after `pools` 2 x 2 max pools, and the elements they take in."""
+    taken = 0.0
+    for _ in range(pools):
+        taken += channels * side * side
+        side = max(1, side // 2)
+    return side, taken
+
+
 def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     """One seed of an arm, counted in the kinds of work `WORK_S` prices (every trial of a search)."""
     pool, val, test = splits(spec)
@@ -232,7 +271,7 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     whole = KINDS.needs_images(cfg) or cfg.unfreeze == "all" or (cfg.unfreeze != 0 and int(cfg.unfreeze) >= n)
     # a random backbone's frozen features (or lower-stage activations) are the seed's own: built for each seed
     tables = images * sum(stages[:n - (0 if cfg.unfreeze in (0, "all") else int(cfg.unfreeze))]) \
-        if cfg.backbone == "random" and not whole and getattr(cfg, "model", "backbone") != "plain" else 0.0
+        if cfg.backbone == "random" and not whole and getattr(cfg, "model", "backbone") == "backbone" else 0.0
     if getattr(cfg, "method", "train") == "prototype":
         return {"fit": 1.0, "epoch": 1.0, "episode_class": float(cfg.episodes * classes), "extract": tables}
     train = cfg.per_class * classes if cfg.per_class is not None else cfg.train_size if cfg.train_size is not None else pool
@@ -241,11 +280,18 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     steps = epochs * math.ceil(train / max(1, cfg.batch_size))
     scored = epochs * (min(train, CURVE_IMAGES) + val) + train + val + test  # every epoch's scores and the final ones
     batches = epochs * (math.ceil(min(train, CURVE_IMAGES) / EVAL_BATCH) + math.ceil(val / EVAL_BATCH)) + 3
+    pooled = 0.0
     if getattr(cfg, "model", "backbone") == "plain":
         dims = [spec.size * spec.size, *[cfg.width] * cfg.depth, classes]
         modules = cfg.depth * (3 if cfg.norm != "none" else 2) + 1
         work = {"plain_module_step": steps * modules, "eval_module": batches * modules}
         conv_train = conv_eval = 0.0
+    elif getattr(cfg, "model", "backbone") == "cnn":  # a small CNN from scratch: its own layers, every one trained
+        macs, pooled = cnn_layers(cfg, spec.size)
+        dims = [cfg.channels[-1], classes]
+        modules = len(cfg.channels) * (3 if cfg.norm == "batch" else 2) + cfg.max_pools + 1
+        work = {"module_step": steps * modules, "eval_module": batches * modules}
+        conv_train, conv_eval = 3 * sum(macs), sum(macs)
     else:
         cells = max(1, spec.size // STRIDE.get(backbone, 32)) ** 2
         dims = [feat * cells if cfg.pool == "flatten" else feat, *cfg.hidden, classes]
@@ -266,7 +312,8 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     dense = sum(a * b for a, b in itertools.pairwise(dims))
     work.update({"fit": 1.0, "epoch": float(epochs), "step": float(steps), "conv_train": epochs * train * conv_train,
                  "conv_eval": scored * conv_eval,
-                 "dense": 3 * steps * cfg.batch_size * dense + scored * dense})
+                 "dense": 3 * steps * cfg.batch_size * dense + scored * dense,
+                 "pool": epochs * train * 3 * pooled + scored * pooled})
     return {**{k: runs * v for k, v in work.items()}, "extract": tables}
 
 
@@ -289,7 +336,7 @@ def estimate(lab: Any, profile: str, arms: list[str] | None = None) -> Cost:
     seeds = lab.profile(profile).seeds
     specs = lab.datasets(profile)
     backbone = lab.file.backbone.name
-    feat, bb_macs, bb_weights = BACKBONES.get(backbone, BACKBONES["resnet18"])
+    feat, bb_macs, _ = BACKBONES.get(backbone, BACKBONES["resnet18"])
     data_bytes = macs = building = peak = 0.0
     _folder.cache_clear()  # a folder is read afresh for each estimate (its files may have changed)
     for spec in specs.values():

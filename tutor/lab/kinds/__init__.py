@@ -13,8 +13,8 @@ functions, or for types only under TYPE_CHECKING.
 
 from __future__ import annotations
 
-from tutor.lab.kinds import augmentation, heads, imbalance, input_norm, learning_curve, penalties, plain, prototype
-from tutor.lab.kinds import search, stability, unfreezing
+from tutor.lab.kinds import augmentation, heads, imbalance, input_norm, label_noise, learning_curve, penalties, plain
+from tutor.lab.kinds import prototype, search, stability, unfreezing
 from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.kinds.registry import Kinds
 
@@ -30,6 +30,7 @@ KINDS = Kinds((
     search.SearchKind(),
     learning_curve.LearningCurveKind(),
     input_norm.InputNormKind(),
+    label_noise.LabelNoiseKind(),
 ), module=__name__)
 
 ArmConfig = KINDS.arm_config

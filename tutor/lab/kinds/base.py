@@ -21,6 +21,7 @@ from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
     from torch import nn
 
@@ -109,6 +110,11 @@ class Kind(Generic[S_contra]):
     def adapt_backbone(self, cfg: S_contra, net: nn.Module) -> nn.Module:
         """The backbone as this arm feeds it (a copy when it changes it)."""
         return net
+
+    def train_labels(self, cfg: S_contra, y: np.ndarray, idx: np.ndarray, num_classes: int, seed: int) -> np.ndarray:
+        """The labels this arm trains on (label noise): `y` holds its training images' labels so far and `idx` their
+        indices in the dataset. Return `y` itself when nothing changes, else a new array (never change `y`)."""
+        return y
 
     # ---- the report
     def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:

@@ -19,6 +19,7 @@ from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.callback import Callback
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
     from torch import nn
 
@@ -115,6 +116,12 @@ class Kinds:
         for kind in self.kinds:
             net = kind.adapt_backbone(cfg, net)
         return net
+
+    def train_labels(self, cfg: CoreSettings, y: np.ndarray, idx: np.ndarray, num_classes: int, seed: int) -> np.ndarray:
+        """The training labels after every kind (`y` itself when none changes them)."""
+        for kind in self.kinds:
+            y = kind.train_labels(cfg, y, idx, num_classes, seed)
+        return y
 
     # ---- the report
     def plots(self, result: LabResult, out_dir: Path, plt: types.ModuleType) -> list[Path]:

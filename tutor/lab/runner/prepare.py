@@ -56,6 +56,19 @@ def arm_mode(cfg: CoreSettings, n_stages: int) -> str:
     return "top"
 
 
+def arm_labels(cfg: CoreSettings, d: LoadedData, idx: np.ndarray, seed: int) -> torch.Tensor:
+    """Every image's label as this arm sees it: `d.y` itself, or a copy in which a kind (label noise) replaced
+    some of the training images' labels (the shared tensor is never changed)."""
+    t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
+    drawn = d.y[t.to(d.y.device)].cpu().numpy()
+    given = KINDS.train_labels(cfg, drawn, np.asarray(idx, dtype=np.int64), len(d.ds.classes), seed)
+    if given is drawn:
+        return d.y
+    y = d.y.clone()
+    y[t.to(y.device)] = torch.as_tensor(given, dtype=y.dtype).to(y.device)
+    return y
+
+
 @torch.inference_mode()
 def _prefix(net: torch.nn.Module, x: torch.Tensor, frozen: int, batch: int = 256) -> torch.Tensor:
     """Activations after the first `frozen` stages (eval mode) for all images."""
@@ -173,18 +186,21 @@ class Workbench:
         x = d.x if mode == "full" else self.tables[(yield from self.table_for(d, cfg, seed, mode, frozen, cfg.pool))]
         make = None if mode == "head" else self.maker(cfg, seed)
         curve = len(curve_idx) < len(idx)
-        data = ArmData(subset(x, d.y, idx, dev), subset(x, d.y, d.val_idx, dev), subset(x, d.y, d.test_idx, dev),
-                       len(d.ds.classes), mode=mode, train_eval=subset(x, d.y, curve_idx, dev) if curve else None)
+        y = arm_labels(cfg, d, idx, seed)  # the training images' labels as trained (label noise); val/test: d.y
+        data = ArmData(subset(x, y, idx, dev), subset(x, d.y, d.val_idx, dev), subset(x, d.y, d.test_idx, dev),
+                       len(d.ds.classes), mode=mode, train_eval=subset(x, y, curve_idx, dev) if curve else None)
+        if y is not d.y:
+            data.train_drawn = d.y[torch.from_numpy(np.asarray(idx, dtype=np.int64)).to(d.y.device)].to(dev)
         # augmented arms with frozen lower stages evaluate their top on cached activations
         if mode == "full" and cfg.unfreeze != "all" and int(cfg.unfreeze) < n_stages and KINDS.uses_backbone(cfg):
             eval_frozen = n_stages - int(cfg.unfreeze)
             emode = "head" if eval_frozen == n_stages else "top"
             ex = self.tables[(yield from self.table_for(d, cfg, seed, emode, 0 if emode == "head" else eval_frozen))]
             data.eval_frozen = eval_frozen
-            data.eval_train = subset(ex, d.y, idx, dev)
+            data.eval_train = subset(ex, y, idx, dev)
             data.eval_val = subset(ex, d.y, d.val_idx, dev)
             data.eval_test = subset(ex, d.y, d.test_idx, dev)
-            data.eval_curve = subset(ex, d.y, curve_idx, dev) if curve else None
+            data.eval_curve = subset(ex, y, curve_idx, dev) if curve else None
         parts = ModelParts(make_backbone=make, feature_dim=x.shape[1] if mode == "head" else self.feature_dim,
                            source_head=self.source_head, image_size=d.spec.size)
         return data, parts

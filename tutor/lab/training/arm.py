@@ -38,6 +38,9 @@ class ArmData:
     eval_val: Split | None = None
     eval_test: Split | None = None
     eval_curve: Split | None = None
+    # When a kind changed the training labels (label noise), every training split above holds the labels trained
+    # on, and this the labels as drawn, in the order of `train`; validation and test always hold the true labels.
+    train_drawn: torch.Tensor | None = None
 
     @property
     def features(self) -> bool:

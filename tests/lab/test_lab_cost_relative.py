@@ -128,3 +128,14 @@ def test_a_small_cnn_is_counted_from_its_own_layers(downsample, channels, max_po
         net(torch.zeros(1, 1, size, size))
     cfg = type("Cfg", (), {"channels": channels, "downsample": downsample, "max_pools": max_pools})()
     assert cost.cnn_layers(cfg, size) == (macs, sum(pooled))
+
+
+def test_a_random_backbones_features_are_priced_once_for_each_seed():
+    """The next arm on the same random backbone and table finds each seed's features in the feature cache (the
+    idle first run of few-shot: random_5shot after random_1shot took 0.05 s a seed, as the pretrained prototype
+    arms did, against random_1shot's 0.14): only the first arm that builds them pays for them."""
+    lab = find_lab("few-shot")
+    priced = cost.arm_seconds(lab, "quick", ["random_1shot", "random_5shot", "cosine_5shot"])
+    assert priced["random_5shot"] < 1.5 * priced["cosine_5shot"] < priced["random_1shot"]
+    alone = cost.arm_seconds(lab, "quick", ["random_5shot"])  # run on its own, it builds them
+    assert alone["random_5shot"] > 3 * priced["random_5shot"]

@@ -320,12 +320,19 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
 def arm_seconds(lab: Any, profile: str, arms: list[str] | None = None) -> dict[str, float]:
     """Arm -> seconds one seed of it trains on one core of the machine `WORK_S` was fitted on: the arms'
     relative costs, which a running lab's time left scales to the pace this machine shows
-    (tutor.study.labtime.RunClock)."""
+    (tutor.study.labtime.RunClock). A random backbone's per-seed features are priced for the first arm that
+    builds them only: the arms after it with the same table (dataset, frozen stages, pooling, input transform)
+    find each seed's in the feature cache (tutor.lab.runner.prepare.table_for)."""
     specs = lab.datasets(profile)
     backbone = lab.file.backbone.name
-    out = {}
+    out, built = {}, set()
     for name, cfg in lab.arm_configs(profile, arms).items():
         work = arm_work(cfg, specs[lab.dataset_key(cfg)], backbone)
+        table = (lab.dataset_key(cfg), cfg.unfreeze, cfg.pool, repr(sorted(KINDS.feature_key(cfg).items())))
+        if work["extract"] and table in built:
+            work["extract"] = 0.0
+        elif work["extract"]:
+            built.add(table)
         out[name] = sum(WORK_S[k] * v for k, v in work.items()) + EVENT_S * work["epoch"]
     return out
 

@@ -88,6 +88,8 @@ def test_every_arm_is_priced_near_what_it_measured_next_to_the_others():
     ("normalisation", "batch_norm", "batch_norm_b2", 2),  # 13 steps an epoch vs 200 of a batch of 2
     ("initialisation", "kaiming_relu", "kaiming_relu_40", 2.5),  # 10 layers vs 40
     ("heads", "early_pool", "late_pool", 2),  # same CNN weights, convolutions at 16 px instead of 1 px (2.3x measured)
+    ("augmentation", "shift", "over", 1.25),  # one cheap transform vs rotation, two colour jitters and a crop (1.45x)
+    ("digits-augmentation", "digits_none", "digits_shift_rotate", 1.1),  # no transform vs shift and rotation (1.17x)
 ])
 def test_what_costs_more_is_priced_higher(lab_id, cheap, dear, at_least):
     priced = cost.arm_seconds(find_lab(lab_id), "quick", [cheap, dear])
@@ -139,3 +141,10 @@ def test_a_random_backbones_features_are_priced_once_for_each_seed():
     assert priced["random_5shot"] < 1.5 * priced["cosine_5shot"] < priced["random_1shot"]
     alone = cost.arm_seconds(lab, "quick", ["random_5shot"])  # run on its own, it builds them
     assert alone["random_5shot"] > 3 * priced["random_5shot"]
+
+
+def test_every_per_image_augmentation_is_priced():
+    """A transform the table lacks would be priced as free: the lab page's first-run count would run out early."""
+    from tutor.lab.kinds.augmentation import AUGMENTATIONS, BATCH_AUGMENTATIONS
+
+    assert set(cost.AUGMENT_S) == set(AUGMENTATIONS) - set(BATCH_AUGMENTATIONS)

@@ -205,6 +205,7 @@ WORK_S = {
     "dense": 2.5e-11,  # a fully connected multiply-add (trained ones counted 3x)
     "eval_module": 2.6e-6,  # a module in one evaluation batch
     "pool": 3.3e-9,  # an element a small CNN's max pool takes in (trained images counted 3x): see above
+    "augment": 0.58,  # a training image's augmentation, in seconds of `AUGMENT_S` (measured on a busier machine)
     "episode_class": 2.1e-5,  # a prototype episode, per class (support drawn, prototypes, two query sets)
     "extract": 2.3e-11,  # a backbone multiply-add of a seed's own frozen features (not fitted: priced as conv_eval)
 }
@@ -218,6 +219,16 @@ STAGE_MODULES = 7  # modules of a backbone stage (two convolutions, two batch no
 # share of the backbone's multiply-adds in each of its 5 stages (stem first), and its total stride
 STAGE_SHARES = {"tutornet": (0.01, 0.30, 0.23, 0.23, 0.23), "resnet18": (0.06, 0.25, 0.23, 0.23, 0.23)}
 STRIDE = {"tutornet": 16}
+# Seconds of one per-image augmentation (tutor.lab.kinds.augmentation, torchvision.transforms.v2, one image at a
+# time, so mostly each call's own overhead: about the same at 16, 32 and 64 px; pixel-bound above 64 px, so
+# scaled by the area there). Measured once, the least of 7 interleaved repeats at 16, 32 and 64 px, one thread,
+# on this machine while others worked (load 7-9): their RATIOS are what counts. The price `augment` scales them
+# to the idle first runs (fitted to the 8 augmented arms of augmentation, digits-augmentation and
+# regularisation, in-sample: one price; the table alone puts them at 0.46-0.69 of it). Mixup and cutmix work on
+# the whole batch: not counted.
+AUGMENT_S = {"hflip": 14.6e-6, "vflip": 14.8e-6, "transpose": 12.9e-6, "rotate90": 36.2e-6, "rotate180": 14.6e-6,
+             "shift": 41.4e-6, "rotate": 156e-6, "brightness": 72.6e-6, "contrast": 87.2e-6, "crop": 103e-6,
+             "crop_keep": 79.6e-6, "noise": 29.3e-6, "cutout": 22.3e-6, "erasing": 44.1e-6, "erase": 70.7e-6}
 
 
 def splits(spec: Any) -> tuple[int, int, int]:
@@ -259,6 +270,12 @@ def _pools(side: int, channels: int, pools: int) -> tuple[int, float]:
         taken += channels * side * side
         side = max(1, side // 2)
     return side, taken
+
+
+def augment_seconds(cfg: Any, size: int) -> float:
+    """`AUGMENT_S` of one training image's augmentations (every epoch augments every training image)."""
+    names = [name for name, _ in getattr(cfg, "augment", None) or []]
+    return sum(AUGMENT_S.get(name, 0.0) for name in names) * max(1.0, (size / 64) ** 2)
 
 
 def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
@@ -313,7 +330,8 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     work.update({"fit": 1.0, "epoch": float(epochs), "step": float(steps), "conv_train": epochs * train * conv_train,
                  "conv_eval": scored * conv_eval,
                  "dense": 3 * steps * cfg.batch_size * dense + scored * dense,
-                 "pool": epochs * train * 3 * pooled + scored * pooled})
+                 "pool": epochs * train * 3 * pooled + scored * pooled,
+                 "augment": epochs * train * augment_seconds(cfg, spec.size)})
     return {**{k: runs * v for k, v in work.items()}, "extract": tables}
 
 

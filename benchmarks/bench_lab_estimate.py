@@ -12,6 +12,7 @@ put for more than `FROZEN_S` seconds while an arm trained.
     python benchmarks/bench_lab_estimate.py --replay DIR          # replay traces kept earlier
     python benchmarks/bench_lab_estimate.py --fit RUNS...         # refit tutor.lab.cost.WORK_S to finished runs
     python benchmarks/bench_lab_estimate.py --synth RUNS... --traces DIR   # traces made from finished runs
+    python benchmarks/bench_lab_estimate.py --augment [SIZE ...]  # time each per-image augmentation (cost.AUGMENT_S)
 
 `--synth` makes a trace from each result.json under RUNS (e.g. bench_labs.py's idle runs): each arm's
 measured seconds, its seeds' epochs evenly spread over their measured seconds (two workers as the run
@@ -193,6 +194,44 @@ def fit(folders: list[Path], lab_dir: Path | None = None) -> int:
     return 0
 
 
+def time_augmentations(sizes: list[int], repeats: int = 7) -> int:
+    """Seconds per image of each per-image augmentation (tutor.lab.kinds.augmentation) on batches of 32 one-channel
+    images, one thread, the least of `repeats` interleaved repeats (the least is what load adds least to), less
+    stacking the batch; side by side with `tutor.lab.cost.AUGMENT_S`. Ratios are what the cost model uses."""
+    import torch
+
+    from tutor.lab import cost
+    from tutor.lab.kinds.augmentation import (
+        AUGMENTATIONS,
+        BATCH_AUGMENTATIONS,
+        Settings,
+        make_augment,
+    )
+
+    torch.set_num_threads(1)
+    names = [n for n in AUGMENTATIONS if n not in BATCH_AUGMENTATIONS]
+    print(f"load average {os.getloadavg()[0]:.1f}; microseconds per image, least of {repeats} repeats")
+    print(f"{'':12s}" + "".join(f"{size:>8d} px" for size in sizes) + "   AUGMENT_S")
+    table: dict[str, list[float]] = {n: [] for n in names}
+    for size in sizes:
+        x = torch.rand(32, 1, size, size)
+        fns = {n: make_augment(Settings(augment=[n]), size) for n in names}
+        fns[""] = lambda b: torch.stack(list(b))  # stacking alone
+        best = dict.fromkeys(fns, float("inf"))
+        for _ in range(repeats):
+            for n, f in fns.items():
+                f(x)
+                t = time.perf_counter()
+                for _ in range(20):
+                    f(x)
+                best[n] = min(best[n], (time.perf_counter() - t) / 20 / len(x))
+        for n in names:
+            table[n].append(best[n] - best[""])
+    for n in names:
+        print(f"{n:12s}" + "".join(f"{1e6 * v:11.1f}" for v in table[n]) + f"{1e6 * cost.AUGMENT_S.get(n, 0):12.1f}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("labs", nargs="*", help="lab ids (default: every shipped lab)")
@@ -201,8 +240,11 @@ def main() -> int:
     ap.add_argument("--replay", action="store_true", help="replay the kept traces instead of running the labs")
     ap.add_argument("--fit", nargs="+", type=Path, metavar="RUNS", help="refit cost.WORK_S to the result.json files under RUNS")
     ap.add_argument("--synth", nargs="+", type=Path, metavar="RUNS", help="make traces from the result.json files under RUNS, then replay them")
+    ap.add_argument("--augment", nargs="*", type=int, metavar="SIZE", help="time each per-image augmentation at these sizes (default 16 32 64)")
     ap.add_argument("--lab-dir", type=Path, help="--synth, --fit: the lab files as the runs had them (default: the shipped labs)")
     args = ap.parse_args()
+    if args.augment is not None:
+        return time_augmentations(args.augment or [16, 32, 64])
     args.traces.mkdir(parents=True, exist_ok=True)
     if args.fit:
         return fit(args.fit, args.lab_dir)

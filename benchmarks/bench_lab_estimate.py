@@ -43,8 +43,10 @@ TENTHS = [k / 10 for k in range(1, 10)]
 FROZEN_S = 10.0  # a shown time left that does not move for this long while epochs end counts as frozen
 
 
-def record(lab: str, profile: str, folder: Path) -> Path:
-    """One first run of `lab`, every event line with its arrival time (seconds since the start)."""
+def record(lab: str, profile: str, folder: Path, seed: int | None = None) -> Path:
+    """One first run of `lab`, every event line with its arrival time (seconds since the start); its result.json
+    and plots land in `folder/<lab>-<profile>-run` (a run from the app writes them too), so the same first runs
+    can be judged as a seed base (`seed`: the first seed, as `tutor lab --seed`)."""
     from tutor.lab.spec import find_lab
 
     lines: list[dict] = []
@@ -52,7 +54,10 @@ def record(lab: str, profile: str, folder: Path) -> Path:
     with tempfile.TemporaryDirectory() as home:
         env = dict(os.environ, TUTOR_HOME=home, PYTHONPATH=str(ROOT))
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "tutor", "lab", lab, f"--{profile}", "--json", "--no-record"],
+        out = folder / f"{lab}-{profile}-run"
+        seeded = [] if seed is None else ["--seed", str(seed)]
+        proc = subprocess.Popen([sys.executable, "-m", "tutor", "lab", lab, f"--{profile}", "--json", "--no-record",
+                                 "--out", str(out), *seeded],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -236,6 +241,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("labs", nargs="*", help="lab ids (default: every shipped lab)")
     ap.add_argument("--profile", default="quick")
+    ap.add_argument("--seed", type=int, help="the first seed of each recorded run (default: the lab's own)")
     ap.add_argument("--traces", type=Path, default=ROOT / ".bench" / "lab-traces", help="where traces are kept")
     ap.add_argument("--replay", action="store_true", help="replay the kept traces instead of running the labs")
     ap.add_argument("--fit", nargs="+", type=Path, metavar="RUNS", help="refit cost.WORK_S to the result.json files under RUNS")
@@ -260,7 +266,7 @@ def main() -> int:
         from tutor.lab.spec.lab import lab_files, load_lab
 
         names = args.labs or [load_lab(p).id for p in lab_files([tpaths.labs_dir()])]
-        paths = [record(name, args.profile, args.traces) for name in names]
+        paths = [record(name, args.profile, args.traces, args.seed) for name in names]
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; time left shown / true, at each tenth of a first run")
     worst_all = 0.0
     for path in paths:

@@ -48,6 +48,9 @@ EXPECTED = {
         "far_small_finetune.val_acc > far_small_scratch.val_acc": "holds",
         "far_large_finetune.val_acc > far_large_extract.val_acc": "holds",
         "cells_pretrained.val_acc < cells_scratch.val_acc + 0.02": "holds",
+        "near_15_pretrained.val_acc > near_15_scratch.val_acc + 0.2": "holds",
+        "near_15_pretrained.val_acc - near_15_scratch.val_acc > cells_15_pretrained.val_acc - cells_15_scratch.val_acc": "holds",
+        "near_large_finetune.first_epoch_val_acc > near_large_scratch.val_acc": "holds",
     }),
     "few-shot": ("reproduced", {
         "cosine_1shot.val_acc > random_1shot.val_acc + 0.2": "holds",
@@ -104,6 +107,9 @@ EXPECTED = {
         "large_50.gap > large_500.gap": "holds",
         "large_500.gap < 0.05": "holds",
         "large_500.val_acc > small_500.val_acc + 0.03": "holds",
+        "large_500_noisy.train_acc > 0.85": "holds",  # 99.9 %: L reproduced 99.7 % of the wrong labels
+        "large_500_noisy.val_acc < large_500_clean.val_acc": "holds",  # 81.6 vs 98.9 %
+        "small_500_noisy.train_acc < 0.75": "holds",  # 72.0 %, bound 2.5 points under 75
     }),
     "normalisation": ("reproduced", {
         "batch_norm.epochs_to_target < no_norm.epochs_to_target": "holds",

@@ -42,7 +42,7 @@ def test_special_files_are_refused_without_reading_them(tmp_path, capsys, kind):
 def test_an_endless_device_is_refused_at_once(tmp_path, capsys):
     start = time.monotonic()
     assert _import("/dev/zero", "--out", str(tmp_path / "out")) == 1
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 60  # a hang guard, not a speed goal: reading /dev/zero would never end
     assert "not a regular file" in capsys.readouterr().out
 
 
@@ -56,7 +56,7 @@ def test_unclosed_tags_cost_linear_time():
     start = time.monotonic()
     html_to_text("<a " * 800_000)
     html_to_text("<script></script>" * 100_000)
-    assert time.monotonic() - start < 10  # a generous bound: quadratic would take hours
+    assert time.monotonic() - start < 120  # a hang guard on a busy machine, not a speed goal: quadratic would take hours
 
 
 def test_html_keeps_text_lists_and_image_alt():

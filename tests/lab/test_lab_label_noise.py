@@ -61,7 +61,7 @@ def test_an_image_gets_the_same_fate_in_every_arm_of_a_seed():
 
 
 def test_the_setting_has_bounds_and_a_description():
-    assert ArmConfig(label_noise=0.3).describe() == "pretrained backbone, frozen, 30% of training labels wrong"
+    assert ArmConfig(label_noise=0.3).describe() == "pretrained backbone, frozen, 30 % of training labels wrong"
     assert ArmConfig().label_noise == 0.0
     for bad in (-0.1, 1.0, 1.5):
         with pytest.raises(ValueError, match="label_noise"):

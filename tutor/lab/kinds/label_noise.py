@@ -49,7 +49,7 @@ class LabelNoiseKind(Kind[Settings]):
         return None
 
     def describe(self, cfg: Settings) -> list[str]:
-        return [f"{cfg.label_noise:.0%} of training labels wrong"] if cfg.label_noise else []
+        return [f"{cfg.label_noise * 100:.3g} % of training labels wrong"] if cfg.label_noise else []
 
     def train_labels(self, cfg: Settings, y: np.ndarray, idx: np.ndarray, num_classes: int, seed: int) -> np.ndarray:
         if not cfg.label_noise:

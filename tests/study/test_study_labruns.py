@@ -124,3 +124,16 @@ def test_a_typed_result_is_recorded_and_a_cancelled_run_never_counts_as_finished
     assert (stopped.status, stopped.verdict, stopped.verdict_matched) == ("cancelled", "cancelled", None)
     with pytest.raises(ResultError):
         labruns.run_record({"no": "lab"})
+
+
+def test_a_run_with_a_metric_an_arm_lacks_is_read_back_not_skipped_as_damaged(tmp_path):
+    # a prototype arm has no loss: its mean is NaN in result.json (few-shot); such runs once read as damaged rows
+    nan = float("nan")
+    arms = {"few": {"val_acc": {"mean": 0.35, "sd": 0.1, "per_seed": [0.28, 0.43]},
+                    "val_loss": {"mean": nan, "sd": nan, "per_seed": [nan, nan]}},
+            "many": {"val_acc": {"mean": 0.75, "sd": 0.0, "per_seed": [0.75, 0.75]}}}
+    with Store(tmp_path / "s.sqlite3") as store:
+        labruns.record_run(store, result(arms=arms))
+        run = labruns.last_run(store, "tiny-lab")
+        assert run is not None and not store.damaged
+        assert run.metrics["few"]["val_loss"]["mean"] is None and run.best_arm == "many"

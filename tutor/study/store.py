@@ -737,9 +737,13 @@ def _typed(value: Any, kind: type, inner: type | None = None) -> Any:
 
 
 def _metrics(value: Any) -> dict[str, dict[str, Any]]:
-    """arm -> metric -> {mean, sd, per_seed}, with numbers (or null) as means."""
+    """arm -> metric -> {mean, sd, per_seed}, with numbers (or null) as means. A metric an arm does not have (a
+    prototype arm's loss) has a NaN mean, which the row keeps as JSON's NaN: read as null, not as damage."""
     for per_arm in _typed(value, dict, dict).values():
         for summary in _typed(per_arm, dict, dict).values():
+            mean = summary.get("mean")
+            if isinstance(mean, float) and math.isnan(mean):
+                summary["mean"] = None
             _number(summary.get("mean"))
     return value
 

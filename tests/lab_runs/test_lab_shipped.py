@@ -201,6 +201,14 @@ EXPECTED = {
 # prototype-vs-trained-head comparison, whose opposite holds on 4242, is a check since 2026-12-07: no linked
 # question asserts it; the claims register says why)
 SECOND_BASE = 4242
+# claims whose opposite held on seed bases nobody tuned on, kept as registered and taught in their questions'
+# explanations (the claims register, and labs/README.md "Seed base 16180"): on any other base a lab may be
+# contradicted by these and by no other claim
+KNOWN_OPPOSITE = {
+    "two_rates.val_acc > one_rate.val_acc",  # unfreezing: one shared 1e-4 beat the question's 1e-5 / 1e-3 on every base
+    "flips.minority_recall > none.minority_recall",  # augmentation: flips lowered defect recall (16180)
+    "shift.minority_recall > none.minority_recall",  # augmentation: shifts lowered defect recall (4242, 16180)
+}
 SECOND_BASE_VERDICTS = {
     "augmentation": "contradicted",  # shifts lower defect recall (-10.3 points): the question asserts they raise it
     "digits-augmentation": "reproduced",
@@ -231,8 +239,9 @@ def test_quick_profile_verdict(lab_id, tmp_path, request):
         check_result(final.result, verdict, expected)
     elif base == SECOND_BASE:  # the verdict recorded on that base (within the band); claim by claim may differ
         check_result(final.result, SECOND_BASE_VERDICTS[lab_id], {})
-    else:  # any other base: no lab is contradicted
-        assert final.result.to_json()["verdict"] != "contradicted", final.result.to_json()["claims"]
+    else:  # any other base: no claim has its opposite hold but those found so on untuned bases
+        opposite = {c["text"] for c in final.result.to_json()["claims"] if c.get("opposite_holds")}
+        assert opposite <= KNOWN_OPPOSITE, opposite - KNOWN_OPPOSITE
     assert inverted_verdict(final.result) != "reproduced"
     assert len(final.result.to_json()["seeds"]) >= 3
     assert (tmp_path / "result.json").exists() and (tmp_path / "curves.png").exists()

@@ -228,6 +228,9 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.unclear", "not clear (seeds disagree)"),
     M("lab.not_run", "not run"),
     M("lab.best_val", "best validation accuracy: {arm} {acc} %"),
+    M("lab.compare", "{first} {first_value} vs {second} {second_value}: difference {difference}"),
+    M("lab.compare.needs", "; the claim needs more than {threshold}"),
+    M("lab.compare.tolerates", "; the claim tolerates down to {threshold}"),
     P("lab.margin", "margin {mean} (95% lower bound {lower}, must beat {effect}) over {seeds} seed; per seed {per_seed}", "margin {mean} (95% lower bound {lower}, must beat {effect}) over {seeds} seeds; per seed {per_seed}", n="seeds"),
     M("lab.why.spread", "why not shown: the mean margin beats {effect}, but {seeds} seeds spread too much to be sure; about {needed_seeds} seeds would show a margin like this one"),
     M("lab.why.small", "why not shown: the mean margin {mean} does not beat {effect}; here the effect is smaller than the claim needs, and more seeds would not change that"),
@@ -312,6 +315,7 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.col.clipped_frac", "clipped frac"),
     M("lab.col.mean_step", "mean step"),
     M("lab.col.first_epoch_step", "first epoch step"),
+    M("lab.col.noisy_fit", "noise fit %"),
     # durations
     M("dur.minutes", "{n} min"),
     M("dur.hours", "{n} h"),

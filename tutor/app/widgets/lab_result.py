@@ -9,6 +9,7 @@ Built on the run's tutor.lab.result.LabResult; what to say comes from the lab se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from tutor.safetext import clean, one_line
 
 COLUMNS = ("train_acc", "val_acc", "gap", "test_acc", "seconds")
 NEVER_METRICS = {"epochs_to_target", "epochs_to_train_target"}  # the engine writes the epoch limit + 1 for a seed that never got there
+ARM_METRIC = re.compile(r"\b([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\b")  # `arm.metric` in a claim's side
 MARKS = {"shown": ("✓", "green", "lab.holds"), "opposite": ("✗", "red", "lab.opposite"),
          "not shown": ("~", "yellow", "lab.unclear")}
 
@@ -87,8 +89,7 @@ class LabResultView(Vertical):
         cols = [*COLUMNS, *[m for m in result.show if m not in COLUMNS]]
         table.add_column(self.t("lab.col.arm"), key="arm")
         for c in cols:
-            key = f"lab.col.{c}"
-            table.add_column(column_name(c) if self.t(key) == key else self.t(key), key=c)
+            table.add_column(self.heading(c), key=c)
         for arm, metrics in result.arms.items():
             row = [arm]
             for c in cols:
@@ -167,11 +168,33 @@ class LabResultView(Vertical):
         line.append(f"  {self.t(word)}", style=style)
         out = [line]
         if claim.numbers is not None and claim.numbers.margin.per_seed:
-            out.append(Text("  " + glued(self.t("lab.margin", **margin_text(claim, self.lang))), style="dim"))
+            m = margin_text(claim, self.lang)
+            if claim.numbers.left.mean is not None and claim.numbers.right.mean is not None:
+                out.append(Text("  " + glued(self.compare(m)), style="dim"))
+            out.append(Text("  " + glued(self.t("lab.margin", **m)), style="dim"))
             why = why_not_shown(claim)
             if why is not None:
                 out.append(Text("  " + glued(self.t(f"lab.why.{why[0]}", **why[1])), style="yellow"))
         return out
+
+    def compare(self, m: dict[str, str]) -> str:
+        """The arms' values as the table has them (the one claimed larger first), their difference, and the
+        claim's own number as what it is: a threshold the difference must pass, or a tolerance it may fall to."""
+        first, second = ("left", "right") if m["diff_expr"].startswith(m["left_expr"]) else ("right", "left")
+        line = self.t("lab.compare", first=self.as_table(m[first + "_expr"]), first_value=m[first + "_value"],
+                      second=self.as_table(m[second + "_expr"]), second_value=m[second + "_value"], difference=m["difference"])
+        if m["has_threshold"]:
+            key = "lab.compare.tolerates" if m["threshold"].startswith("-") else "lab.compare.needs"
+            line += self.t(key, threshold=m["threshold"])
+        return line
+
+    def as_table(self, expr: str) -> str:
+        """A side of a claim as the table names it: each `arm.metric` as the arm and its column's heading."""
+        return clean(ARM_METRIC.sub(lambda ref: f"{ref[1]} {self.heading(ref[2]).removesuffix(' %')}", expr))
+
+    def heading(self, metric: str) -> str:
+        key = f"lab.col.{metric}"
+        return column_name(metric) if self.t(key) == key else self.t(key)
 
     # -- after the claims -----------------------------------------------------------------------
 

@@ -116,6 +116,12 @@ class Kind(Generic[S_contra]):
         indices in the dataset. Return `y` itself when nothing changes, else a new array (never change `y`)."""
         return y
 
+    def train_indices(self, cfg: S_contra, pool: np.ndarray, y: np.ndarray, num_classes: int,
+                      seed: int) -> np.ndarray | None:
+        """The training images this arm draws from the training `pool` (dataset indices; `y` every dataset image's
+        label), when it draws them its own way (a rare minority); None: the core's stratified draw."""
+        return None
+
     # ---- the report
     def plot(self, result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
         """Its figures of a finished lab (matplotlib's pyplot as `plt`)."""

@@ -10,15 +10,21 @@ in the arm's training labels) and the confusion matrix judge them; accuracy alon
 predicted classes, so both move with the decision threshold; `minority_auc` (the minority class's ROC AUC
 from the predicted probabilities, sklearn.metrics.roc_auc_score) reads none, so it tells whether a remedy made
 the classes easier to tell apart or only moved the threshold along the same trade-off.
+
+`minority_share: F` draws the arm's `train_size` images so that the rarest class of the training pool is a share F
+of them (the rest stratified over the other classes), fixed by the seed: a rare minority that resampling must repeat
+many times an epoch. `minority_train_recall` and `minority_gap` (its training recall minus its validation recall)
+then show whether the few rare images were memorised.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import Field
 
 from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.report.plots import save_figure
@@ -40,16 +46,22 @@ METRICS = {
                     "roc_auc_score, one class against the rest). It reads no decision threshold, so it measures how "
                     "well the classes are told apart, not where the threshold sits: 0.5 = chance, 1 = perfect, 0-1",
     "test_minority_auc": "ROC AUC of the minority class on the test split (reported only), 0-1",
+    "minority_train_recall": "recall of the minority class on the arm's own training images (as labelled for "
+                             "training), 0-1",
+    "minority_gap": "minority_train_recall - minority_recall: how much better the model finds the minority's "
+                    "training images than its validation images (memorising the few rare images), -1 to 1",
 }
 COLUMNS = {"balanced_acc": "bal. %", "minority_recall": "min. recall %", "test_balanced_acc": "test bal. %",
            "test_minority_recall": "test min. recall %", "majority_acc": "majority %", "minority_auc": "min. AUC %",
-           "test_minority_auc": "test min. AUC %"}
-UNITS = {"minority_auc": "%", "test_minority_auc": "%"}  # the other fractions are read as % by their names
+           "test_minority_auc": "test min. AUC %", "minority_train_recall": "min. train recall %",
+           "minority_gap": "min. gap %"}
+UNITS = {"minority_auc": "%", "test_minority_auc": "%", "minority_gap": "%"}  # the other fractions are read as % by their names
 
 
 class Settings(CoreSettings):
     class_weight: Literal["none", "balanced"] = "none"
     sampler: Literal["shuffle", "balanced"] = "shuffle"
+    minority_share: Annotated[float, Field(gt=0, lt=1)] | None = None  # the rarest class's share of train_size
 
 
 class ImbalanceKind(Kind[Settings]):
@@ -59,13 +71,24 @@ class ImbalanceKind(Kind[Settings]):
     units = UNITS
     columns = COLUMNS
 
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        if cfg.minority_share is not None and cfg.train_size is None:
+            return "minority_share needs train_size (the number of training images the share is of)"
+        return None
+
     def describe(self, cfg: Settings) -> list[str]:
-        parts = []
+        parts = [f"rarest class {cfg.minority_share * 100:.3g} % of training images"] if cfg.minority_share else []
         if cfg.class_weight == "balanced":
             parts.append("class-weighted loss")
         if cfg.sampler == "balanced":
             parts.append("class-balanced sampling")
         return parts
+
+    def train_indices(self, cfg: Settings, pool: np.ndarray, y: np.ndarray, num_classes: int,
+                      seed: int) -> np.ndarray | None:
+        if cfg.minority_share is None or cfg.train_size is None:
+            return None
+        return rare_draw(pool, y, num_classes, cfg.train_size, cfg.minority_share, seed)
 
     def callbacks(self, cfg: Settings, traits: Traits) -> list[Callback]:
         return [Imbalance(cfg)]  # the metrics are reported for every trained arm
@@ -104,6 +127,14 @@ class Imbalance(Callback):
                 learn.metrics[f"{prefix}minority_auc"] = minority_auc(y_true, scores, minority)
             if not prefix:
                 learn.hist["val_confusion"] = confusion(y_true, y_pred, data.num_classes)
+        if len(learn.e_train.y) and "minority_recall" in learn.metrics:
+            from tutor.lab.training.evaluate import evaluate_with_scores
+
+            with learn.autocast():
+                _, _, train_pred, _ = evaluate_with_scores(learn.eval_model, learn.e_train)
+            train = split_metrics(learn.e_train.y.cpu().numpy(), train_pred, minority)["minority_recall"]
+            learn.metrics["minority_train_recall"] = train
+            learn.metrics["minority_gap"] = train - learn.metrics["minority_recall"]
 
 
 def minority_class(y: Any, num_classes: int) -> int:
@@ -113,6 +144,37 @@ def minority_class(y: Any, num_classes: int) -> int:
     counts = np.bincount(np.asarray(torch.as_tensor(y).cpu()), minlength=num_classes).astype(float)
     counts[counts == 0] = np.inf
     return int(np.argmin(counts))
+
+
+RARE_SALT = 0x5A4E  # the rare draw's own random stream, apart from the core draw's
+
+
+def rare_draw(pool: np.ndarray, y: np.ndarray, num_classes: int, n: int, share: float, seed: int) -> np.ndarray:
+    """`n` training images (sorted dataset indices) from `pool`, round(share x n) of them (at least one) from the
+    pool's rarest class, the rest stratified over the other classes in proportion to the pool; fixed by the seed, so
+    arms with the same setting train on the same images. LabError when the pool cannot give them or the drawn
+    minority would not stay the rarest class."""
+    from tutor.lab.data.datasets import sample
+    from tutor.lab.errors import LabError
+
+    pool = np.asarray(pool, dtype=np.int64)
+    labels = np.asarray(y)[pool]
+    minority = minority_class(labels, num_classes)
+    m = max(1, int(np.floor(share * n + 0.5)))
+    rare, rest = pool[labels == minority], pool[labels != minority]
+    if m > len(rare):
+        raise LabError(f"minority_share {share:g} of {n} images asks for {m} images of the rarest class (class "
+                       f"{minority}), but the training pool has only {len(rare)}")
+    if n - m > len(rest):
+        raise LabError(f"minority_share {share:g} of {n} images asks for {n - m} images of the other classes, but "
+                       f"the training pool has only {len(rest)}")
+    others = sample(rest, y, n=n - m, seed=seed) if n > m else rest[:0]
+    counts = np.bincount(np.asarray(y)[others], minlength=num_classes)
+    if len(others) == 0 or m >= counts[counts > 0].min():
+        raise LabError(f"minority_share {share:g} of {n} images gives the rarest class (class {minority}) {m} images, "
+                       f"no longer fewer than every other class: use a smaller share")
+    rng = np.random.default_rng([seed, RARE_SALT])
+    return np.sort(np.concatenate([rare[rng.permutation(len(rare))[:m]], others]))
 
 
 def class_weights(y: Any, num_classes: int) -> Any:

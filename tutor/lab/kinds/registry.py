@@ -123,6 +123,12 @@ class Kinds:
             y = kind.train_labels(cfg, y, idx, num_classes, seed)
         return y
 
+    def train_indices(self, cfg: CoreSettings, pool: np.ndarray, y: np.ndarray, num_classes: int,
+                      seed: int) -> np.ndarray | None:
+        """The first kind's own draw of the arm's training images (None: no kind draws them its own way)."""
+        return next((got for got in (k.train_indices(cfg, pool, y, num_classes, seed) for k in self.kinds)
+                     if got is not None), None)
+
     # ---- the report
     def plots(self, result: LabResult, out_dir: Path, plt: types.ModuleType) -> list[Path]:
         return [path for k in self.kinds for path in k.plot(result, out_dir, plt)]

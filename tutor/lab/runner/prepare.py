@@ -69,6 +69,20 @@ def arm_labels(cfg: CoreSettings, d: LoadedData, idx: np.ndarray, seed: int) -> 
     return y
 
 
+def train_indices(cfg: CoreSettings, d: LoadedData, seed: int) -> np.ndarray:
+    """The arm's training images (dataset indices) for the seed: a kind's own draw (a rare minority), else
+    `per_class` or `train_size` drawn stratified from the training pool, else the whole pool."""
+    pool = d.ds.splits["train"]
+    own = KINDS.train_indices(cfg, pool, d.ds.y.cpu().numpy(), len(d.ds.classes), seed)
+    if own is not None:
+        return own
+    if cfg.per_class is not None:
+        return datasets.sample(pool, d.ds.y, per_class=cfg.per_class, seed=seed)
+    if cfg.train_size is not None:
+        return datasets.sample(pool, d.ds.y, n=cfg.train_size, seed=seed)
+    return pool
+
+
 @torch.inference_mode()
 def _prefix(net: torch.nn.Module, x: torch.Tensor, frozen: int, batch: int = 256) -> torch.Tensor:
     """Activations after the first `frozen` stages (eval mode) for all images."""
@@ -176,11 +190,7 @@ class Workbench:
         n_stages, dev = self.n_stages, self.dev
         mode = arm_mode(cfg, n_stages)
         frozen = 0 if mode != "top" else n_stages - int(cfg.unfreeze)
-        idx = d.ds.splits["train"]
-        if cfg.per_class is not None:
-            idx = datasets.sample(idx, d.ds.y, per_class=cfg.per_class, seed=seed)
-        elif cfg.train_size is not None:
-            idx = datasets.sample(idx, d.ds.y, n=cfg.train_size, seed=seed)
+        idx = train_indices(cfg, d, seed)
         curve_idx = idx if len(idx) <= CURVE_TRAIN_IMAGES else np.sort(
             np.random.default_rng(seed).choice(idx, CURVE_TRAIN_IMAGES, replace=False))
         x = d.x if mode == "full" else self.tables[(yield from self.table_for(d, cfg, seed, mode, frozen, cfg.pool))]

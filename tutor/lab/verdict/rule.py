@@ -36,7 +36,7 @@ VERDICTS = ("reproduced", "contradicted", "inconclusive")
 
 # minimum effect by metric kind (in the metric's own unit); the first pattern that matches the name wins
 MIN_EFFECTS: tuple[tuple[str, float, str], ...] = (
-    (r"(_acc|_recall|_auc|^gap|^unfreeze_drop|^sparsity|^rel_sparsity|^stop_regret_full|^stop_gain_sd|^stop_regret_draws|^clipped_frac|^episode_sd)$", 0.01,
+    (r"(_acc|_recall|_auc|^gap|^minority_gap|^unfreeze_drop|^sparsity|^rel_sparsity|^stop_regret_full|^stop_gain_sd|^stop_regret_draws|^clipped_frac|^episode_sd)$", 0.01,
      "accuracy-like fractions (a ROC AUC too): 1 point (about one to three validation images)"),
     (r"_log_ratio$", 0.1, "log10 ratios: 0.1 (a 26 % change in scale)"),
     (r"(_loss|^max_loss_spike|^unfreeze_loss_spike)$", 0.01, "losses: 0.01 nats"),

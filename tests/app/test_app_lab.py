@@ -509,12 +509,31 @@ async def test_an_arm_that_never_reached_the_target_says_never(tiny_bank, store,
 
 
 def test_arms_differ_by_colour_and_by_marker():
-    from tutor.app.widgets.lab_chart import COLOURS, MARKERS, LabChart
+    from tutor.app.widgets.lab_chart import COLOURS, MARKERS, TRAIN_MARKER, LabChart
 
     chart = LabChart()
     chart.reset({f"arm{i}": 3 for i in range(len(COLOURS))})
     assert len({chart.colour(a) for a in chart.epochs}) == len(COLOURS) == len(set(COLOURS))
-    assert len({chart.marker(a) for a in chart.epochs}) == len(MARKERS) == len(COLOURS)
+    assert len(set(MARKERS)) == len(MARKERS) and TRAIN_MARKER not in MARKERS
+    assert all(len(m) == 1 for m in MARKERS)
+
+
+def test_no_two_arms_of_a_shipped_lab_share_a_marker_or_a_look():
+    """Labs with more than 8 arms (optimisation 11, regularisation 22) once gave arm i and arm i+8 the same
+    colour and the same marker: their lines could not be told apart even in colour (issue 24)."""
+    from tutor.app.widgets.lab_chart import LabChart
+    from tutor.lab.spec import lab_files, load_lab
+
+    files = lab_files([Path(__file__).parents[2] / "labs"])
+    assert len(files) >= 15
+    for lab in map(load_lab, files):
+        chart = LabChart()
+        chart.reset({arm: 3 for arm in lab.arm_names})
+        arms = list(chart.epochs)
+        assert len({chart.marker(a) for a in arms}) == len(arms), lab.id
+    chart = LabChart()
+    chart.reset({f"arm{i}": 3 for i in range(184)})
+    assert len({(chart.colour(a), chart.marker(a)) for a in chart.epochs}) == 184
 
 
 def test_numbers_keep_their_unit_and_claims_lose_measured_values():

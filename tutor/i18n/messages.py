@@ -285,6 +285,8 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.col.test_minority_recall", "test min. recall %"),
     M("lab.col.minority_auc", "min. AUC %"),
     M("lab.col.test_minority_auc", "test min. AUC %"),
+    M("lab.col.minority_train_recall", "min. train recall %"),
+    M("lab.col.minority_gap", "min. gap %"),
     M("lab.col.params", "params"),
     M("lab.col.stopped_epoch", "stopped epoch"),
     M("lab.col.episode_sd", "episode sd"),

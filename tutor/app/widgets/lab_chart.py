@@ -21,9 +21,12 @@ from textual_plotext import PlotextPlot
 
 Points = list[tuple[float, float]]  # (train_acc, val_acc) per epoch
 # xterm-256 colours far apart in hue and lightness (blue, orange, green, pink, yellow, violet, red, grey),
-# and a marker each: arms take them in order
+# and markers: arms take both in order. There are more markers than the largest shipped lab has arms (22),
+# so no two arms of a lab share a marker; their count, 23, is prime to the colours' 8, so arms i and i+8
+# (which share a colour) never share a marker too, and no two of the first 184 arms look the same.
 COLOURS = (33, 208, 40, 199, 226, 141, 160, 250)
-MARKERS = ("●", "+", "■", "x", "◆", "*", "▲", "o")
+MARKERS = ("●", "+", "■", "x", "◆", "*", "▲", "o", "▼", "#", "◇", "%", "□", "@", "△", "&", "=", "~", "$", "<",
+           ">", "^", "v")
 TRAIN_MARKER = "·"
 
 

@@ -87,3 +87,17 @@ def test_the_default_lint_run_ends_with_the_labs(tmp_path, monkeypatch, capsys):
 def test_the_shipped_labs_are_all_read():
     for path in sorted(paths.labs_dir().glob("*.yaml")):
         assert lab_texts(path), f"{path}: no learner text found (does it still parse?)"
+
+
+def test_a_word_right_for_another_term_is_flagged_where_the_english_names_this_one(tmp_path):
+    # 정규화 is normalisation: an avoid list cannot forbid it, but beside "it regularises" it is a mistranslation
+    glossary = [Term(en="regularisation", ko="정칙화", en_stem="regulari", mistaken=["정규화"]),
+                Term(en="normalisation", ko="정규화")]
+    lab = ("id: demo\ntitle: {en: Dropout, ko: 드롭아웃}\nlook_at:\n"
+           "  en: Dropout lowers training accuracy (it regularises).\n"
+           "  ko: 드롭아웃은 훈련 정확도를 낮춘다(정규화일 뿐이다).\n"
+           "summary: {en: Batch normalisation helps., ko: 배치 정규화가 돕는다.}\n"
+           "arms:\n  a: {label: {en: weight decay regularises, ko: 가중치 감쇠로 정칙화한다(배치 정규화 없이)}}\n")
+    (tmp_path / "demo.yaml").write_text(lab, encoding="utf-8")
+    findings = [str(f).removeprefix(str(tmp_path) + "/") for f in lint_labs([tmp_path], glossary, set())]
+    assert findings == ["demo.yaml:5: Korean says '정규화' where the English says regularisation: the glossary says '정칙화'"]

@@ -73,6 +73,12 @@ def test_no_app_string_uses_a_variant_the_glossary_avoids(ko):
     assert not list(glossary_findings(korean, glossary))
     assert not list(glossary_findings(concepts().values(), glossary))
     assert "에폭" not in "".join(korean)
+    # a word right for another term (정규화, normalisation) where the English names this one (regularisation)
+    from tutor.bank.textrules import mistranslation_findings
+
+    pairs = [(m.id if isinstance(m.id, str) else m.id[0], m.string if isinstance(m.string, str) else m.string[0])
+             for m in ko if m.id]
+    assert not list(mistranslation_findings(pairs, glossary))
 
 
 def test_every_concept_tag_of_the_shipped_bank_reads_in_korean():

@@ -17,7 +17,7 @@ from tutor import yamlsrc
 from tutor.bank.lint import Finding
 from tutor.bank.loader import display_path
 from tutor.bank.schema import LANGUAGES, Term
-from tutor.bank.textrules import glossary_findings, hidden_reference_findings
+from tutor.bank.textrules import glossary_findings, hidden_reference_findings, mistranslation_findings
 
 TEXT_KEYS = frozenset({"title", "summary", "look_at", "label", "says"})  # plain text (English) when not {en, ko}
 INTERNAL_KEYS = frozenset({"questions"})  # the question ids a lab backs: never shown
@@ -58,6 +58,27 @@ def _walk(doc: yamlsrc.Located, node: Any, loc: tuple) -> Iterator[LabText]:
             yield from _walk(doc, item, loc + (i,))
 
 
+def lab_pairs(path: Path) -> list[tuple[str, str, str]]:
+    """(file:line of the Korean, English, Korean) of every text a lab file gives in both languages."""
+    try:
+        doc = yamlsrc.load(path, display_path(path))
+    except yamlsrc.YamlError:
+        return []
+    return list(_pairs(doc, doc.data, ()))
+
+
+def _pairs(doc: yamlsrc.Located, node: Any, loc: tuple) -> Iterator[tuple[str, str, str]]:
+    if isinstance(node, dict):
+        if isinstance(node.get("en"), str) and isinstance(node.get("ko"), str):
+            yield f"{doc.file}:{doc.line_of(loc + ('ko',))}", node["en"], node["ko"]
+        for key, value in node.items():
+            if key not in INTERNAL_KEYS:
+                yield from _pairs(doc, value, loc + (key,))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _pairs(doc, item, loc + (i,))
+
+
 def lint_labs(dirs: list[Path], glossary: list[Term], ids: Collection[str]) -> list[Finding]:
     """The findings for every lab file in `dirs`, in file and line order."""
     findings: list[Finding] = []
@@ -67,6 +88,8 @@ def lint_labs(dirs: list[Path], glossary: list[Term], ids: Collection[str]) -> l
             if item.lang == "ko":
                 messages += glossary_findings([item.value], glossary)
             findings += [Finding(item.where, message) for message in messages]
+        findings += [Finding(where, message) for where, en, ko in lab_pairs(path)
+                     for message in mistranslation_findings([(en, ko)], glossary)]
     return findings
 
 

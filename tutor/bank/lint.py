@@ -31,7 +31,7 @@ from tutor.bank import cues
 from tutor.bank.cues import ABSOLUTES_EN, ABSOLUTES_KO, FEATURES, WORD, Feature
 from tutor.bank.loader import Bank
 from tutor.bank.schema import LANGUAGES, Misconception, Question, Term
-from tutor.bank.textrules import HANGUL, glossary_findings, hidden_reference_findings
+from tutor.bank.textrules import HANGUL, glossary_findings, hidden_reference_findings, mistranslation_findings
 
 LONGEST_FACTOR = 1.5  # a key at least this many times the longest distractor is "much the longest"
 MAX_KEY_LONGEST = 0.25  # share of single/multiple questions whose key is strictly the longest option
@@ -192,6 +192,13 @@ def _korean_findings(q: Question, glossary: list[Term]) -> Iterator[str]:
             yield f"{name} is marked Korean but is not translated"
             break
     yield from glossary_findings(learner_texts(q, "ko"), glossary)
+    yield from mistranslation_findings(learner_pairs(q), glossary)
+
+
+def learner_pairs(q: Question) -> Iterator[tuple[str, str]]:
+    """Each text a learner reads in both languages, as (English, Korean)."""
+    fields = [q.stem, q.explanation, *[o.text for o in q.options], *[o.why for o in q.options], q.asserts or {}]
+    yield from ((f["en"], f["ko"]) for f in fields if "en" in f and "ko" in f)
 
 
 # -- per bank -------------------------------------------------------------------------------------
@@ -331,6 +338,8 @@ def misconception_findings(entry: Misconception, glossary: list[Term], ids: Coll
         yield f"misconception '{entry.id}' is marked Korean but is not translated"
     yield from hidden_reference_findings(list(entry.text.values()), ids)
     yield from glossary_findings([entry.text.get("ko", "")], glossary)
+    if "en" in entry.text and "ko" in entry.text:
+        yield from mistranslation_findings([(entry.text["en"], entry.text["ko"])], glossary)
 
 
 def unused_misconceptions(bank: Bank, audited: list[str]) -> list[str]:

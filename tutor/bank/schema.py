@@ -121,6 +121,10 @@ class Term(_Strict):
     en: Annotated[str, Field(min_length=1)]
     ko: Annotated[str, Field(min_length=1)]
     avoid: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    # another term's Korean word that a translator may wrongly use for this one (정규화, normalisation, for
+    # regularisation): flagged where the English beside it has `en_stem` and the Korean lacks `ko`
+    mistaken: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    en_stem: Annotated[str, Field(min_length=4)] | None = None
 
 
 class GlossaryFile(_Strict):

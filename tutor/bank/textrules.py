@@ -25,6 +25,21 @@ def glossary_findings(korean: Iterable[str], glossary: list[Term]) -> Iterator[s
                     yield f"Korean uses '{variant}': the glossary says '{term.ko}' ({term.en})"
 
 
+def mistranslation_findings(pairs: Iterable[tuple[str, str]], glossary: list[Term]) -> Iterator[str]:
+    """One warning per (English, Korean) text pair whose English names a term (its `en_stem`) while the Korean
+    says a word the glossary lists as `mistaken` for it and never the term's own word: an avoid list cannot
+    catch it, since the mistaken word is right for another term (정규화 is normalisation)."""
+    reported: set[tuple[str, str]] = set()
+    for en, ko in pairs:
+        for term in glossary:
+            if not term.en_stem or term.en_stem not in en.lower() or term.ko in ko:
+                continue
+            for word in term.mistaken:
+                if word in ko and (term.ko, word) not in reported:
+                    reported.add((term.ko, word))
+                    yield f"Korean says '{word}' where the English says {term.en}: the glossary says '{term.ko}'"
+
+
 def hidden_reference_findings(texts: list[str], ids: Collection[str]) -> Iterator[str]:
     """Text a learner reads that points at what they cannot see: the source notes, internal question ids."""
     refs = sorted({m.group(0) for value in texts for m in NOTES.finditer(value)})

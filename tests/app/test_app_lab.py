@@ -703,3 +703,20 @@ def test_every_kind_of_lab_problem_reads_in_words():
              "something new the validator says": "이 줄에 문제가 있습니다"}
     for message, words in cases.items():
         assert words in summary(message, ko), (message, summary(message, ko))
+
+
+async def test_left_and_right_scroll_a_result_table_wider_than_the_screen(tiny_bank, store, demo_labs):
+    # issue 24: the table was cut at the screen's edge with no way to see its last column
+    app = build(tiny_bank, store, demo_labs)
+    async with app.run_test(size=(48, 24)) as pilot:
+        app.open_lab("demo-lab")
+        await pilot.pause()
+        lab = await run_to_the_end(app, pilot)
+        table = lab.query_one("#lab-table")
+        assert table.virtual_size.width > table.size.width  # wider than the page: its last column is off screen
+        await pilot.press("right")
+        await pilot.pause()
+        assert table.scroll_x > 0
+        await pilot.press("left")
+        await pilot.pause()
+        assert table.scroll_x == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.labspec import one_arm_error
 
 from tutor.lab.kinds import ArmConfig, label_noise
 from tutor.lab.kinds.label_noise import noisy_labels
@@ -70,22 +71,7 @@ def test_the_setting_has_bounds_and_a_description():
 
 
 def test_an_out_of_range_value_is_one_line_at_its_place_in_the_lab_file():
-    from tutor.lab.spec import loads_lab
-    from tutor.lab.spec.lab import SpecError
-
-    text = textwrap.dedent("""\
-        id: noisy
-        title: t
-        summary: s
-        dataset: {name: digits, size: 16}
-        arms:
-          a: {label_noise: 1.2}
-        claims:
-          - a.train_images > 0
-        """)
-    with pytest.raises(SpecError) as info:
-        loads_lab(text, "noisy.yaml")
-    message = str(info.value)
+    message = one_arm_error("{label_noise: 1.2}", "noisy.yaml")
     assert "noisy.yaml:6" in message and "label_noise" in message and "\n" not in message.strip()
 
 

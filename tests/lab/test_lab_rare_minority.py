@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.labspec import one_arm_error
 
 from tutor.lab.errors import LabError
 from tutor.lab.kinds import KINDS, ArmConfig, imbalance
@@ -54,22 +55,7 @@ def test_the_setting_is_a_share_between_0_and_1_with_a_train_size():
 
 
 def test_a_bad_share_in_a_lab_file_is_one_line_at_its_place():
-    from tutor.lab.spec import loads_lab
-    from tutor.lab.spec.lab import SpecError
-
-    text = textwrap.dedent("""\
-        id: rare
-        title: t
-        summary: s
-        dataset: {name: digits, size: 16}
-        arms:
-          a: {train_size: 100, minority_share: 1.5}
-        claims:
-          - a.train_images > 0
-        """)
-    with pytest.raises(SpecError) as info:
-        loads_lab(text, "rare.yaml")
-    message = str(info.value)
+    message = one_arm_error("{train_size: 100, minority_share: 1.5}", "rare.yaml")
     assert "rare.yaml:6" in message and "minority_share" in message and "\n" not in message.strip()
 
 

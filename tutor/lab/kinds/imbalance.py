@@ -128,11 +128,7 @@ class Imbalance(Callback):
             if not prefix:
                 learn.hist["val_confusion"] = confusion(y_true, y_pred, data.num_classes)
         if len(learn.e_train.y) and "minority_recall" in learn.metrics:
-            from tutor.lab.training.evaluate import evaluate_with_scores
-
-            with learn.autocast():
-                _, _, train_pred, _ = evaluate_with_scores(learn.eval_model, learn.e_train)
-            train = split_metrics(learn.e_train.y.cpu().numpy(), train_pred, minority)["minority_recall"]
+            train = split_metrics(learn.e_train.y.cpu().numpy(), learn.train_pred, minority)["minority_recall"]
             learn.metrics["minority_train_recall"] = train
             learn.metrics["minority_gap"] = train - learn.metrics["minority_recall"]
 

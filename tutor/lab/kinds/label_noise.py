@@ -82,8 +82,6 @@ class NoisyFit(Callback):
     """`noisy_fit`: after training, the share of the flipped training images predicted as their wrong label."""
 
     def after_metrics(self, learn: Any) -> None:
-        from tutor.lab.training.evaluate import evaluate_with_predictions
-
         drawn = learn.data.train_drawn
         if drawn is None:
             return
@@ -91,6 +89,5 @@ class NoisyFit(Callback):
         flipped = (drawn != trained).cpu().numpy()
         if not flipped.any():
             return
-        with learn.autocast():
-            _, _, pred = evaluate_with_predictions(learn.eval_model, learn.e_train)
+        pred = learn.train_pred  # the final evaluation's predictions on the training images
         learn.metrics["noisy_fit"] = float((pred[flipped] == trained.cpu().numpy()[flipped]).mean())

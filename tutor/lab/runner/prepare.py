@@ -56,17 +56,19 @@ def arm_mode(cfg: CoreSettings, n_stages: int) -> str:
     return "top"
 
 
-def arm_labels(cfg: CoreSettings, d: LoadedData, idx: np.ndarray, seed: int) -> torch.Tensor:
-    """Every image's label as this arm sees it: `d.y` itself, or a copy in which a kind (label noise) replaced
-    some of the training images' labels (the shared tensor is never changed)."""
-    t = torch.from_numpy(np.asarray(idx, dtype=np.int64))
-    drawn = d.y[t.to(d.y.device)].cpu().numpy()
-    given = KINDS.train_labels(cfg, drawn, np.asarray(idx, dtype=np.int64), len(d.ds.classes), seed)
-    if given is drawn:
-        return d.y
+def arm_labels(cfg: CoreSettings, d: LoadedData, idx: np.ndarray, seed: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Every image's label as this arm sees it, and its training images' labels as drawn when a kind (label
+    noise) replaced some of them: (`d.y` itself, None), or (a copy with the replaced labels, the drawn ones).
+    The shared tensor is never changed."""
+    t = torch.from_numpy(np.asarray(idx, dtype=np.int64)).to(d.y.device)
+    drawn = d.y[t]
+    before = drawn.cpu().numpy()
+    given = KINDS.train_labels(cfg, before, np.asarray(idx, dtype=np.int64), len(d.ds.classes), seed)
+    if given is before:
+        return d.y, None
     y = d.y.clone()
-    y[t.to(y.device)] = torch.as_tensor(given, dtype=y.dtype).to(y.device)
-    return y
+    y[t] = torch.as_tensor(given, dtype=y.dtype).to(y.device)
+    return y, drawn
 
 
 def train_indices(cfg: CoreSettings, d: LoadedData, seed: int) -> np.ndarray:
@@ -196,11 +198,10 @@ class Workbench:
         x = d.x if mode == "full" else self.tables[(yield from self.table_for(d, cfg, seed, mode, frozen, cfg.pool))]
         make = None if mode == "head" else self.maker(cfg, seed)
         curve = len(curve_idx) < len(idx)
-        y = arm_labels(cfg, d, idx, seed)  # the training images' labels as trained (label noise); val/test: d.y
+        y, drawn = arm_labels(cfg, d, idx, seed)  # the training images' labels as trained (label noise); val/test: d.y
         data = ArmData(subset(x, y, idx, dev), subset(x, d.y, d.val_idx, dev), subset(x, d.y, d.test_idx, dev),
-                       len(d.ds.classes), mode=mode, train_eval=subset(x, y, curve_idx, dev) if curve else None)
-        if y is not d.y:
-            data.train_drawn = d.y[torch.from_numpy(np.asarray(idx, dtype=np.int64)).to(d.y.device)].to(dev)
+                       len(d.ds.classes), mode=mode, train_eval=subset(x, y, curve_idx, dev) if curve else None,
+                       train_drawn=None if drawn is None else drawn.to(dev))
         # augmented arms with frozen lower stages evaluate their top on cached activations
         if mode == "full" and cfg.unfreeze != "all" and int(cfg.unfreeze) < n_stages and KINDS.uses_backbone(cfg):
             eval_frozen = n_stages - int(cfg.unfreeze)

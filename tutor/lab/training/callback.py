@@ -14,7 +14,7 @@ state (`learn.model`, `learn.opt`, `learn.xb`, `learn.loss`, `learn.metrics` ...
       after_epoch                       recorded in learn.hist; set learn.stop to end training
     after_fit                           restore chosen weights (set learn.chosen_epoch)
     after_metrics                       learn.metrics / learn.hist: add the kind's own (the final evaluation's
-                                        learn.val_pred / test_pred classes, val_scores / test_scores probabilities)
+                                        learn.train_pred / val_pred / test_pred classes, val_scores / test_scores probabilities)
 
 The loop knows no kind of experiment by name; the runner hands it each kind's callbacks.
 """

@@ -29,7 +29,7 @@ from tutor.lab.spec.settings import CoreSettings
 from tutor.lab.training.arm import ArmData, ModelParts, SeedResult, Split
 from tutor.lab.training.callback import Callback
 from tutor.lab.training.callbacks import core_callbacks
-from tutor.lab.training.evaluate import evaluate, evaluate_with_scores
+from tutor.lab.training.evaluate import evaluate, evaluate_with_predictions, evaluate_with_scores
 from tutor.lab.training.precision import autocast, choose
 
 ModelBuilder = Callable[[Any, ArmData, ModelParts, torch.device], Any]
@@ -162,7 +162,7 @@ class Learner:
 
     def _final_metrics(self, t0: float) -> None:
         with self.autocast():
-            tr_acc, tr_loss = evaluate(self.eval_model, self.e_train)
+            tr_acc, tr_loss, self.train_pred = evaluate_with_predictions(self.eval_model, self.e_train)
             va_acc, va_loss, self.val_pred, self.val_scores = evaluate_with_scores(self.eval_model, self.e_val)
             te_acc, te_loss, self.test_pred, self.test_scores = evaluate_with_scores(self.eval_model, self.e_test)
         hist, n = self.hist, self.n_train

@@ -180,9 +180,8 @@ class LabResultView(Vertical):
     def compare(self, m: dict[str, str]) -> str:
         """The arms' values as the table has them (the one claimed larger first), their difference, and the
         claim's own number as what it is: a threshold the difference must pass, or a tolerance it may fall to."""
-        first, second = ("left", "right") if m["diff_expr"].startswith(m["left_expr"]) else ("right", "left")
-        line = self.t("lab.compare", first=self.as_table(m[first + "_expr"]), first_value=m[first + "_value"],
-                      second=self.as_table(m[second + "_expr"]), second_value=m[second + "_value"], difference=m["difference"])
+        line = self.t("lab.compare", first=self.as_table(m["first_expr"]), first_value=m["first_value"],
+                      second=self.as_table(m["second_expr"]), second_value=m["second_value"], difference=m["difference"])
         if m["has_threshold"]:
             key = "lab.compare.tolerates" if m["threshold"].startswith("-") else "lab.compare.needs"
             line += self.t(key, threshold=m["threshold"])

@@ -109,9 +109,8 @@ def numbers_lines(c: ClaimOutcome) -> list[str]:
     difference, the claim's own threshold where it states one (a tolerance is shown as what it is), the
     margin's bound, and why not shown."""
     m = margin_text(c)
-    first, second = ("left", "right") if m["diff_expr"].startswith(m["left_expr"]) else ("right", "left")
-    compare = (f"{shown(m[first + '_expr'])} {m[first + '_value']} vs {shown(m[second + '_expr'])} "
-               f"{m[second + '_value']}: difference {m['difference']}")
+    compare = (f"{shown(m['first_expr'])} {m['first_value']} vs {shown(m['second_expr'])} {m['second_value']}: "
+               f"difference {m['difference']}")
     bound = f"95% lower bound {m['lower']} over {m['seeds']} seeds, must beat {m['effect']}"
     if not m["has_threshold"]:
         lines = [compare + " (the margin)", bound]

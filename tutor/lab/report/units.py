@@ -97,7 +97,7 @@ def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
     lower bound had to beat), `per_seed` (margins), `seeds`; `left`/`right` (each side's mean, as the claim
     computes it). And what the table shows: `left_value`/`right_value` (the sides without the number the
     claim adds, named by `left_expr`/`right_expr`), `difference` (of those, in the claim's direction:
-    `diff_expr`), and `threshold`, the claim's own number the difference must exceed (`+0.0` when none)."""
+    `diff_expr`; `first_*`/`second_*` are the two sides in that order), and `threshold`, the claim's own number the difference must exceed (`+0.0` when none)."""
     num = claim.numbers or Numbers()
     parsed = _parsed(claim.text)
     points = in_points(claim.text)
@@ -112,6 +112,10 @@ def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
     lx = _expr(split_constant(parsed.left)[0]) if parsed else "left"
     rx = _expr(split_constant(parsed.right)[0]) if parsed else "right"
     mean = num.margin.mean
+    diff_expr = f"{lx} - {rx}" if not parsed or parsed.op == ">" else f"{rx} - {lx}"
+    sides = {"left": (lx, side(None if num.left.mean is None else num.left.mean - lc)),
+             "right": (rx, side(None if num.right.mean is None else num.right.mean - rc))}
+    first, second = ("left", "right") if diff_expr.startswith(lx) else ("right", "left")
     return {
         "mean": unit(_num(mean, scale, signed=True)),
         "sd": _num(num.margin.sd, scale),
@@ -124,9 +128,11 @@ def margin_text(claim: ClaimOutcome, lang: str = "en") -> dict[str, str]:
         "seeds": str(num.n),
         "left_expr": lx,
         "right_expr": rx,
-        "left_value": side(None if num.left.mean is None else num.left.mean - lc),
-        "right_value": side(None if num.right.mean is None else num.right.mean - rc),
-        "diff_expr": f"{lx} - {rx}" if not parsed or parsed.op == ">" else f"{rx} - {lx}",
+        "left_value": sides["left"][1],
+        "right_value": sides["right"][1],
+        "first_expr": sides[first][0], "first_value": sides[first][1],  # the side the claim says is larger
+        "second_expr": sides[second][0], "second_value": sides[second][1],
+        "diff_expr": diff_expr,
         "difference": unit(_num(None if mean is None else mean + threshold, scale, signed=True)),
         "threshold": unit(_num(threshold, scale, signed=True)),
         "has_threshold": "yes" if threshold else "",

@@ -114,19 +114,10 @@ def _lab(weights: Path) -> str:
 
 
 def test_the_arm_trains_on_the_rare_draw_and_validation_and_test_stay(tiny_weights):
-    from support.drain import drain
-    from tutor.lab.runner.prepare import Workbench
-    from tutor.lab.runner.state import RunState
+    from support.labbench import arm_inputs
     from tutor.lab.spec import loads_lab
 
-    lab = loads_lab(_lab(tiny_weights), "tiny.yaml")
-    configs = lab.arm_configs("quick")
-    state = RunState(lab, "quick", [0], configs)
-    bench = Workbench(lab.datasets("quick"), "tutornet", str(tiny_weights), torch.device("cpu"), state)
-    drain(bench.load_backbone(configs))
-    drain(bench.data_for("default"))
-    d = bench.loaded["default"]
-    arms = {arm: drain(bench.arm_inputs(configs[arm], d, 0))[0][0] for arm in configs}
+    _, d, arms = arm_inputs(loads_lab(_lab(tiny_weights), "tiny.yaml"), tiny_weights)
     minority = imbalance.minority_class(d.ds.y[torch.from_numpy(d.ds.splits["train"])], len(d.ds.classes))
     for arm in ("rare", "rare_ft"):
         y = arms[arm].train.y

@@ -101,6 +101,17 @@ def test_elpv_binary_labels_and_fixed_splits(elpv):
     assert "CC BY-NC-SA 4.0" in elpv.license and "Deitsch" in elpv.license
 
 
+def test_elpv_domains_are_its_cell_types_counted_as_the_spec_says(elpv):
+    # the spec refuses a `domain` draw the pool cannot give, and the cost counts domain arms, from these counts
+    from tutor.lab.spec.lab import DATASET_DOMAINS
+
+    assert set(elpv.domains.tolist()) == {"mono", "poly"} and len(elpv.domains) == len(elpv)
+    counted = {name: {split: int((elpv.domains[idx] == name).sum()) for split, idx in elpv.splits.items()}
+               for name in ("mono", "poly")}
+    assert counted == DATASET_DOMAINS["elpv"]
+    assert datasets.load("digits", size=8).domains is None
+
+
 def test_elpv_split_is_stable():
     # a pinned fingerprint: the documented split must never move between versions
     from tutor.lab.data.datasets import stratified_split

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.lab.kinds import KINDS
+from tutor.lab.spec.lab import DATASET_DOMAINS
 
 MAX_MEMORY_BYTES = 8 * 1024**3  # 8 GiB
 MAX_SECONDS = 4 * 3600  # 4 hours at MACS_PER_S
@@ -146,9 +147,10 @@ def _head_weights(dims: list[int]) -> int:
 
 
 def _train_images(cfg: Any, images: int, classes: int) -> float:
+    added = cfg.domain.add if getattr(cfg, "domain", None) is not None else 0
     if cfg.per_class is not None:
-        return cfg.per_class * classes
-    return cfg.train_size if cfg.train_size is not None else images * 0.6
+        return cfg.per_class * classes + added
+    return (cfg.train_size if cfg.train_size is not None else images * 0.6) + added
 
 
 def arm_cost(cfg: Any, images: int, classes: int, size: int, backbone: str) -> tuple[float, float]:
@@ -245,6 +247,22 @@ def splits(spec: Any) -> tuple[int, int, int]:
     return pool, min(val, spec.val or val), min(test, spec.test or test)
 
 
+def domain_splits(cfg: Any, spec: Any) -> tuple[int, int, int, int]:
+    """(training pool the arm draws from, validation, test, added images) of an arm, its `domain` counted
+    (tutor/lab/spec/lab.py DATASET_DOMAINS): the `train` domain's part of the pool, the `eval` domain's share
+    of validation and test (capped ones in proportion), and the `add` images that join its training set."""
+    pool, val, test = splits(spec)
+    split, known = getattr(cfg, "domain", None), DATASET_DOMAINS.get(spec.name)
+    if split is None or known is None:
+        return pool, val, test, 0
+    if split.train in known:
+        pool = known[split.train]["train"]
+    if split.eval in known:
+        val = round(val * known[split.eval]["val"] / sum(c["val"] for c in known.values()))
+        test = round(test * known[split.eval]["test"] / sum(c["test"] for c in known.values()))
+    return pool, val, test, split.add
+
+
 def cnn_layers(cfg: Any, size: int) -> tuple[list[float], float]:
     """A small CNN's (`model: cnn`, tutor/lab/models/smallcnn.py) multiply-adds per image of each convolution, and
     the elements per image its max pools take in. The pools sit right after the first convolution (`early`: the
@@ -280,7 +298,7 @@ def augment_seconds(cfg: Any, size: int) -> float:
 
 def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     """One seed of an arm, counted in the kinds of work `WORK_S` prices (every trial of a search)."""
-    pool, val, test = splits(spec)
+    pool, val, test, added = domain_splits(cfg, spec)
     images, classes = dataset_size(spec)
     feat, bb_macs, _ = BACKBONES.get(backbone, BACKBONES["resnet18"])
     stages = [share * bb_macs * (spec.size / 64) ** 2 for share in STAGE_SHARES.get(backbone, STAGE_SHARES["resnet18"])]
@@ -292,11 +310,15 @@ def arm_work(cfg: Any, spec: Any, backbone: str) -> dict[str, float]:
     if getattr(cfg, "method", "train") == "prototype":
         return {"fit": 1.0, "epoch": 1.0, "episode_class": float(cfg.episodes * classes), "extract": tables}
     train = cfg.per_class * classes if cfg.per_class is not None else cfg.train_size if cfg.train_size is not None else pool
+    train += added
     runs = max(1, KINDS.epochs(cfg) // max(1, cfg.epochs))  # a search's trials
     epochs = cfg.epochs
     steps = epochs * math.ceil(train / max(1, cfg.batch_size))
     scored = epochs * (min(train, CURVE_IMAGES) + val) + train + val + test  # every epoch's scores and the final ones
     batches = epochs * (math.ceil(min(train, CURVE_IMAGES) / EVAL_BATCH) + math.ceil(val / EVAL_BATCH)) + 3
+    if getattr(cfg, "occlude", None) is not None:  # the final model scored again on occluded val and test images
+        scored += val + test
+        batches += math.ceil(val / EVAL_BATCH) + math.ceil(test / EVAL_BATCH)
     pooled = 0.0
     if getattr(cfg, "model", "backbone") == "plain":
         dims = [spec.size * spec.size, *[cfg.width] * cfg.depth, classes]

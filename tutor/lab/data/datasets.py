@@ -16,6 +16,10 @@ and every run; they are disjoint. `train` is the pool labs sample their training
 
 Split sizes are split between classes in proportion to their frequency (largest remainder), so every
 split keeps the class balance of the whole set. elpv is stratified by label x cell type (mono / poly).
+
+A dataset with *domains* names each image's (`ImageSet.domains`): elpv's are its cell types, `mono` and `poly`
+(two "suppliers" of one product), so an arm can train on one and be judged on the other (the `domain` arm
+setting, tutor/lab/data/domains.py). Their counts per split are in tutor/lab/spec/lab.py `DATASET_DOMAINS`.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class ImageSet:
     classes: list[str]
     splits: dict[str, np.ndarray]
     license: str
+    domains: np.ndarray | None = None  # each image's domain name (elpv: its cell type), None: no domains
 
     def __len__(self) -> int:
         return int(self.y.shape[0])
@@ -341,6 +346,8 @@ def load(name: str, *, size: int = 64, **options) -> ImageSet:
     x = torch.from_numpy(arrays["x"]).unsqueeze(1).float().div_(255.0)
     y = torch.from_numpy(arrays["y"].astype(np.int64))
     splits = {k: arrays[f"split_{k}"].astype(np.int64) for k in ("train", "val", "test")}
-    ds = ImageSet(name=name, x=x, y=y, classes=[str(c) for c in arrays["classes"]], splits=splits, license=license)
+    domains = arrays["type"].astype(str) if name == "elpv" else None  # elpv's cell types
+    ds = ImageSet(name=name, x=x, y=y, classes=[str(c) for c in arrays["classes"]], splits=splits, license=license,
+                  domains=domains)
     _MEMORY[memo] = ds
     return replace(ds, splits=dict(splits))

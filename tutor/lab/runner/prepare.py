@@ -12,9 +12,10 @@ import numpy as np
 import torch
 
 from tutor.lab.kinds import KINDS
-from tutor.lab.data import datasets
+from tutor.lab.data import datasets, domains
 from tutor.lab.data.features import cached_features, state_hash
 from tutor.i18n import N_
+from tutor.lab.errors import LabError
 from tutor.lab.events import Event, Stage
 from tutor.lab.models import backbones
 from tutor.lab.spec.settings import CoreSettings
@@ -38,6 +39,12 @@ class LoadedData:
         self.x = ds.x.to(dev)
         self.y = ds.y.to(dev)
         self.cache_key = {"dataset": spec.name, "size": spec.size, "options": spec.options}
+
+    def held_out(self, cfg: CoreSettings) -> tuple[np.ndarray, np.ndarray]:
+        """The arm's validation and test images: the lab's, or only its `domain`'s `eval` images."""
+        name = cfg.domain.eval if cfg.domain is not None else None
+        return (domains.held_out(self.val_idx, self.ds, name, "validation"),
+                domains.held_out(self.test_idx, self.ds, name, "test"))
 
     def info(self) -> dict[str, Any]:
         return {"name": self.spec.name, "size": self.spec.size, "options": self.spec.options, "classes": self.ds.classes,
@@ -72,9 +79,25 @@ def arm_labels(cfg: CoreSettings, d: LoadedData, idx: np.ndarray, seed: int) -> 
 
 
 def train_indices(cfg: CoreSettings, d: LoadedData, seed: int) -> np.ndarray:
-    """The arm's training images (dataset indices) for the seed: a kind's own draw (a rare minority), else
-    `per_class` or `train_size` drawn stratified from the training pool, else the whole pool."""
+    """The arm's training images (dataset indices) for the seed: drawn from the training pool, or from its
+    `domain`'s `train` part, plus the domain's `add` images (tutor/lab/data/domains.py)."""
+    split = cfg.domain
     pool = d.ds.splits["train"]
+    if split is None:
+        return _drawn(cfg, d, pool, seed)
+    part = domains.part(pool, d.ds, split.train) if split.train is not None else pool
+    try:
+        idx = _drawn(cfg, d, part, seed)
+    except LabError as exc:
+        raise LabError(f"domain: training images of '{split.train or d.ds.name}': {exc}") from None
+    if split.add and split.eval is not None:
+        idx = domains.with_added(idx, pool, d.ds, split.eval, split.add, seed)
+    return idx
+
+
+def _drawn(cfg: CoreSettings, d: LoadedData, pool: np.ndarray, seed: int) -> np.ndarray:
+    """A kind's own draw from `pool` (a rare minority), else `per_class` or `train_size` drawn stratified, else
+    the whole pool."""
     own = KINDS.train_indices(cfg, pool, d.ds.y.cpu().numpy(), len(d.ds.classes), seed)
     if own is not None:
         return own
@@ -193,13 +216,14 @@ class Workbench:
         mode = arm_mode(cfg, n_stages)
         frozen = 0 if mode != "top" else n_stages - int(cfg.unfreeze)
         idx = train_indices(cfg, d, seed)
+        val_idx, test_idx = d.held_out(cfg)
         curve_idx = idx if len(idx) <= CURVE_TRAIN_IMAGES else np.sort(
             np.random.default_rng(seed).choice(idx, CURVE_TRAIN_IMAGES, replace=False))
         x = d.x if mode == "full" else self.tables[(yield from self.table_for(d, cfg, seed, mode, frozen, cfg.pool))]
         make = None if mode == "head" else self.maker(cfg, seed)
         curve = len(curve_idx) < len(idx)
         y, drawn = arm_labels(cfg, d, idx, seed)  # the training images' labels as trained (label noise); val/test: d.y
-        data = ArmData(subset(x, y, idx, dev), subset(x, d.y, d.val_idx, dev), subset(x, d.y, d.test_idx, dev),
+        data = ArmData(subset(x, y, idx, dev), subset(x, d.y, val_idx, dev), subset(x, d.y, test_idx, dev),
                        len(d.ds.classes), mode=mode, train_eval=subset(x, y, curve_idx, dev) if curve else None,
                        train_drawn=None if drawn is None else drawn.to(dev))
         # augmented arms with frozen lower stages evaluate their top on cached activations
@@ -209,8 +233,8 @@ class Workbench:
             ex = self.tables[(yield from self.table_for(d, cfg, seed, emode, 0 if emode == "head" else eval_frozen))]
             data.eval_frozen = eval_frozen
             data.eval_train = subset(ex, y, idx, dev)
-            data.eval_val = subset(ex, d.y, d.val_idx, dev)
-            data.eval_test = subset(ex, d.y, d.test_idx, dev)
+            data.eval_val = subset(ex, d.y, val_idx, dev)
+            data.eval_test = subset(ex, d.y, test_idx, dev)
             data.eval_curve = subset(ex, y, curve_idx, dev) if curve else None
         parts = ModelParts(make_backbone=make, feature_dim=x.shape[1] if mode == "head" else self.feature_dim,
                            source_head=self.source_head, image_size=d.spec.size)

@@ -63,6 +63,42 @@ DATASET_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+# The datasets whose images belong to domains (the `domain` arm setting, settings.DomainSplit), and each domain's
+# images in the fixed splits (tutor/lab/data/datasets.py; tests/lab/test_labdata_datasets.py holds them to it):
+# elpv's cell types, monocrystalline and polycrystalline, two "suppliers" of the same product.
+DATASET_DOMAINS: dict[str, dict[str, dict[str, int]]] = {
+    "elpv": {"mono": {"train": 737, "val": 132, "test": 205}, "poly": {"train": 1063, "val": 192, "test": 295}},
+}
+
+
+def domain_problem(cfg: CoreSettings, dataset: str) -> str | None:
+    """What is wrong with an arm's `domain` on its dataset (None: nothing): a dataset without domains, an unknown
+    domain, or more images than the training pool's part can give (the draw itself says so again at run time,
+    tutor/lab/data/domains.py, for what only the drawn images tell)."""
+    split = cfg.domain
+    if split is None or split.problem():
+        return split and split.problem()
+    known = DATASET_DOMAINS.get(dataset)
+    if known is None:
+        with_domains = "; ".join(f"{k}: {', '.join(v)}" for k, v in DATASET_DOMAINS.items())
+        return f"domain needs a dataset whose images have domains ({with_domains}); {quote(dataset)} has none"
+    for name in (split.train, split.eval):
+        if name is not None and name not in known:
+            return f"domain: {quote(name)} is not a domain of {dataset} (domains: {', '.join(known)})"
+    pool = {name: counts["train"] for name, counts in known.items()}
+    have = pool[split.train] if split.train else sum(pool.values())
+    if cfg.train_size is not None and cfg.train_size > have:
+        return (f"domain: train_size {cfg.train_size:,} asks for more {split.train or dataset} training images than "
+                f"{dataset}'s training pool has ({have:,})")
+    if split.add and split.eval is not None:
+        drawn = (cfg.train_size if cfg.train_size is not None else pool[split.eval]) if split.train == split.eval else 0
+        left = pool[split.eval] - drawn
+        if split.add > left:
+            return (f"domain: add {split.add:,} asks for more labelled {split.eval} images than {dataset}'s training "
+                    f"pool has left for it ({left:,})")
+    return None
+
+
 def dataset_option_problem(name: str, options: dict[str, Any]) -> str | None:
     """What is wrong with a dataset's options (None: nothing)."""
     if name not in DATASET_OPTIONS:
@@ -418,7 +454,11 @@ class _Checker:
                                 lab.profile(pname).arms.get(name, {}))
                 try:
                     cfg = merged_arm(merged)
-                    kinds().check_data(cfg, lab.datasets(pname)[lab.dataset_key(cfg)].size)
+                    dataset = lab.datasets(pname)[lab.dataset_key(cfg)]
+                    kinds().check_data(cfg, dataset.size)
+                    problem = domain_problem(cfg, dataset.name)
+                    if problem:
+                        raise ValueError(problem)
                 except ValidationError as exc:
                     msg = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
                     self.add(("arms", name), f"arm '{name}' in profile '{pname}': {msg}")

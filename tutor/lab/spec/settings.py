@@ -27,6 +27,39 @@ def _hidden(value: Any) -> Any:
     return value
 
 
+DomainName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=40)]
+
+
+class DomainSplit(ArmSettings):
+    """`domain:` an arm trained on one domain of its dataset and judged on another, the split a question about a new
+    camera or supplier needs (elpv's domains are its cell types, `mono` and `poly`: lab.py `DATASET_DOMAINS`).
+    `train`: the training images (`train_size` / `per_class`, or the whole pool) are drawn from that domain's part
+    of the training pool (None: the whole pool); `eval`: validation and test hold only that domain's images (None:
+    the whole splits); `add`: that many labelled images of the `eval` domain, drawn by the seed (stratified by
+    class, on a stream of their own) from the training pool's images not already drawn, join the training set.
+    Arms of one seed with the same `train` draw the same images, and with the same `eval` and `add` add the same
+    ones (tutor/lab/data/domains.py)."""
+
+    train: DomainName | None = None
+    eval: DomainName | None = None
+    add: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+
+    def problem(self) -> str | None:
+        """What makes no sense once an arm's layers are merged (a fragment, `defaults: {domain: {add: 50}}`, may
+        give one part): None when nothing."""
+        if self.train is None and self.eval is None:
+            return "domain needs `train` (the training images' domain) or `eval` (the judged one), or both"
+        if self.add and self.eval is None:
+            return "domain: `add` draws labelled images of the `eval` domain: give `eval`"
+        return None
+
+    def describe(self) -> str:
+        train = f"{self.train} images" if self.train else "images of every domain"
+        added = f" + {self.add:,} {self.eval}" if self.add else ""
+        judged = f", judged on {self.eval}" if self.eval else ""
+        return f"trained on {train}{added}{judged}"
+
+
 class CoreSettings(ArmSettings):
     """What every arm has: data, backbone and head, optimiser and schedule. Every field has a default, so
     fragments validate on their own."""
@@ -52,6 +85,7 @@ class CoreSettings(ArmSettings):
     epochs: Annotated[int, Field(ge=1, le=1000)] = 10
     train_size: Annotated[int, Field(ge=2)] | None = None
     per_class: Annotated[int, Field(ge=1)] | None = None
+    domain: DomainSplit | None = None  # train on one domain of the dataset, judge on another (DomainSplit)
     schedule: Literal["cosine", "constant"] = "cosine"  # learning rate over the steps: cosine decay to 0, or constant
     select: Literal["last", "best_val"] = "last"
     standardize: bool | None = None
@@ -95,4 +129,6 @@ class CoreSettings(ArmSettings):
             parts.append("batch norm in the head")
         if self.pool == "flatten":
             parts.append("flattened feature map")
+        if self.domain is not None:
+            parts.append(self.domain.describe())
         return parts

@@ -15,10 +15,16 @@ The pretraining source is `SOURCE_SEED`; new target classes ("fractals" dataset)
 `NEW_CLASS_SEED` and are drawn with the whole source as `exclude`, so no new class coincides with (or
 is a near-copy of) a class the backbone was pretrained on. `check_distinct` re-verifies this.
 Everything is a pure function of the seeds: the same seed gives the same classes and images.
+Speed without new images: each prototype is drawn once per process and blurred once as it is kept (the
+search used to redo both for every candidate: quadratic in the classes), and the chaos game gathers each
+coefficient from its own column and keeps x and y apart; v1's arithmetic, order and random draws are kept,
+so every class and image is v1's bit for bit (tests/lab/test_labdata_fractals_identical.py;
+benchmarks/bench_lab_data.py --against REV hashes every shipped lab's dataset both ways).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,43 +62,54 @@ def _random_ifs(rng: np.random.Generator) -> IFSClass:
     return IFSClass(coefs=coefs, probs=probs)
 
 
-def _chaos_game(coefs: np.ndarray, cum: np.ndarray, rng: np.random.Generator, points: int, iters: int, burn: int) -> np.ndarray:
-    """coefs (B, M, 6), cum (B, M) cumulative probabilities -> visited points (B, points*(iters-burn), 2)."""
+def _chaos_game(coefs: np.ndarray, cum: np.ndarray, rng: np.random.Generator, points: int, iters: int,
+                burn: int) -> tuple[np.ndarray, np.ndarray]:
+    """coefs (B, M, 6), cum (B, M) cumulative probabilities -> the visited points' x and y, each
+    (B, (iters-burn)*points), iteration-major.
+
+    Each coefficient is gathered from its own contiguous column (not a (B, P, 6) block sliced six ways) and
+    x and y are kept apart, so every step reads and writes contiguous memory; the arithmetic, its order and
+    the random draws are the same as ever (the images are the same bit for bit:
+    tests/lab/test_labdata_fractals_identical.py)."""
     bsz, m, _ = coefs.shape
     flat = coefs.reshape(bsz * m, 6).astype(np.float32)
+    cols = [np.ascontiguousarray(flat[:, i]) for i in range(6)]
     base = (np.arange(bsz, dtype=np.int64) * m)[:, None]
     x = rng.uniform(-0.5, 0.5, size=(bsz, points)).astype(np.float32)
     y = rng.uniform(-0.5, 0.5, size=(bsz, points)).astype(np.float32)
-    out = np.empty((bsz, iters - burn, points, 2), dtype=np.float32)
+    xs = np.empty((bsz, iters - burn, points), dtype=np.float32)
+    ys = np.empty((bsz, iters - burn, points), dtype=np.float32)
     cum32 = cum.astype(np.float32)
     for t in range(iters):
         u = rng.random((bsz, points), dtype=np.float32)
-        k = np.zeros((bsz, points), dtype=np.int64)
-        for j in range(m - 1):
+        k = base + (u > cum32[:, 0:1]) if m > 1 else np.broadcast_to(base, (bsz, points))
+        for j in range(1, m - 1):
             k += u > cum32[:, j : j + 1]
-        c = flat[base + k]  # (B, P, 6)
-        x, y = c[..., 0] * x + c[..., 1] * y + c[..., 4], c[..., 2] * x + c[..., 3] * y + c[..., 5]
+        a, b, c, d, e, f = (np.take(col, k) for col in cols)
+        x, y = a * x + b * y + e, c * x + d * y + f
         if t >= burn:
-            out[:, t - burn, :, 0] = x
-            out[:, t - burn, :, 1] = y
-    return out.reshape(bsz, -1, 2)
+            xs[:, t - burn] = x
+            ys[:, t - burn] = y
+    return xs.reshape(bsz, -1), ys.reshape(bsz, -1)
 
 
-def _rasterise(pts: np.ndarray, size: int, scale: np.ndarray, shift: np.ndarray, flip: np.ndarray, tail: int) -> np.ndarray:
-    """pts (B, K, 2) -> float32 images (B, size, size) in [0, 1] (log-density, each image max 1).
+def _rasterise(pts: tuple[np.ndarray, np.ndarray], size: int, scale: np.ndarray, shift: np.ndarray, flip: np.ndarray,
+               tail: int) -> np.ndarray:
+    """pts (x, y), each (B, K) -> float32 images (B, size, size) in [0, 1] (log-density, each image max 1).
 
     The bounding box comes from the last `tail` points (well converged onto the attractor)."""
-    bsz = pts.shape[0]
-    late = pts[:, -tail:, :]
-    lo, hi = late.min(axis=1), late.max(axis=1)  # (B, 2)
+    xs, ys = pts
+    bsz = xs.shape[0]
+    lo = np.stack([xs[:, -tail:].min(axis=1), ys[:, -tail:].min(axis=1)], axis=1)  # (B, 2)
+    hi = np.stack([xs[:, -tail:].max(axis=1), ys[:, -tail:].max(axis=1)], axis=1)
     centre = (lo + hi) / 2
     extent = np.maximum((hi - lo).max(axis=1), 1e-6)  # keep the aspect ratio
     mult = (scale / extent * size).astype(np.float32)  # (B,)
     sign = np.where(flip, -1.0, 1.0).astype(np.float32)
     off_x = ((shift[:, 0] + 0.5) * size).astype(np.float32)
     off_y = ((shift[:, 1] + 0.5) * size).astype(np.float32)
-    px = np.floor((pts[..., 0] - centre[:, 0:1].astype(np.float32)) * (mult * sign)[:, None] + off_x[:, None]).astype(np.int64)
-    py = np.floor((pts[..., 1] - centre[:, 1:2].astype(np.float32)) * mult[:, None] + off_y[:, None]).astype(np.int64)
+    px = np.floor((xs - centre[:, 0:1].astype(np.float32)) * (mult * sign)[:, None] + off_x[:, None]).astype(np.int64)
+    py = np.floor((ys - centre[:, 1:2].astype(np.float32)) * mult[:, None] + off_y[:, None]).astype(np.int64)
     ok = (px >= 0) & (px < size) & (py >= 0) & (py < size)
     flat = (np.arange(bsz, dtype=np.int64)[:, None] * (size * size) + py * size + px)[ok]
     counts = np.bincount(flat, minlength=bsz * size * size).reshape(bsz, size, size).astype(np.float32)
@@ -102,10 +119,21 @@ def _rasterise(pts: np.ndarray, size: int, scale: np.ndarray, shift: np.ndarray,
 
 
 def prototype(cls: IFSClass, size: int = PROTO_SIZE, seed: int = 0) -> np.ndarray:
-    """The un-jittered attractor of a class (size x size, float32 in [0, 1])."""
+    """The un-jittered attractor of a class (size x size, float32 in [0, 1]; read-only: it may be shared)."""
+    coefs, probs = np.ascontiguousarray(cls.coefs), np.ascontiguousarray(cls.probs)
+    return _prototype((coefs.tobytes(), coefs.dtype.str, coefs.shape), (probs.tobytes(), probs.dtype.str), size, seed)
+
+
+@functools.lru_cache(maxsize=1024)  # at most 4 MB at 32 px: a fractals dataset checks the 100 source classes twice
+def _prototype(coefs: tuple[bytes, str, tuple[int, ...]], probs: tuple[bytes, str], size: int, seed: int) -> np.ndarray:
+    """`prototype` of a class given by its arrays' bytes, computed once per process."""
     rng = np.random.default_rng(seed)
-    pts = _chaos_game(cls.coefs[None], np.cumsum(cls.probs)[None], rng, points=400, iters=30, burn=6)
-    return _rasterise(pts, size, np.array([0.9]), np.zeros((1, 2)), np.array([False]), tail=400 * 4)[0]
+    c = np.frombuffer(coefs[0], dtype=coefs[1]).reshape(coefs[2])
+    p = np.frombuffer(probs[0], dtype=probs[1])
+    pts = _chaos_game(c[None], np.cumsum(p)[None], rng, points=400, iters=30, burn=6)
+    out = _rasterise(pts, size, np.array([0.9]), np.zeros((1, 2)), np.array([False]), tail=400 * 4)[0]
+    out.flags.writeable = False
+    return out
 
 
 def _blur_flat(img: np.ndarray) -> np.ndarray:
@@ -127,12 +155,38 @@ def similarity(protos_a: list[np.ndarray], protos_b: list[np.ndarray]) -> np.nda
     return np.maximum(a @ b.T, a @ bf.T)
 
 
+class _Blurred:
+    """The blurred prototypes a candidate class is compared with (`similarity`'s right-hand side), each blurred
+    once as it is kept, not again for every candidate: rows of a growing matrix, in the order they came."""
+
+    def __init__(self, protos: list[np.ndarray]):
+        n, dim = len(protos), PROTO_SIZE * PROTO_SIZE
+        self.n = 0
+        self.b = np.empty((max(n, 16), dim))
+        self.bf = np.empty((max(n, 16), dim))
+        for p in protos:
+            self.add(p)
+
+    def add(self, proto: np.ndarray) -> None:
+        if self.n == len(self.b):
+            self.b = np.concatenate([self.b, np.empty_like(self.b)])
+            self.bf = np.concatenate([self.bf, np.empty_like(self.bf)])
+        self.b[self.n] = _blur_flat(proto)
+        self.bf[self.n] = _blur_flat(proto[:, ::-1])
+        self.n += 1
+
+    def best(self, proto: np.ndarray) -> float:
+        """`similarity([proto], protos).max()`: the same products on the same (C-contiguous) rows."""
+        a = _blur_flat(proto)[None]
+        b, bf = self.b[: self.n], self.bf[: self.n]
+        return float(np.maximum(a @ b.T, a @ bf.T).max())
+
+
 def sample_classes(n: int, seed: int, *, exclude: list[IFSClass] | None = None, max_similarity: float = MAX_SIMILARITY) -> list[IFSClass]:
     """`n` well-formed IFS classes from `seed`, distinct from each other and from `exclude`."""
     rng = np.random.default_rng(seed)
-    blocked = [prototype(c) for c in (exclude or [])]
+    others = _Blurred([prototype(c) for c in (exclude or [])])
     kept: list[IFSClass] = []
-    kept_protos: list[np.ndarray] = []
     tries = 0
     while len(kept) < n:
         tries += 1
@@ -143,11 +197,10 @@ def sample_classes(n: int, seed: int, *, exclude: list[IFSClass] | None = None, 
         fill = float((proto > 0).mean())
         if not MIN_FILL <= fill <= MAX_FILL:
             continue
-        others = blocked + kept_protos
-        if others and similarity([proto], others).max() >= max_similarity:
+        if others.n and others.best(proto) >= max_similarity:
             continue
         kept.append(cls)
-        kept_protos.append(proto)
+        others.add(proto)
     return kept
 
 

@@ -114,6 +114,8 @@ EXPECTED = {
         "large_500_noisy.train_acc > 0.85": "holds",  # 99.9 %: L reproduced 99.7 % of the wrong labels
         "large_500_noisy.val_acc < large_500_clean.val_acc": "holds",  # 81.6 vs 98.9 %
         "small_500_noisy.train_acc < 0.75": "holds",  # 72.0 %, bound 2.5 points under 75
+        "width_16.val_acc > width_2.val_acc": "holds",  # 86.7 vs 39.1 %, bound +43.9 points (4242: +44.1)
+        "width_16.val_acc > width_512.val_acc": "holds",  # 86.7 vs 73.6 %, bound +10.7 points (4242: +7.3)
     }),
     "normalisation": ("reproduced", {
         "batch_norm.epochs_to_target < no_norm.epochs_to_target": "holds",

@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from tutor import paths
-from tutor.lab.data import fractals
+from tutor.lab.data import elpv, fractals
 from tutor.lab.data.cache import disk_cache
 from tutor.lab.data.images import survey
 from tutor.lab.errors import DatasetUnavailable, LabError
@@ -156,15 +156,12 @@ def _pil_gray_square(img, size: int) -> np.ndarray:
 # ----------------------------------------------------------------------------------------- builders
 
 def _build_elpv(size: int) -> dict[str, np.ndarray]:
-    try:
-        from elpv_dataset.utils import load_dataset
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise DatasetUnavailable("elpv needs the 'elpv-dataset' package (pip install elpv-dataset)") from exc
-    images, probs, types = load_dataset()
+    files, probs, types = elpv.labels()  # the files `elpv_dataset.utils.load_dataset` reads, decoded in threads
     y = (probs >= 0.5).astype(np.int64)
     strata = y * 2 + (np.asarray(types) == "poly").astype(np.int64)
     splits = stratified_split(strata, test=500, val=324)
-    return {"x": _resize_stack(images, size), "y": y, "classes": np.array(["ok", "defective"]),
+    x = np.concatenate([_resize_stack(chunk, size) for chunk in elpv.images(files, chunk=256)])  # _resize_stack's chunks
+    return {"x": x, "y": y, "classes": np.array(["ok", "defective"]),
             "probability": probs.astype(np.float32), "type": np.asarray(types).astype("<U4"), **_split_arrays(splits)}
 
 

@@ -318,6 +318,8 @@ MESSAGES: dict[str, Message] = {m.key: m for m in (
     M("lab.col.mean_step", "mean step"),
     M("lab.col.first_epoch_step", "first epoch step"),
     M("lab.col.noisy_fit", "noise fit %"),
+    M("lab.col.occluded_val_acc", "occl. val %"),
+    M("lab.col.occluded_test_acc", "occl. test %"),
     # durations
     M("dur.minutes", "{n} min"),
     M("dur.hours", "{n} h"),

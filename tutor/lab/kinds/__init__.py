@@ -14,7 +14,7 @@ functions, or for types only under TYPE_CHECKING.
 from __future__ import annotations
 
 from tutor.lab.kinds import augmentation, heads, imbalance, input_norm, label_noise, learning_curve, penalties, plain
-from tutor.lab.kinds import prototype, search, stability, unfreezing
+from tutor.lab.kinds import occlusion, prototype, search, stability, unfreezing
 from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.kinds.registry import Kinds
 
@@ -31,6 +31,7 @@ KINDS = Kinds((
     learning_curve.LearningCurveKind(),
     input_norm.InputNormKind(),
     label_noise.LabelNoiseKind(),
+    occlusion.OcclusionKind(),
 ), module=__name__)
 
 ArmConfig = KINDS.arm_config

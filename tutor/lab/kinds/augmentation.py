@@ -1,5 +1,6 @@
 """Data augmentation (`augment`; the augmentation lab): per-image transforms from torchvision.transforms.v2,
-and mixup / cutmix on whole batches (soft targets). Only names from a fixed list can be asked for.
+and mixup / cutmix on whole batches (soft targets, or with `mix_labels: hard` the first image's own label: the
+ablation that shows why the labels are mixed too). Only names from a fixed list can be asked for.
 
 Augmented arms see images every step (no cached features); evaluation is never augmented.
 """
@@ -7,7 +8,7 @@ Augmented arms see images every step (no cached features); evaluation is never a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
@@ -88,14 +89,30 @@ def _augment(value: Any) -> Any:
 
 class Settings(CoreSettings):
     augment: Annotated[list[tuple[str, float]], BeforeValidator(_augment)] = Field(default_factory=list)
+    # which label a mixed image trains on: the mix of both (`soft`, as mixup and cutmix define it; the default) or
+    # the first image's one-hot label (`hard`). None: not set (soft); set without mixup or cutmix it is refused
+    mix_labels: Literal["soft", "hard"] | None = None
+
+    @property
+    def mixes(self) -> bool:
+        """True when the arm mixes whole batches (mixup or cutmix)."""
+        return any(name in BATCH_AUGMENTATIONS for name, _ in self.augment)
 
 
 class AugmentationKind(Kind[Settings]):
     name = "augmentation"
     settings = Settings
 
+    def check(self, cfg: Settings, traits: Traits) -> str | None:
+        if cfg.mix_labels is not None and not cfg.mixes:
+            return "mix_labels says which label a mixed image trains on: it needs mixup or cutmix in augment"
+        return None
+
     def describe(self, cfg: Settings) -> list[str]:
-        return ["augment " + "+".join(n for n, _ in cfg.augment)] if cfg.augment else []
+        parts = ["augment " + "+".join(n for n, _ in cfg.augment)] if cfg.augment else []
+        if cfg.mix_labels == "hard":
+            parts.append("mixed images keep the first image's label")
+        return parts
 
     def check_data(self, cfg: Settings, size: int) -> str | None:
         """A shift pads by its value with reflection, which needs fewer pixels of padding than the image has."""
@@ -125,7 +142,7 @@ class Augment(Callback):
     def before_batch(self, learn: Any) -> None:
         if self.augment is not None:
             learn.xb = self.augment(learn.xb)
-        if self.mix is not None:  # mixup / cutmix: mixed images, soft (N, classes) targets
+        if self.mix is not None:  # mixup / cutmix: mixed images; soft (N, classes) targets, or the hard labels
             learn.xb, learn.target = self.mix(learn.xb, learn.yb)
 
 
@@ -196,7 +213,11 @@ def cutout(img: Any, frac: float) -> Any:
 
 def make_batch_mix(cfg: Settings, num_classes: int) -> Callable[[Any, Any], tuple[Any, Any]] | None:
     """Mixup / CutMix (torchvision.transforms.v2) on a whole batch: (images, int labels) -> (mixed images, soft
-    labels of shape (N, classes) whose rows sum to 1). With both named, each batch uses one of them at random."""
+    labels of shape (N, classes) whose rows sum to 1). With both named, each batch uses one of them at random.
+
+    `mix_labels: hard` keeps the int labels as they came: image i of the batch is torchvision's first image of its
+    pair (weight lambda in mixup; the canvas cutmix pastes a box of image i - 1 into), so it keeps the label of
+    image i, whatever share of it is left. The images are mixed exactly as with soft labels."""
     names = {name: value for name, value in cfg.augment if name in BATCH_AUGMENTATIONS}
     if not names:
         return None
@@ -207,4 +228,11 @@ def make_batch_mix(cfg: Settings, num_classes: int) -> Callable[[Any, Any], tupl
         mixers.append(v2.MixUp(alpha=names["mixup"], num_classes=num_classes))
     if "cutmix" in names:
         mixers.append(v2.CutMix(alpha=names["cutmix"], num_classes=num_classes))
-    return mixers[0] if len(mixers) == 1 else v2.RandomChoice(mixers)
+    mix = mixers[0] if len(mixers) == 1 else v2.RandomChoice(mixers)
+    if cfg.mix_labels != "hard":
+        return mix
+
+    def hard(images: Any, labels: Any) -> tuple[Any, Any]:
+        return mix(images, labels)[0], labels
+
+    return hard

@@ -131,3 +131,10 @@ def test_stem_words_match_across_endings():
     assert shared("Train the model on images.", "The training image set") == {"train", "imag"}
     assert shared("Freeze the features.", "A frozen feature extractor") == {"featur"}
     assert shared("What should it do?", "Which would it choose?") == set()  # function words are not shared
+
+
+def test_korean_stop_words_drop_the_word_not_every_word_it_starts():
+    from tutor.bank.cues import _content_words
+
+    assert "이미" not in _content_words("이미 훈련했다", "ko")  # "already" is a function word
+    assert "이미" in _content_words("이미지를 늘린다", "ko")  # 이미지 (image) is a content word

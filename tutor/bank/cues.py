@@ -49,8 +49,9 @@ STOP_EN = frozenset({
 })
 STOP_KO = frozenset({
     "무엇", "어떤", "어느", "어떻", "하는", "한다", "해야", "하면", "하고", "있다", "있는", "없다", "없는", "이다", "이는",
-    "것이", "것은", "그리", "다음", "가장", "모두", "또는", "이것", "그것", "이미", "아직", "다시", "매우", "너무", "더욱",
+    "것이", "것은", "그리", "다음", "가장", "모두", "또는", "이것", "그것", "아직", "다시", "매우", "너무", "더욱",
 })
+STOP_KO_WHOLE = frozenset({"이미"})  # "already" as a word; as a prefix it would also drop 이미지 (image)
 PARTICLES_KO = ("으로", "에서", "에게", "까지", "부터", "보다", "처럼", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
 
 Detector = Callable[[list[str], str, str], list[list[str]]]  # (option texts, stem, language) -> cue words per option
@@ -98,7 +99,7 @@ def _content_words(value: str, lang: str) -> dict[str, str]:
                 if w.endswith(particle) and len(w) > len(particle) + 1:
                     w = w[: -len(particle)]
                     break
-            if len(w) >= 2 and w[:2] not in STOP_KO:
+            if len(w) >= 2 and w[:2] not in STOP_KO and w not in STOP_KO_WHOLE:
                 words.setdefault(w[:2], written)
         return words
     words = {}

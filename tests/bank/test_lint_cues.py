@@ -138,3 +138,9 @@ def test_korean_stop_words_drop_the_word_not_every_word_it_starts():
 
     assert "이미" not in _content_words("이미 훈련했다", "ko")  # "already" is a function word
     assert "이미" in _content_words("이미지를 늘린다", "ko")  # 이미지 (image) is a content word
+
+
+def test_an_english_possessive_echoes_its_word():
+    from tutor.bank.cues import _content_words
+
+    assert set(_content_words("the fear class", "en")) & set(_content_words("fear's recall", "en")) == {"fear"}

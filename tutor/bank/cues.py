@@ -104,6 +104,7 @@ def _content_words(value: str, lang: str) -> dict[str, str]:
         return words
     words = {}
     for w in WORD.findall(value.lower()):
+        w = w.removesuffix("'s")  # a possessive echoes the word: "fear's" is "fear"
         if len(w) >= 4 and w not in STOP_EN:
             words.setdefault(_stem(w), w)
     return words

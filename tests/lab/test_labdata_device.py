@@ -122,3 +122,23 @@ def test_current_load_counts_busy_cores_from_proc_stat(monkeypatch):
     monkeypatch.setattr(threads, "_cpu_times", lambda: None)
     monkeypatch.setattr(threads, "load_average", lambda: 0.7)
     assert threads.current_load(2, seconds=0) == 0.7
+
+
+def test_current_load_leaves_out_this_process_own_cpu(monkeypatch):
+    from tutor.lab import threads
+
+    samples = iter([(100.0, 200.0), (150.0, 300.0)])  # one of two cores busy over the sample...
+    monkeypatch.setattr(threads, "_cpu_times", lambda: next(samples))
+    own = iter([10.0, 10.0 + 0.5 * 0.05])  # ...but half a core of it was this process
+    monkeypatch.setattr(threads, "_own_cpu", lambda: next(own))
+    assert 0.4 <= threads.current_load(2, seconds=0.05) <= 0.55
+
+
+def test_a_passing_spike_does_not_take_a_core_from_the_run(monkeypatch):
+    from tutor.lab import threads
+
+    readings = iter([0.59, 0.05])  # a process ending during the first half second, then idle
+    monkeypatch.setattr(threads, "current_load", lambda cores: next(readings))
+    assert threads.free_cores(2, threads.other_load(2)) == 2
+    monkeypatch.setattr(threads, "current_load", lambda cores: 1.3)  # lasting work shows in both samples
+    assert threads.free_cores(2, threads.other_load(2)) == 1

@@ -78,17 +78,37 @@ def _cpu_times() -> tuple[float, float] | None:
 
 def current_load(cores: int, seconds: float = SAMPLE_S) -> float | None:
     """Cores of this process's `cores` that other work keeps busy now: the machine's busy fraction over
-    `seconds` (this process sleeps meanwhile) times `cores`; the 1-minute load average where /proc/stat is
-    missing."""
+    `seconds` times `cores`, less what this process itself spent meanwhile (its own threads are not other
+    work); the 1-minute load average where /proc/stat is missing."""
     before = _cpu_times()
     if before is None:
         return load_average()
+    own_before, wall_before = _own_cpu(), time.perf_counter()
     time.sleep(seconds)
     after = _cpu_times()
     if after is None or after[1] <= before[1]:
         return load_average()
     idle = (after[0] - before[0]) / (after[1] - before[1])
-    return round(cores * (1.0 - idle), 2)
+    wall = time.perf_counter() - wall_before
+    own = (_own_cpu() - own_before) / wall if seconds > 0 and wall > 0 else 0.0
+    return round(max(0.0, cores * (1.0 - idle) - own), 2)
+
+
+def _own_cpu() -> float:
+    """CPU seconds this process has used, all its threads."""
+    return time.process_time()
+
+
+def other_load(cores: int) -> float | None:
+    """Busy cores (current_load), sampled again when the first sample leaves fewer than all cores free, the
+    lower of the two kept: a process that is just ending (the last lab's workers, an editor saving) is not
+    load that will last the run, and one such half second made an idle machine's first run of a lab train
+    in one process at about twice its time. Sustained work shows in both samples."""
+    load = current_load(cores)
+    if load is None or free_cores(cores, load) == cores:
+        return load
+    again = current_load(cores)
+    return load if again is None else min(load, again)
 
 
 def free_cores(cores: int, load: float | None) -> int:
@@ -137,7 +157,7 @@ def pick_threads(device: torch.device) -> ThreadChoice:
     """Choose, set and return the run's thread count and processes (see the module docstring)."""
     cores = available_cores()
     fixed = _env_count("TUTOR_THREADS")
-    load = current_load(cores) if cores > 1 else None
+    load = other_load(cores) if cores > 1 else None
     free = free_cores(cores, load)
     if fixed:
         choice = ThreadChoice(fixed, "pinned", cores, load)

@@ -107,22 +107,11 @@ def _lab(weights: Path) -> str:
 
 
 def _inputs(weights: Path, arm: str, seed: int):
-    from tutor.lab.runner.prepare import Workbench
-    from tutor.lab.runner.state import RunState
+    from support.labbench import arm_inputs
     from tutor.lab.spec import loads_lab
-    from support.drain import drain
 
-    lab = loads_lab(_lab(weights), "tiny.yaml")
-    configs = lab.arm_configs("quick")
-    state = RunState(lab, "quick", [seed], configs)
-    bench = Workbench(lab.datasets("quick"), "tutornet", str(weights), torch.device("cpu"), state)
-    drain(bench.load_backbone(configs))
-    drain(bench.data_for("default"))
-    d = bench.loaded["default"]
-    y_before = d.y.clone()
-    (data, _), _ = drain(bench.arm_inputs(configs[arm], d, seed))
-    assert torch.equal(d.y, y_before)  # the shared labels are never changed
-    return d, data
+    _, d, inputs = arm_inputs(loads_lab(_lab(weights), "tiny.yaml"), weights, seed)  # checks d's labels stay
+    return d, inputs[arm]
 
 
 def test_only_the_training_labels_change_and_every_training_split_holds_them(tiny_weights):

@@ -19,4 +19,7 @@ def arm_inputs(lab: Any, weights: Any, seed: int = 0) -> tuple[Any, Any, dict[st
     drain(bench.load_backbone(configs))
     drain(bench.data_for("default"))
     d = bench.loaded["default"]
-    return bench, d, {arm: drain(bench.arm_inputs(configs[arm], d, seed))[0][0] for arm in configs}
+    labels = d.y.clone()
+    inputs = {arm: drain(bench.arm_inputs(configs[arm], d, seed))[0][0] for arm in configs}
+    assert torch.equal(d.y, labels)  # an arm's setting never changes the shared dataset's labels
+    return bench, d, inputs

@@ -108,6 +108,7 @@ def _lab(weights: Path) -> str:
 
 def _inputs(weights: Path, arm: str, seed: int):
     from support.labbench import arm_inputs
+
     from tutor.lab.spec import loads_lab
 
     _, d, inputs = arm_inputs(loads_lab(_lab(weights), "tiny.yaml"), weights, seed)  # checks d's labels stay

@@ -8,8 +8,8 @@ from typing import Any
 def arm_inputs(lab: Any, weights: Any, seed: int = 0) -> tuple[Any, Any, dict[str, Any]]:
     """(workbench, its loaded default dataset, arm -> ArmData) of `lab`'s quick profile for `seed`."""
     import torch
-
     from support.drain import drain
+
     from tutor.lab.runner.prepare import Workbench
     from tutor.lab.runner.state import RunState
 

@@ -1,4 +1,4 @@
-"""The learning-curve and unfreezing plots draw from a result alone (no training)."""
+"""The learning-curve, capacity-curve and unfreezing plots draw from a result alone (no training)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+from tutor.lab.kinds.capacity_curve import plot as write_capacity_plot  # noqa: E402
+from tutor.lab.kinds.capacity_curve import sweeps  # noqa: E402
 from tutor.lab.kinds.learning_curve import plot as write_size_plot  # noqa: E402
 from tutor.lab.kinds.unfreezing import plot as write_unfreeze_plot  # noqa: E402
 from tutor.lab.report.plots import _plt  # noqa: E402
@@ -42,3 +44,25 @@ def test_no_plot_without_curve_or_unfreeze_at(tmp_path):
         d["config"] = {"epochs": 2}
     r = LabResult.model_validate(r)
     assert write_size_plot(r, tmp_path, _plt()) == [] and write_unfreeze_plot(r, tmp_path, _plt()) == []
+
+
+def _widths():
+    arms, details = {}, {}
+    for width, params, val in ((2, 288, 0.4), (16, 2234, 0.87), (512, 71178, 0.75)):
+        name = f"width_{width}"
+        arms[name] = {"params": _m(params), "train_acc": _m(min(1.0, 0.3 + width / 100)), "val_acc": _m(val)}
+        details[name] = {"config": {"capacity": "head", "epochs": 2}, "history": {}}
+    arms["other"] = {"params": _m(10), "train_acc": _m(0.5), "val_acc": _m(0.5)}
+    details["other"] = {"config": {"epochs": 2}, "history": {}}
+    return {"lab": "t", "title": "t", "seeds": [0], "arms": arms, "arm_details": details}
+
+
+def test_capacity_curve_draws_each_sweep_by_size(tmp_path):
+    r = LabResult.model_validate(_widths())
+    assert sweeps(r) == {"head": ["width_2", "width_16", "width_512"]}  # smallest first; arms outside left out
+    files = write_capacity_plot(r, tmp_path, _plt())
+    assert [f.name for f in files] == ["capacity_curve.png"] and files[0].stat().st_size > 1000
+
+
+def test_no_capacity_curve_without_capacity(tmp_path):
+    assert write_capacity_plot(LabResult.model_validate(_result()), tmp_path, _plt()) == []

@@ -13,7 +13,8 @@ functions, or for types only under TYPE_CHECKING.
 
 from __future__ import annotations
 
-from tutor.lab.kinds import augmentation, heads, imbalance, input_norm, label_noise, learning_curve, penalties, plain
+from tutor.lab.kinds import augmentation, capacity_curve, heads, imbalance, input_norm, label_noise, learning_curve
+from tutor.lab.kinds import penalties, plain
 from tutor.lab.kinds import occlusion, prototype, search, stability, unfreezing
 from tutor.lab.kinds.base import Kind, Traits
 from tutor.lab.kinds.registry import Kinds
@@ -29,6 +30,7 @@ KINDS = Kinds((
     stability.StabilityKind(),
     search.SearchKind(),
     learning_curve.LearningCurveKind(),
+    capacity_curve.CapacityCurveKind(),
     input_norm.InputNormKind(),
     label_noise.LabelNoiseKind(),
     occlusion.OcclusionKind(),

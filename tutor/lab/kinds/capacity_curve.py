@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from tutor.lab.kinds.base import Kind
-from tutor.lab.report.plots import save_figure
+from tutor.lab.report.plots import log_ticks, save_figure, train_val_lines
 from tutor.lab.result import LabResult
 from tutor.lab.spec.settings import CoreSettings
 
@@ -56,18 +56,11 @@ def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     for i, (name, members) in enumerate(lines.items()):
         x = np.array([arms[a]["params"]["mean"] for a in members])
         sizes |= {int(v) for v in x}
-        for key, style, what in (("train_acc", "--", "training"), ("val_acc", "-", "validation")):
-            mean = np.array([arms[a][key]["mean"] for a in members]) * 100
-            sd = np.nan_to_num(np.array([arms[a][key]["sd"] or 0 for a in members], dtype=float)) * 100
-            ax.errorbar(x, mean, yerr=sd, ls=style, marker="o", ms=4, capsize=3, color=colors[i % len(colors)],
-                        label=f"{name}: {what}")
+        train_val_lines(ax, x, members, arms, colors[i % len(colors)], name)
         for a, v in zip(members, x):  # name each size where the learner reads it
             ax.annotate(a, (v, arms[a]["val_acc"]["mean"] * 100), textcoords="offset points", xytext=(4, -12),
                         fontsize=7)
-    ax.set_xscale("log")
-    ax.set_xticks(sorted(sizes))
-    ax.get_xaxis().set_major_formatter(plt.matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.get_xaxis().set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
+    log_ticks(ax, plt, sorted(sizes), plt.matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel("trainable parameters (log scale)")
     ax.set_ylabel("accuracy (%)")
     ax.grid(alpha=0.3)

@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from tutor.lab.kinds.base import Kind
-from tutor.lab.report.plots import save_figure
+from tutor.lab.report.plots import log_ticks, save_figure, train_val_lines
 from tutor.lab.result import LabResult
 from tutor.lab.spec.settings import CoreSettings
 
@@ -48,15 +48,9 @@ def plot(result: LabResult, out_dir: Path, plt: ModuleType) -> list[Path]:
     for i, (name, members) in enumerate(curves.items()):
         members = sorted(members, key=lambda a: arms[a]["train_images"]["mean"])
         n = np.array([arms[a]["train_images"]["mean"] for a in members])
-        for key, style, what in (("train_acc", "--", "training"), ("val_acc", "-", "validation")):
-            mean = np.array([arms[a][key]["mean"] for a in members]) * 100
-            sd = np.nan_to_num(np.array([arms[a][key]["sd"] or 0 for a in members], dtype=float)) * 100
-            ax.errorbar(n, mean, yerr=sd, ls=style, marker="o", ms=4, capsize=3, color=colors[i % len(colors)],
-                        label=f"{name}: {what}")
-    ax.set_xscale("log")
-    ax.set_xticks(sorted({int(arms[a]["train_images"]["mean"]) for m in curves.values() for a in m}))
-    ax.get_xaxis().set_major_formatter(plt.matplotlib.ticker.ScalarFormatter())
-    ax.get_xaxis().set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
+        train_val_lines(ax, n, members, arms, colors[i % len(colors)], name)
+    log_ticks(ax, plt, sorted({int(arms[a]["train_images"]["mean"]) for m in curves.values() for a in m}),
+              plt.matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel("training images (log scale)")
     ax.set_ylabel("accuracy (%)")
     ax.grid(alpha=0.3)

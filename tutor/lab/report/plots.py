@@ -112,6 +112,24 @@ def _f(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
+def train_val_lines(ax: Any, x: np.ndarray, members: list[str], arms: dict[str, dict[str, dict]], color: Any,
+                    name: str) -> None:
+    """One sweep's training (dashed) and validation (solid) accuracy, in %, over `x`, with sd bars: the pair of lines
+    the learning and capacity curves draw per curve."""
+    for key, style, what in (("train_acc", "--", "training"), ("val_acc", "-", "validation")):
+        mean = np.array([arms[a][key]["mean"] for a in members]) * 100
+        sd = np.nan_to_num(np.array([arms[a][key]["sd"] or 0 for a in members], dtype=float)) * 100
+        ax.errorbar(x, mean, yerr=sd, ls=style, marker="o", ms=4, capsize=3, color=color, label=f"{name}: {what}")
+
+
+def log_ticks(ax: Any, plt: Any, ticks: list[int], formatter: Any) -> None:
+    """A log x axis labelled at exactly `ticks` (the sizes the arms ran at), with no minor labels."""
+    ax.set_xscale("log")
+    ax.set_xticks(ticks)
+    ax.get_xaxis().set_major_formatter(formatter)
+    ax.get_xaxis().set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
+
+
 def save_figure(fig: Any, out_dir: Path, name: str, *, tight: bool = True) -> Path:
     """Lay out (unless the figure laid itself out: `tight=False`), write `name` at the labs' common resolution, and
     free the figure; every lab PNG goes through here. Text from the lab file (its title, arm labels) is drawn with

@@ -180,3 +180,17 @@ async def test_escape_after_some_answers_shows_the_summary_then_home(tiny_bank, 
         await pilot.press("escape")  # nothing answered in this round: home at once
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+def test_a_missed_stem_is_cut_between_words_and_fits_its_line():
+    """The end of a round lists each missed stem on one line: cut after a whole word, so at 80 columns no
+    word is halved (it was "노출 부" / "Bat…", and the ellipsis wrapped onto a line of its own)."""
+    from rich.cells import cell_len
+
+    from tutor.app.screens.practice_screen import first_line
+
+    stem = "기기에서 미세 조정까지 하는 추론 가속기로 ResNet 블록을 옮기면서, BatchNorm 층을 무엇으로 바꿀까?"
+    cut = first_line(stem, 68)
+    assert cell_len(cut) <= 68 and cut.endswith(" …")
+    assert stem.startswith(cut[:-2]) and stem[len(cut) - 2] in " ,;:"  # ends where a word ends
+    assert first_line("A short stem.\nSecond line.", 68) == "A short stem."

@@ -3,6 +3,7 @@ after some answers), the score, the missed questions and a key to practise just 
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 
@@ -15,10 +16,23 @@ MISSED_LISTED = 12  # the end of a round names at most this many missed question
 
 
 def first_line(value: str, cells: int) -> str:
-    """The first line of `value`, cut to `cells` terminal cells (Korean takes two) with an ellipsis."""
-    line = Text(value.strip().splitlines()[0] if value.strip() else "")
-    line.truncate(max(10, cells), overflow="ellipsis")
-    return line.plain
+    """The first line of `value` in at most `cells` terminal cells (Korean takes two): cut after the last whole
+    word that fits, then " …", so no word is cut in half (a word longer than the line is cut, with "…")."""
+    line = value.strip().splitlines()[0] if value.strip() else ""
+    cells = max(10, cells)
+    if cell_len(line) <= cells:
+        return line
+    kept = ""
+    for word in line.split(" "):
+        longer = f"{kept} {word}" if kept else word
+        if cell_len(longer) + 2 > cells:
+            break
+        kept = longer
+    if not kept:
+        cut = Text(line)
+        cut.truncate(cells, overflow="ellipsis")
+        return cut.plain
+    return kept.rstrip(",;:") + " …"
 
 
 class PracticeScreen(StudyScreen):
@@ -51,7 +65,8 @@ class PracticeScreen(StudyScreen):
         missed = list({q.id: q for q in s.missed}.values())
         if missed:
             lines += ["", self.t("practice.missed", count=len(missed))]
-            cells = (self.size.width or 80) - 10  # the message's padding and the bullet
+            # the body's and the message's padding (2 + 4), the scroll bar (2) and the bullet (4): one line each
+            cells = (self.size.width or 80) - 12
             lines += [f"  • {first_line(text(q.stem, self.lang), cells)}" for q in missed[:MISSED_LISTED]]
             if len(missed) > MISSED_LISTED:
                 lines.append("  " + self.t("home.problems_more", more=len(missed) - MISSED_LISTED))
